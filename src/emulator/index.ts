@@ -1,0 +1,98 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAdaptorServer } from '@hono/node-server';
+import { createStore, DEFAULT_USER_AUTH_KEY } from './seed.js';
+import { createHttpApp, EmulatorCore } from './server.js';
+import { Store } from './store.js';
+import type { EmulatorStats, FaultConfig } from './types.js';
+
+export { DEFAULT_USER_AUTH_KEY, DEMO } from './seed.js';
+export { OPERATIONS } from './server.js';
+export type { EmulatorStats, FaultConfig } from './types.js';
+
+export interface EmulatorOptions {
+  /** Load the deterministic demo data (default true). */
+  seed?: boolean;
+  userAuthKey?: string;
+  faults?: FaultConfig;
+  /** JSON snapshot: loaded at start when it exists, written on close(). */
+  dataFile?: string;
+}
+
+export interface RunningEmulator {
+  /** e.g. http://127.0.0.1:43123, no trailing slash. */
+  url: string;
+  port: number;
+  stats(): EmulatorStats;
+  resetStats(): void;
+  reset(): void;
+  setFaults(f: FaultConfig | null): void;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4010;
+
+function loadStore(dataFile: string | undefined, seed: boolean): Store {
+  if (dataFile && existsSync(dataFile)) {
+    try {
+      return Store.fromSnapshot(JSON.parse(readFileSync(dataFile, 'utf8')));
+    } catch (error) {
+      throw new Error(`Cannot load emulator data from ${dataFile}: ${(error as Error).message}`);
+    }
+  }
+  return createStore(seed);
+}
+
+async function saveStore(store: Store, dataFile: string): Promise<void> {
+  const tmp = `${dataFile}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(store.snapshot()));
+  await rename(tmp, dataFile);
+}
+
+const urlHost = (host: string) =>
+  host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+
+export async function startEmulator(
+  opts: EmulatorOptions & { port?: number; host?: string } = {},
+): Promise<RunningEmulator> {
+  const seed = opts.seed ?? true;
+  const host = opts.host ?? '127.0.0.1';
+  const core = new EmulatorCore(
+    loadStore(opts.dataFile, seed),
+    opts.userAuthKey ?? DEFAULT_USER_AUTH_KEY,
+    seed,
+    opts.faults ?? null,
+  );
+  const app = createHttpApp(core);
+  const server = createAdaptorServer({ fetch: app.fetch }) as Server;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? DEFAULT_PORT, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+
+  return {
+    url: `http://${urlHost(host)}:${port}`,
+    port,
+    stats: () => core.stats(),
+    resetStats: () => core.resetStats(),
+    reset: () => core.reset(),
+    setFaults: (f) => core.faults.set(f),
+    close: () => {
+      closed ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (opts.dataFile) await saveStore(core.store, opts.dataFile);
+      })();
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,135 @@
+import { parseArgs } from 'node:util';
+import { parseFaultConfig } from './faults.js';
+import { DEFAULT_PORT, DEFAULT_USER_AUTH_KEY, DEMO, startEmulator } from './index.js';
+import type { FaultConfig } from './types.js';
+import { ApiError } from './util.js';
+
+const HELP = `OneSignal API emulator (stateful, in-memory)
+
+Usage: npm run emulator -- [options]
+
+  --port N                 EMULATOR_PORT             listen port (default ${DEFAULT_PORT}, 0 = any free port)
+  --host H                 EMULATOR_HOST             bind address (default 127.0.0.1)
+  --user-auth-key K        EMULATOR_USER_AUTH_KEY    org user auth key (default ${DEFAULT_USER_AUTH_KEY})
+  --empty                  EMULATOR_EMPTY=1          start without demo data
+  --data FILE              EMULATOR_DATA             load state from FILE at start, write it on shutdown
+  --latency-ms N           EMULATOR_LATENCY_MS       fixed latency added to every API response
+  --jitter-ms N            EMULATOR_JITTER_MS        extra random latency 0..N
+  --rate-limit-rate R      EMULATOR_RATE_LIMIT_RATE  0..1 chance of a 429
+  --retry-after S          EMULATOR_RETRY_AFTER      Retry-After seconds on injected 429s (default 1)
+  --server-error-rate R    EMULATOR_SERVER_ERROR_RATE 0..1 chance of a 5xx
+  --server-error-status N  EMULATOR_SERVER_ERROR_STATUS status of injected 5xx (default 500)
+  --drop-rate R            EMULATOR_DROP_RATE        0..1 chance of dropping the connection
+  --fault-when before|after EMULATOR_FAULT_WHEN      inject 5xx/drops before or after executing (default before)
+  --fault-operations a,b   EMULATOR_FAULT_OPERATIONS only fault these operation ids
+`;
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    'user-auth-key': { type: 'string' },
+    empty: { type: 'boolean' },
+    data: { type: 'string' },
+    'latency-ms': { type: 'string' },
+    'jitter-ms': { type: 'string' },
+    'rate-limit-rate': { type: 'string' },
+    'retry-after': { type: 'string' },
+    'server-error-rate': { type: 'string' },
+    'server-error-status': { type: 'string' },
+    'drop-rate': { type: 'string' },
+    'fault-when': { type: 'string' },
+    'fault-operations': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+const env = process.env;
+const setting = (flag: keyof typeof values, envName: string): string | undefined => {
+  const v = values[flag] ?? env[envName];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+};
+
+function number(flag: keyof typeof values, envName: string): number | undefined {
+  const raw = setting(flag, envName);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n)) {
+    process.stderr.write(`--${flag} / ${envName} must be a number, got '${raw}'\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const faultInput: Record<string, unknown> = {
+  latencyMs: number('latency-ms', 'EMULATOR_LATENCY_MS'),
+  jitterMs: number('jitter-ms', 'EMULATOR_JITTER_MS'),
+  rateLimitRate: number('rate-limit-rate', 'EMULATOR_RATE_LIMIT_RATE'),
+  retryAfterSeconds: number('retry-after', 'EMULATOR_RETRY_AFTER'),
+  serverErrorRate: number('server-error-rate', 'EMULATOR_SERVER_ERROR_RATE'),
+  serverErrorStatus: number('server-error-status', 'EMULATOR_SERVER_ERROR_STATUS'),
+  dropRate: number('drop-rate', 'EMULATOR_DROP_RATE'),
+  when: setting('fault-when', 'EMULATOR_FAULT_WHEN'),
+  operations: setting('fault-operations', 'EMULATOR_FAULT_OPERATIONS')
+    ?.split(',')
+    .map((s) => s.trim()),
+};
+
+let faults: FaultConfig;
+try {
+  faults = parseFaultConfig(faultInput);
+} catch (error) {
+  const message = error instanceof ApiError ? JSON.stringify(error.body) : String(error);
+  process.stderr.write(`Invalid fault settings: ${message}\n`);
+  process.exit(2);
+}
+
+const userAuthKey = setting('user-auth-key', 'EMULATOR_USER_AUTH_KEY');
+const empty = values.empty === true || ['1', 'true'].includes(env.EMULATOR_EMPTY ?? '');
+const dataFile = setting('data', 'EMULATOR_DATA');
+
+const emulator = await startEmulator({
+  port: number('port', 'EMULATOR_PORT') ?? DEFAULT_PORT,
+  host: setting('host', 'EMULATOR_HOST') ?? '127.0.0.1',
+  seed: !empty,
+  faults,
+  ...(userAuthKey ? { userAuthKey } : {}),
+  ...(dataFile ? { dataFile } : {}),
+});
+
+const lines = [`OneSignal emulator listening on ${emulator.url} (also under ${emulator.url}/api/v1)`];
+lines.push(
+  userAuthKey
+    ? '  user auth key: (set by --user-auth-key / EMULATOR_USER_AUTH_KEY)'
+    : `  user auth key: ${DEFAULT_USER_AUTH_KEY}`,
+);
+if (empty) lines.push('  started empty (--empty): create apps with POST /apps');
+else
+  for (const app of DEMO.apps)
+    lines.push(`  app "${app.name}": id ${app.id}  REST API key ${app.restApiKey}`);
+if (dataFile) lines.push(`  data file: ${dataFile} (written on shutdown)`);
+if (Object.keys(faults).length > 0) lines.push(`  faults: ${JSON.stringify(faults)}`);
+lines.push(
+  '  hooks: GET|DELETE /__emulator/stats, POST /__emulator/reset, GET|POST|DELETE /__emulator/faults',
+);
+process.stdout.write(`${lines.join('\n')}\n`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    emulator.close().then(
+      () => process.exit(0),
+      (error) => {
+        process.stderr.write(`Shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  });
+}

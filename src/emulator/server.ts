@@ -1,0 +1,205 @@
+import type { HttpBindings } from '@hono/node-server';
+import { type Context, Hono } from 'hono';
+import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
+import { getPath } from 'hono/utils/url';
+import { requireAppKey, requireUserKey } from './auth.js';
+import { type FaultKind, Faults, parseFaultConfig } from './faults.js';
+import type { OpContext, Operation, OpResult } from './operation.js';
+import { appOperations } from './routes/apps.js';
+import { liveActivityOperations } from './routes/live-activities.js';
+import { notificationOperations } from './routes/notifications.js';
+import { outcomeOperations } from './routes/outcomes.js';
+import { playerOperations } from './routes/players.js';
+import { segmentOperations } from './routes/segments.js';
+import { userOperations } from './routes/users.js';
+import { createStore } from './seed.js';
+import type { Store } from './store.js';
+import type { EmulatorStats, FaultConfig } from './types.js';
+import { ApiError, fail, isObject, nowSeconds } from './util.js';
+
+export const OPERATIONS: Operation[] = [
+  ...notificationOperations,
+  ...appOperations,
+  ...segmentOperations,
+  ...outcomeOperations,
+  ...liveActivityOperations,
+  ...userOperations,
+  ...playerOperations,
+];
+
+/** The mutable state behind one running emulator: store, counters, faults. */
+export class EmulatorCore {
+  store: Store;
+  readonly faults: Faults;
+  private counts = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    store: Store,
+    readonly userAuthKey: string,
+    private readonly seed: boolean,
+    private readonly initialFaults: FaultConfig | null,
+  ) {
+    this.store = store;
+    this.faults = new Faults(initialFaults);
+  }
+
+  count(operationId: string): void {
+    this.total++;
+    this.counts.set(operationId, (this.counts.get(operationId) ?? 0) + 1);
+  }
+
+  stats(): EmulatorStats {
+    return { total: this.total, byOperation: Object.fromEntries(this.counts) };
+  }
+
+  resetStats(): void {
+    this.total = 0;
+    this.counts = new Map();
+  }
+
+  reset(): void {
+    this.store = createStore(this.seed);
+    this.resetStats();
+    this.faults.set(this.initialFaults);
+  }
+}
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+type Env = { Bindings: HttpBindings };
+type Ctx = Context<Env>;
+
+function jsonResponse(c: Ctx, status: number, body: unknown): Response {
+  return c.json(body as object, status as ContentfulStatusCode);
+}
+
+function errorResponse(c: Ctx, error: unknown): Response {
+  if (error instanceof ApiError) return jsonResponse(c, error.status, error.body);
+  const message = error instanceof Error ? error.message : String(error);
+  return jsonResponse(c, 400, { errors: [message] });
+}
+
+async function readBody(c: Ctx): Promise<Record<string, unknown>> {
+  const text = await c.req.text();
+  if (text.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (e) {
+    throw fail(400, `Invalid JSON in request body: ${(e as Error).message}`);
+  }
+  if (!isObject(parsed)) throw fail(400, 'Request body must be a JSON object');
+  return parsed;
+}
+
+function defaultAppId(ctx: OpContext): string | undefined {
+  if (ctx.params.app_id !== undefined) return ctx.params.app_id;
+  const fromQuery = ctx.query.get('app_id');
+  if (fromQuery !== null) return fromQuery;
+  return typeof ctx.body.app_id === 'string' ? ctx.body.app_id : undefined;
+}
+
+async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Response> {
+  try {
+    const url = new URL(c.req.url);
+    const ctx: OpContext = {
+      store: core.store,
+      params: c.req.param() as Record<string, string>,
+      query: url.searchParams,
+      body: BODY_METHODS.has(op.method) ? await readBody(c) : {},
+      baseUrl: url.origin,
+      now: nowSeconds(),
+    };
+    const header = c.req.header('authorization');
+    let result: OpResult;
+    if (op.auth === 'user') {
+      requireUserKey(header, core.userAuthKey);
+      result = op.handler(ctx);
+    } else {
+      const app = requireAppKey(core.store, header, op.appId ? op.appId(ctx) : defaultAppId(ctx));
+      result = op.handler({ ...ctx, app });
+    }
+    if (result.body === undefined) return c.body(null, result.status as StatusCode);
+    return jsonResponse(c, result.status, result.body);
+  } catch (error) {
+    return errorResponse(c, error);
+  }
+}
+
+function injectedFault(core: EmulatorCore, c: Ctx, fault: FaultKind): Response {
+  if (fault === 'rate-limit') {
+    c.header('Retry-After', String(core.faults.retryAfterSeconds));
+    return jsonResponse(c, 429, {
+      errors: [{ code: 'rate-limit-exceeded', title: 'API rate limit exceeded' }],
+    });
+  }
+  if (fault === 'drop') {
+    const socket = c.env?.incoming?.socket;
+    if (socket) {
+      socket.destroy();
+      return new Response(null);
+    }
+  }
+  return jsonResponse(c, core.faults.serverErrorStatus, {
+    errors: ['Internal server error (injected by the emulator)'],
+  });
+}
+
+async function handle(core: EmulatorCore, op: Operation, c: Ctx): Promise<Response> {
+  core.count(op.id);
+  const decision = core.faults.decide(op.id);
+  if (decision.delayMs > 0) await sleep(decision.delayMs);
+  if (decision.fault === 'rate-limit' || (decision.fault && decision.when === 'before'))
+    return injectedFault(core, c, decision.fault);
+  const response = await execute(core, op, c);
+  // 'after': the operation ran (state changed) but the client never sees its answer.
+  return decision.fault ? injectedFault(core, c, decision.fault) : response;
+}
+
+/** The Hono app: every operation at the API root and under /api/v1, plus the /__emulator hooks. */
+export function createHttpApp(core: EmulatorCore): Hono<Env> {
+  const app = new Hono<Env>({
+    getPath: (req) => {
+      const path = getPath(req);
+      if (path.startsWith('/api/v1/')) return path.slice(7);
+      return path === '/api/v1' ? '/' : path;
+    },
+  });
+
+  app.get('/__emulator/health', (c) => c.json({ ok: true }));
+  app.get('/__emulator/stats', (c) => c.json(core.stats()));
+  app.delete('/__emulator/stats', (c) => {
+    core.resetStats();
+    return c.json(core.stats());
+  });
+  app.post('/__emulator/reset', (c) => {
+    core.reset();
+    return c.json({ success: true });
+  });
+  app.get('/__emulator/faults', (c) => c.json(core.faults.get()));
+  app.post('/__emulator/faults', async (c) => {
+    try {
+      core.faults.set(parseFaultConfig(await readBody(c)));
+      return c.json(core.faults.get());
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+  });
+  app.delete('/__emulator/faults', (c) => {
+    core.faults.set(null);
+    return c.json(core.faults.get());
+  });
+  app.get('/__emulator/exports/:file', (c) => {
+    const content = core.store.exports.get(c.req.param('file'));
+    if (content === undefined) return c.json({ errors: ['Export not found'] }, 404);
+    return c.body(content, 200, { 'content-type': 'text/csv; charset=utf-8' });
+  });
+
+  for (const op of OPERATIONS) app.on(op.method, op.path, (c) => handle(core, op, c));
+
+  app.notFound((c) => c.json({ errors: ['Not found'] }, 404));
+  app.onError((error, c) => errorResponse(c, error));
+  return app;
+}
