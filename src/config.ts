@@ -1,0 +1,99 @@
+import type { OneSignalClientOptions } from './onesignal/client.js';
+
+export type OneSignalConfig = OneSignalClientOptions & {
+  /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */
+  configured: boolean;
+};
+
+/**
+ * Reads the OneSignal client options from the environment:
+ *
+ * - `ONESIGNAL_API_URL`: base URL (default `https://api.onesignal.com`)
+ * - `ONESIGNAL_USER_AUTH_KEY`: organization user auth key (`/apps` management, app key look-ups)
+ * - `ONESIGNAL_APP_KEYS`: JSON object, app id → that app's REST API key
+ * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`,
+ *   `ONESIGNAL_MAX_CONCURRENCY_PER_APP`: positive integers
+ *
+ * Empty values count as unset. Errors name the variable but never repeat a key.
+ */
+export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSignalConfig {
+  const apiUrl = readUrl(env, 'ONESIGNAL_API_URL');
+  const userAuthKey = read(env, 'ONESIGNAL_USER_AUTH_KEY');
+  const appKeys = readAppKeys(env, 'ONESIGNAL_APP_KEYS');
+  const timeoutMs = readPositiveInt(env, 'ONESIGNAL_TIMEOUT_MS');
+  const maxAttempts = readPositiveInt(env, 'ONESIGNAL_MAX_ATTEMPTS');
+  const retryBudgetMs = readPositiveInt(env, 'ONESIGNAL_RETRY_BUDGET_MS');
+  const maxConcurrentPerApp = readPositiveInt(env, 'ONESIGNAL_MAX_CONCURRENCY_PER_APP');
+  return {
+    ...(apiUrl !== undefined && { apiUrl }),
+    ...(userAuthKey !== undefined && { userAuthKey }),
+    ...(appKeys !== undefined && { appKeys }),
+    ...(timeoutMs !== undefined && { timeoutMs }),
+    ...(maxAttempts !== undefined && { maxAttempts }),
+    ...(retryBudgetMs !== undefined && { retryBudgetMs }),
+    ...(maxConcurrentPerApp !== undefined && { maxConcurrentPerApp }),
+    configured: userAuthKey !== undefined || (appKeys !== undefined && Object.keys(appKeys).length > 0),
+  };
+}
+
+function read(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value ? value : undefined;
+}
+
+function readUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new Error(`${name} must be an absolute http(s) URL, such as https://api.onesignal.com.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name} must be an http(s) URL, such as https://api.onesignal.com.`);
+  }
+  return value.replace(/\/+$/, '');
+}
+
+function readPositiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
+    throw new Error(`${name} must be a positive integer, got "${value}".`);
+  }
+  return n;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const APP_KEYS_SHAPE =
+  'a JSON object mapping each app id to its REST API key, e.g. {"<app id>":"<rest api key>"}';
+
+/** Parses the app key map. The value holds secrets, so no message (or cause) ever includes any of it. */
+function readAppKeys(env: NodeJS.ProcessEnv, name: string): Record<string, string> | undefined {
+  const value = read(env, name);
+  if (value === undefined) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    // The parser's message quotes the input: drop it.
+    throw new Error(`${name} is not valid JSON; it must be ${APP_KEYS_SHAPE}.`);
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new Error(`${name} must be ${APP_KEYS_SHAPE}.`);
+  }
+  const keys: Record<string, string> = {};
+  for (const [appId, key] of Object.entries(parsed)) {
+    const id = appId.trim().toLowerCase();
+    if (!id) throw new Error(`${name} has an empty app id; it must be ${APP_KEYS_SHAPE}.`);
+    if (typeof key !== 'string' || !key.trim()) {
+      // Name the app only when it looks like an app id, in case the map was written the wrong way round.
+      const which = UUID.test(id) ? `app ${id}` : 'an app';
+      throw new Error(`${name}: the key for ${which} must be a non-empty string.`);
+    }
+    keys[id] = key.trim();
+  }
+  return keys;
+}

@@ -1,0 +1,418 @@
+import { type $Fetch, FetchError, ofetch } from 'ofetch';
+import pLimit, { type LimitFunction } from 'p-limit';
+import { errorMessagesOf, type KeyKind, OneSignalError, type OneSignalErrorCode } from './errors.js';
+
+export const DEFAULT_API_URL = 'https://api.onesignal.com';
+
+export interface OneSignalClientOptions {
+  /** Base URL of OneSignal or of anything wire-compatible (the emulator). */
+  apiUrl?: string;
+  /** Org-level user auth key: signs `/apps` management and looks up app keys missing from `appKeys`. */
+  userAuthKey?: string | undefined;
+  /** App id → that app's REST API key. */
+  appKeys?: Record<string, string>;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
+  /** Attempts per call, the first included. */
+  maxAttempts?: number;
+  /** Total time one call may spend across attempts and back-off before giving up. */
+  retryBudgetMs?: number;
+  /** First back-off step; doubles per attempt, with full jitter. */
+  retryBaseDelayMs?: number;
+  /** Upstream calls in flight per app (and for `/apps` management) before further calls queue. */
+  maxConcurrentPerApp?: number;
+  /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
+  onAttempt?: (event: AttemptEvent) => void;
+}
+
+export interface AttemptEvent {
+  operation: string;
+  method: HttpMethod;
+  appId: string | undefined;
+  attempt: number;
+  status: number | undefined;
+  durationMs: number;
+  outcome: 'ok' | 'retry' | 'error';
+}
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type OperationAuth = { kind: 'user' } | { kind: 'app'; appId: string };
+
+/**
+ * `idempotent`: repeating the call cannot change the outcome, so 429, 5xx, timeouts and dropped
+ * connections are all retried. `unsafe`: OneSignal may have acted on a request whose answer we lost,
+ * so only answers that prove it did not act (429, connection refused) are retried.
+ */
+export type RetryPolicy = 'idempotent' | 'unsafe';
+
+export interface OperationRequest {
+  /** OneSignal operation id, used in errors, metrics and the emulator's stats. */
+  operation: string;
+  method: HttpMethod;
+  /** Built with `path` so every segment is encoded. */
+  path: string;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  auth: OperationAuth;
+  retry: RetryPolicy;
+}
+
+export const userAuth: OperationAuth = { kind: 'user' };
+export const appAuth = (appId: string): OperationAuth => ({ kind: 'app', appId });
+
+/** Template tag that percent-encodes every interpolated path segment (alias ids can be emails). */
+export function path(strings: TemplateStringsArray, ...segments: (string | number)[]): string {
+  return strings.reduce(
+    (out, s, i) => out + s + (i < segments.length ? encodeURIComponent(segments[i] as string | number) : ''),
+    '',
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Errors raised before a connection exists: OneSignal cannot have seen the request. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * The transport every REST operation goes through: one `ofetch` instance, key selection, per-app
+ * concurrency caps, timeouts, retries and conversion of every failure into `OneSignalError`.
+ */
+export class OneSignalHttp {
+  readonly apiUrl: string;
+  private readonly fetch: $Fetch;
+  private readonly userAuthKey: string | undefined;
+  private readonly configuredAppKeys: ReadonlyMap<string, string>;
+  /** Keys looked up with the user auth key, cached as promises so concurrent callers share one lookup. */
+  private readonly lookedUpAppKeys = new Map<string, Promise<string>>();
+  private readonly limiters = new Map<string, LimitFunction>();
+  /** When OneSignal said "retry after", later calls for that app wait too instead of earning more 429s. */
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly secrets = new Set<string>();
+  private readonly timeoutMs: number;
+  private readonly maxAttempts: number;
+  private readonly retryBudgetMs: number;
+  private readonly retryBaseDelayMs: number;
+  private readonly maxConcurrentPerApp: number;
+  private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
+
+  constructor(options: OneSignalClientOptions = {}) {
+    this.apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    this.userAuthKey = options.userAuthKey || undefined;
+    // App ids are UUIDs; match them case-insensitively so a differently cased id still finds its key.
+    this.configuredAppKeys = new Map(
+      Object.entries(options.appKeys ?? {}).map(([id, key]) => [id.toLowerCase(), key]),
+    );
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
+    this.retryBudgetMs = options.retryBudgetMs ?? 20_000;
+    this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
+    this.maxConcurrentPerApp = Math.max(1, options.maxConcurrentPerApp ?? 16);
+    this.onAttempt = options.onAttempt;
+    if (this.userAuthKey) this.secrets.add(this.userAuthKey);
+    for (const key of this.configuredAppKeys.values()) this.secrets.add(key);
+    this.fetch = ofetch.create({
+      baseURL: this.apiUrl,
+      retry: 0,
+      ignoreResponseError: true,
+      headers: { Accept: 'application/json' },
+    });
+  }
+
+  /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
+  async request<T>(req: OperationRequest): Promise<T> {
+    const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
+    const key = await this.keyFor(req);
+    const limiter = this.limiterFor(appId ?? '/apps');
+    return limiter(() => this.attemptWithRetries<T>(req, key, appId));
+  }
+
+  /** Replaces every known key in text, for messages that echo upstream content. */
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+    return out;
+  }
+
+  private limiterFor(scope: string): LimitFunction {
+    let limiter = this.limiters.get(scope);
+    if (!limiter) {
+      limiter = pLimit(this.maxConcurrentPerApp);
+      this.limiters.set(scope, limiter);
+    }
+    return limiter;
+  }
+
+  private async keyFor(req: OperationRequest): Promise<string> {
+    if (req.auth.kind === 'user') {
+      if (this.userAuthKey) return this.userAuthKey;
+      throw new OneSignalError({
+        code: 'MISSING_KEY',
+        operation: req.operation,
+        keyKind: 'user',
+        message: `${req.operation} manages apps and needs the organization user auth key, but ONESIGNAL_USER_AUTH_KEY is not set.`,
+      });
+    }
+    const { appId } = req.auth;
+    const configured = this.configuredAppKeys.get(appId.toLowerCase());
+    if (configured) return configured;
+    if (!this.userAuthKey) {
+      throw new OneSignalError({
+        code: 'MISSING_KEY',
+        operation: req.operation,
+        keyKind: 'app',
+        appId,
+        message: `${req.operation} needs the REST API key of app ${appId}: add it to ONESIGNAL_APP_KEYS, or set ONESIGNAL_USER_AUTH_KEY so it can be looked up.`,
+      });
+    }
+    let lookup = this.lookedUpAppKeys.get(appId);
+    if (!lookup) {
+      lookup = this.lookUpAppKey(appId, req.operation);
+      this.lookedUpAppKeys.set(appId, lookup);
+      // A failed lookup must not poison the cache: the next call tries again.
+      lookup.catch(() => this.lookedUpAppKeys.delete(appId));
+    }
+    return lookup;
+  }
+
+  private async lookUpAppKey(appId: string, operation: string): Promise<string> {
+    const app = await this.request<{ basic_auth_key?: string | null }>({
+      operation: 'get_app',
+      method: 'GET',
+      path: path`/apps/${appId}`,
+      auth: userAuth,
+      retry: 'idempotent',
+    });
+    const key = app?.basic_auth_key;
+    if (!key) {
+      throw new OneSignalError({
+        code: 'MISSING_KEY',
+        operation,
+        keyKind: 'app',
+        appId,
+        message: `${operation} needs the REST API key of app ${appId}; OneSignal did not return it for the user auth key, so add it to ONESIGNAL_APP_KEYS.`,
+      });
+    }
+    this.secrets.add(key);
+    return key;
+  }
+
+  private async attemptWithRetries<T>(
+    req: OperationRequest,
+    key: string,
+    appId: string | undefined,
+  ): Promise<T> {
+    const deadline = Date.now() + this.retryBudgetMs;
+    const pauseScope = appId ?? '/apps';
+    for (let attempt = 1; ; attempt++) {
+      const pause = (this.pausedUntil.get(pauseScope) ?? 0) - Date.now();
+      if (pause > 0 && Date.now() + pause < deadline) await sleep(pause);
+
+      const started = performance.now();
+      const result = await this.attempt(req, key, appId);
+      const durationMs = performance.now() - started;
+      if (result.ok) {
+        this.onAttempt?.({ ...this.event(req, appId, attempt, durationMs, result.status), outcome: 'ok' });
+        return result.data as T;
+      }
+
+      const error = result.error;
+      if (error.code === 'RATE_LIMITED' && error.retryAfter !== undefined) {
+        this.pausedUntil.set(pauseScope, Date.now() + error.retryAfter * 1000);
+      }
+      if (error.code === 'KEY_REJECTED' && req.auth.kind === 'app')
+        this.lookedUpAppKeys.delete(req.auth.appId);
+
+      const mayRetry = result.retryable && attempt < this.maxAttempts;
+      const delay = mayRetry ? this.backoff(attempt, error.retryAfter) : 0;
+      const withinBudget = Date.now() + delay < deadline;
+      const retrying = mayRetry && withinBudget;
+      this.onAttempt?.({
+        ...this.event(req, appId, attempt, durationMs, error.status),
+        outcome: retrying ? 'retry' : 'error',
+      });
+      if (!retrying) {
+        throw new OneSignalError({
+          code: error.code,
+          message: error.message,
+          operation: req.operation,
+          keyKind: req.auth.kind,
+          appId,
+          status: error.status,
+          errors: error.errors,
+          retryable: error.retryable,
+          retryAfter: error.retryAfter,
+          attempts: attempt,
+        });
+      }
+      await sleep(delay);
+    }
+  }
+
+  private event(
+    req: OperationRequest,
+    appId: string | undefined,
+    attempt: number,
+    durationMs: number,
+    status?: number,
+  ) {
+    return { operation: req.operation, method: req.method, appId, attempt, status, durationMs };
+  }
+
+  /** Full-jitter exponential back-off, unless OneSignal named the wait itself. */
+  private backoff(attempt: number, retryAfterSeconds: number | undefined): number {
+    if (retryAfterSeconds !== undefined) return retryAfterSeconds * 1000;
+    const cap = this.retryBaseDelayMs * 2 ** (attempt - 1);
+    return Math.round(Math.random() * cap);
+  }
+
+  private async attempt(
+    req: OperationRequest,
+    key: string,
+    appId: string | undefined,
+  ): Promise<
+    { ok: true; data: unknown; status: number } | { ok: false; retryable: boolean; error: FailedAttempt }
+  > {
+    let response: Awaited<ReturnType<$Fetch['raw']>>;
+    try {
+      response = await this.fetch.raw(req.path, {
+        method: req.method,
+        query: req.query,
+        body: req.body as Record<string, unknown> | undefined,
+        headers: { Authorization: `Key ${key}` },
+        timeout: this.timeoutMs,
+      });
+    } catch (cause) {
+      return this.transportFailure(req, appId, cause);
+    }
+    if (response.ok) return { ok: true, data: response._data, status: response.status };
+    return this.statusFailure(
+      req,
+      appId,
+      response.status,
+      response._data,
+      response.headers.get('retry-after'),
+    );
+  }
+
+  private transportFailure(
+    req: OperationRequest,
+    appId: string | undefined,
+    cause: unknown,
+  ): { ok: false; retryable: boolean; error: FailedAttempt } {
+    const inner = cause instanceof FetchError ? cause.cause : cause;
+    const name = (inner as { name?: string } | undefined)?.name;
+    const sysCode = systemErrorCode(inner);
+    if (name === 'TimeoutError' || name === 'AbortError') {
+      return {
+        ok: false,
+        retryable: req.retry === 'idempotent',
+        error: {
+          code: 'TIMEOUT',
+          status: undefined,
+          errors: [],
+          retryable: true,
+          retryAfter: undefined,
+          message: `${req.operation}: OneSignal did not answer within ${this.timeoutMs} ms${forApp(appId)}. Try again; if it persists, check OneSignal's status.`,
+        },
+      };
+    }
+    const notSent = sysCode !== undefined && NOT_SENT_CODES.has(sysCode);
+    return {
+      ok: false,
+      retryable: notSent || req.retry === 'idempotent',
+      error: {
+        code: 'NETWORK_ERROR',
+        status: undefined,
+        errors: [],
+        retryable: true,
+        retryAfter: undefined,
+        message: `${req.operation}: could not reach OneSignal at ${this.apiUrl}${forApp(appId)} (${sysCode ?? 'connection failed'}).`,
+      },
+    };
+  }
+
+  private statusFailure(
+    req: OperationRequest,
+    appId: string | undefined,
+    status: number,
+    body: unknown,
+    retryAfterHeader: string | null,
+  ): { ok: false; retryable: boolean; error: FailedAttempt } {
+    const errors = errorMessagesOf(body).map((m) => this.redact(m));
+    const detail = errors.length ? `: ${errors.join('; ')}` : '';
+    const retryAfter = parseRetryAfter(retryAfterHeader);
+    const op = req.operation;
+    const fail = (code: OneSignalErrorCode, message: string, retryable = false) => ({
+      ok: false as const,
+      // A 429 means OneSignal refused the request without acting, so any operation may repeat it.
+      retryable: retryable && (status === 429 || req.retry === 'idempotent'),
+      error: { code, status, errors, retryable, retryAfter, message },
+    });
+    if (status === 401 || status === 403) {
+      return fail(
+        'KEY_REJECTED',
+        req.auth.kind === 'user'
+          ? `${op}: OneSignal rejected the organization user auth key (HTTP ${status}). App management needs a valid ONESIGNAL_USER_AUTH_KEY.`
+          : `${op}: OneSignal rejected the REST API key used for app ${req.auth.appId} (HTTP ${status}). This operation needs that app's REST API key: check its entry in ONESIGNAL_APP_KEYS.`,
+      );
+    }
+    if (status === 404) return fail('NOT_FOUND', `${op}: not found${forApp(appId)} (HTTP 404)${detail}`);
+    if (status === 409) return fail('CONFLICT', `${op}: conflict${forApp(appId)} (HTTP 409)${detail}`);
+    if (status === 429) {
+      const wait = retryAfter !== undefined ? ` Retry after ${retryAfter} s.` : '';
+      return fail(
+        'RATE_LIMITED',
+        `${op}: OneSignal rate limit reached${forApp(appId)} (HTTP 429).${wait}`,
+        true,
+      );
+    }
+    if (status >= 400 && status < 500) {
+      return fail(
+        'BAD_REQUEST',
+        `${op}: OneSignal rejected the request${forApp(appId)} (HTTP ${status})${detail}`,
+      );
+    }
+    return fail(
+      'UPSTREAM_ERROR',
+      `${op}: OneSignal failed${forApp(appId)} (HTTP ${status})${detail}`,
+      RETRYABLE_STATUS.has(status),
+    );
+  }
+}
+
+interface FailedAttempt {
+  code: OneSignalErrorCode;
+  message: string;
+  status: number | undefined;
+  errors: string[];
+  retryable: boolean;
+  retryAfter: number | undefined;
+}
+
+const forApp = (appId: string | undefined) => (appId ? ` for app ${appId}` : '');
+
+function systemErrorCode(error: unknown): string | undefined {
+  for (
+    let e = error, depth = 0;
+    e && typeof e === 'object' && depth < 4;
+    e = (e as { cause?: unknown }).cause, depth++
+  ) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+/** `Retry-After` is seconds or an HTTP date; answers in whole seconds. */
+export function parseRetryAfter(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed));
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
+}
+
+export type { KeyKind };

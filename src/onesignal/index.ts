@@ -1,0 +1,111 @@
+import { aliasesApi } from './aliases.js';
+import { appsApi } from './apps.js';
+import { type OneSignalClientOptions, OneSignalHttp } from './client.js';
+import { liveActivitiesApi } from './live-activities.js';
+import { notificationsApi } from './notifications.js';
+import { outcomesApi } from './outcomes.js';
+import { playersApi } from './players.js';
+import { segmentsApi } from './segments.js';
+import { subscriptionsApi } from './subscriptions.js';
+import { usersApi } from './users.js';
+
+export type * from './aliases.js';
+export type * from './apps.js';
+export {
+  type AttemptEvent,
+  DEFAULT_API_URL,
+  type HttpMethod,
+  type OneSignalClientOptions,
+  OneSignalHttp,
+  type OperationAuth,
+  type OperationRequest,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './client.js';
+export type * from './common.js';
+export {
+  errorMessagesOf,
+  type KeyKind,
+  OneSignalError,
+  type OneSignalErrorCode,
+  type OneSignalErrorInit,
+} from './errors.js';
+export type * from './live-activities.js';
+export type * from './notifications.js';
+export type * from './outcomes.js';
+export type * from './players.js';
+export type * from './segments.js';
+export type * from './subscriptions.js';
+export type * from './users.js';
+
+/** Every OneSignal operation the client performs: the 37 of API v1.2.2 plus `get_segments`. */
+export const OPERATIONS = [
+  // apps (user auth key)
+  'get_apps',
+  'get_app',
+  'create_app',
+  'update_app',
+  // notifications
+  'get_notifications',
+  'get_notification',
+  'create_notification',
+  'cancel_notification',
+  'get_notification_history',
+  'export_events',
+  // players (v1 devices)
+  'get_players',
+  'get_player',
+  'create_player',
+  'update_player',
+  'delete_player',
+  'update_player_tags',
+  'export_players',
+  // segments
+  'get_segments',
+  'create_segments',
+  'delete_segments',
+  // outcomes
+  'get_outcomes',
+  // users
+  'create_user',
+  'fetch_user',
+  'update_user',
+  'delete_user',
+  // aliases
+  'fetch_user_identity',
+  'fetch_aliases',
+  'identify_user_by_alias',
+  'identify_user_by_subscription_id',
+  'delete_alias',
+  // subscriptions
+  'create_subscription',
+  'update_subscription',
+  'delete_subscription',
+  'transfer_subscription',
+  'get_eligible_iams',
+  // live activities
+  'update_live_activity',
+  'begin_live_activity',
+  'end_live_activity',
+] as const;
+
+export type OperationId = (typeof OPERATIONS)[number];
+
+/** The typed OneSignal REST client: one transport, one object per resource, one method per operation. */
+export function createOneSignalClient(options: OneSignalClientOptions = {}) {
+  const http = new OneSignalHttp(options);
+  return {
+    http,
+    apps: appsApi(http),
+    notifications: notificationsApi(http),
+    players: playersApi(http),
+    segments: segmentsApi(http),
+    outcomes: outcomesApi(http),
+    users: usersApi(http),
+    aliases: aliasesApi(http),
+    subscriptions: subscriptionsApi(http),
+    liveActivities: liveActivitiesApi(http),
+  };
+}
+
+export type OneSignalClient = ReturnType<typeof createOneSignalClient>;

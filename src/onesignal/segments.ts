@@ -1,0 +1,103 @@
+import { appAuth, type OneSignalHttp, path } from './client.js';
+import type { WireSuccess } from './common.js';
+
+/** A filter condition (Filter). */
+export interface WireFilterCondition {
+  /** `tag`, `last_session`, `session_count`, `country`, `language`, `amount_spent`, `bought_sku`, … */
+  field: string;
+  /** Tag key (required when `field` is `tag`), or SKU for `bought_sku`. */
+  key?: string;
+  /** Second operand; required for binary relations. */
+  value?: string;
+  relation: '>' | '<' | '=' | '!=' | 'exists' | 'not_exists' | 'time_elapsed_gt' | 'time_elapsed_lt';
+}
+
+/** Joins the conditions around it (Operator). Conditions are ANDed unless an `OR` sits between them. */
+export interface WireFilterOperator {
+  operator: 'OR' | 'AND';
+}
+
+/** One entry of a filter list (FilterExpressions): a condition or an operator. */
+export type WireFilter = WireFilterCondition | WireFilterOperator;
+
+/** A segment as get_segments lists it (current API; not in v1.2.2). */
+export interface WireSegment {
+  /** UUID. */
+  id: string;
+  name: string;
+  /** ISO 8601. */
+  created_at: string;
+  /** ISO 8601. */
+  updated_at: string;
+  app_id: string;
+  /** Built-in segments cannot be changed or deleted. */
+  read_only: boolean;
+  /** Paused segments are excluded from sends. */
+  is_active: boolean;
+}
+
+/** One page of get_segments. */
+export interface WireSegmentSlice {
+  total_count: number;
+  offset: number;
+  limit: number;
+  segments: WireSegment[];
+}
+
+/** Body of create_segments (Segment). */
+export interface WireSegmentBody {
+  /** Assigned when omitted. */
+  id?: string;
+  /** Dashboard name; used by included_segments / excluded_segments. */
+  name: string;
+  filters: WireFilter[];
+}
+
+export interface WireCreateSegmentResult {
+  success?: boolean;
+  /** UUID of the new segment (always present on success). */
+  id: string;
+}
+
+export interface SegmentListParams {
+  /** Max 300. */
+  limit?: number;
+  offset?: number;
+}
+
+/** Segments. Every call is signed with the app's REST API key. */
+export function segmentsApi(http: OneSignalHttp) {
+  return {
+    /** GET /apps/{app_id}/segments (get_segments; current API, not in v1.2.2). */
+    list: (appId: string, params: SegmentListParams = {}) =>
+      http.request<WireSegmentSlice>({
+        operation: 'get_segments',
+        method: 'GET',
+        path: path`/apps/${appId}/segments`,
+        query: { limit: params.limit, offset: params.offset },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /** POST /apps/{app_id}/segments (create_segments). Not retried once sent. 409 when the name exists. */
+    create: (appId: string, body: WireSegmentBody) =>
+      http.request<WireCreateSegmentResult>({
+        operation: 'create_segments',
+        method: 'POST',
+        path: path`/apps/${appId}/segments`,
+        body,
+        auth: appAuth(appId),
+        retry: 'unsafe',
+      }),
+
+    /** DELETE /apps/{app_id}/segments/{segment_id} (delete_segments). */
+    delete: (appId: string, segmentId: string) =>
+      http.request<WireSuccess>({
+        operation: 'delete_segments',
+        method: 'DELETE',
+        path: path`/apps/${appId}/segments/${segmentId}`,
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+  };
+}

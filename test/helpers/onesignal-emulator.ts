@@ -1,0 +1,96 @@
+import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import {
+  createOneSignalClient,
+  type OneSignalClient,
+  type OneSignalClientOptions,
+} from '../../src/onesignal/index.js';
+
+export { DEMO };
+
+export const SHOP = DEMO.apps[0]?.id as string;
+export const NEWS = DEMO.apps[1]?.id as string;
+
+/** Demo app id → REST API key, the way ONESIGNAL_APP_KEYS would carry it. */
+export const demoAppKeys = (): Record<string, string> =>
+  Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey]));
+
+/** Every key the emulator knows, for asserting none of them leaks. */
+export const ALL_KEYS = [DEMO.userAuthKey, ...DEMO.apps.map((a) => a.restApiKey)];
+
+export interface EmulatorHarness {
+  emulator: RunningEmulator;
+  /** A client for the emulator; fast back-off unless overridden. */
+  client(options?: OneSignalClientOptions): OneSignalClient;
+  /** Requests per operation id since the last `emulator.resetStats()`. */
+  calls(): Record<string, number>;
+  close(): Promise<void>;
+}
+
+/** Starts a seeded emulator on 127.0.0.1, port 0. */
+export async function startOneSignalEmulator(): Promise<EmulatorHarness> {
+  const emulator = await startEmulator({ port: 0, seed: true });
+  return {
+    emulator,
+    client: (options = {}) =>
+      createOneSignalClient({ apiUrl: emulator.url, retryBaseDelayMs: 5, ...options }),
+    calls: () => emulator.stats().byOperation,
+    close: () => emulator.close(),
+  };
+}
+
+/**
+ * Operations each suite drives end to end. `onesignal-operations.test.ts` checks that together they
+ * are exactly `OPERATIONS`, and each suite checks against the emulator's counters that it called all of its own.
+ */
+export const SUITE_OPERATIONS = {
+  appsNotificationsOutcomes: [
+    'get_apps',
+    'get_app',
+    'create_app',
+    'update_app',
+    'get_notifications',
+    'get_notification',
+    'create_notification',
+    'cancel_notification',
+    'get_notification_history',
+    'export_events',
+    'get_outcomes',
+  ],
+  playersSegments: [
+    'get_players',
+    'get_player',
+    'create_player',
+    'update_player',
+    'delete_player',
+    'update_player_tags',
+    'export_players',
+    'get_segments',
+    'create_segments',
+    'delete_segments',
+  ],
+  usersAliasesSubscriptionsLiveActivities: [
+    'create_user',
+    'fetch_user',
+    'update_user',
+    'delete_user',
+    'fetch_user_identity',
+    'fetch_aliases',
+    'identify_user_by_alias',
+    'identify_user_by_subscription_id',
+    'delete_alias',
+    'create_subscription',
+    'update_subscription',
+    'delete_subscription',
+    'transfer_subscription',
+    'get_eligible_iams',
+    'update_live_activity',
+    'begin_live_activity',
+    'end_live_activity',
+  ],
+} as const;
+
+/** Fetches a URL the emulator handed out (CSV exports) and returns its text. */
+export async function download(url: string): Promise<{ status: number; text: string }> {
+  const res = await fetch(url);
+  return { status: res.status, text: await res.text() };
+}

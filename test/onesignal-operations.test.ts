@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { OPERATIONS as EMULATED } from '../src/emulator/index.js';
+import { createOneSignalClient, OPERATIONS } from '../src/onesignal/index.js';
+import { SUITE_OPERATIONS } from './helpers/onesignal-emulator.js';
+
+describe('OPERATIONS', () => {
+  it('lists 38 distinct operation ids: the 37 of API v1.2.2 plus get_segments', () => {
+    expect(OPERATIONS).toHaveLength(38);
+    expect(new Set(OPERATIONS).size).toBe(38);
+    expect(OPERATIONS).toContain('get_segments');
+  });
+
+  it('matches the operations the emulator serves', () => {
+    expect([...OPERATIONS].sort()).toEqual(EMULATED.map((op) => op.id).sort());
+  });
+
+  it('has exactly one client method per operation', () => {
+    const { http: _http, ...resources } = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
+    const methods = Object.values(resources).flatMap((resource) => Object.values(resource));
+    expect(methods.every((m) => typeof m === 'function')).toBe(true);
+    expect(methods).toHaveLength(OPERATIONS.length);
+  });
+
+  it('is covered end to end by the resource suites, every operation in exactly one of them', () => {
+    const covered = Object.values(SUITE_OPERATIONS).flat();
+    expect(covered).toHaveLength(OPERATIONS.length);
+    expect([...covered].sort()).toEqual([...OPERATIONS].sort());
+  });
+});
