@@ -1,0 +1,81 @@
+import DataLoader from 'dataloader';
+import type { AppScopedKey } from '../schema/ids.js';
+import { appScopedCacheKey } from './keys.js';
+import { perKeyLoader } from './per-key.js';
+
+export interface PagedLoaderOptions<K extends { appId: string }, P, I> {
+  /** One list request (e.g. get_players) for one page key. */
+  fetchPage: (key: K) => Promise<P>;
+  /** The items a page lists; they belong to the page key's app. */
+  itemsOf: (page: P) => readonly I[];
+  /** The resource id of a listed item. */
+  itemId: (item: I) => string;
+  /** One item request (e.g. get_player), for items no page in flight lists. */
+  fetchOne: (key: AppScopedKey) => Promise<I>;
+  /** DataLoader cache key of a page key. */
+  pageCacheKey: (key: K) => string;
+}
+
+/**
+ * A page loader and an item loader over one OneSignal list endpoint. Every listed item primes the item
+ * loader, and item reads first wait for the pages of their app requested in the same tick, so "a page
+ * and some of its items" costs the page request only. Failures, NOT_FOUND included, come back as errors.
+ */
+export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLoaderOptions<K, P, I>) {
+  const { fetchPage, itemsOf, itemId, fetchOne, pageCacheKey } = options;
+  /** Pages whose answer is still on its way, per app: item reads wait for them instead of fetching twice. */
+  const pagesInFlight = new Map<string, Set<Promise<readonly I[]>>>();
+
+  const page = perKeyLoader<K, P, string>(
+    async (key) => {
+      const pending = fetchPage(key);
+      const items = pending.then(itemsOf);
+      items.catch(() => {}); // awaited (settled) only when items wait on it; the page reports the failure
+      const inFlight = pagesInFlight.get(key.appId) ?? new Set();
+      pagesInFlight.set(key.appId, inFlight);
+      inFlight.add(items);
+      try {
+        const result = await pending;
+        for (const i of itemsOf(result)) item.prime({ appId: key.appId, id: itemId(i) }, i);
+        return result;
+      } finally {
+        inFlight.delete(items);
+      }
+    },
+    { cacheKeyFn: pageCacheKey },
+  );
+
+  const item = new DataLoader<AppScopedKey, I, string>(
+    async (keys) => {
+      // Let every loader scheduled in this tick dispatch, so pages requested beside these items are in flight.
+      await new Promise((resolve) => setImmediate(resolve));
+      const listed = new Map<string, I>();
+      await Promise.all(
+        [...new Set(keys.map((k) => k.appId))].map(async (appId) => {
+          for (const result of await Promise.allSettled(pagesInFlight.get(appId) ?? [])) {
+            if (result.status === 'fulfilled')
+              for (const i of result.value) listed.set(appScopedCacheKey({ appId, id: itemId(i) }), i);
+          }
+        }),
+      );
+      return Promise.all(
+        keys.map(async (key) => {
+          const found = listed.get(appScopedCacheKey(key));
+          if (found) return found;
+          try {
+            return await fetchOne(key);
+          } catch (error) {
+            return error as Error;
+          }
+        }),
+      );
+    },
+    { cacheKeyFn: appScopedCacheKey },
+  );
+
+  return { page, item };
+}
+
+/** An item with the app it belongs to: list and item answers sometimes leave `app_id` out. */
+export const withAppId = <T extends { app_id?: string | undefined }>(item: T, appId: string) =>
+  ({ ...item, app_id: item.app_id || appId }) as T & { app_id: string };

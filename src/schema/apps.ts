@@ -1,0 +1,337 @@
+import { type GraphQLResolveInfo, getArgumentValues, isObjectType, Kind, type SelectionNode } from 'graphql';
+import type { WireApp, WireAppBody } from '../onesignal/apps.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { UPSTREAM_ERRORS } from './error-types.js';
+import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
+import { isUuid } from './ids.js';
+import { fromIso } from './time.js';
+
+/** Declared here so other domains (Player.app, App.players, …) can refer to it; implemented below. */
+export const AppRef = builder.objectRef<WireApp>('App');
+
+export const ApnsEnvironmentEnum = builder.enumType('ApnsEnvironment', {
+  description: 'Which Apple Push Notification service environment an app sends iOS pushes through.',
+  values: {
+    SANDBOX: { value: 'sandbox', description: 'Development builds (the APNs sandbox).' },
+    PRODUCTION: { value: 'production', description: 'App Store and TestFlight builds.' },
+  } as const,
+});
+
+/** Validates the local part of an App global id (the app id itself) before any upstream call. */
+export function parseAppId(id: string, path: string[] = ['id']): string {
+  if (!isUuid(id)) throw ValidationError.field(path, `"${id}" is not an app id (a UUID).`);
+  return id.toLowerCase();
+}
+
+/** Loads an app that must exist (the parent of something already loaded). */
+export async function requireApp(ctx: Context, appId: string): Promise<WireApp> {
+  const app = await upstream(ctx.loaders.app.load(appId.toLowerCase()));
+  if (!app)
+    throw new NotFoundError(`App ${appId} does not exist or is not visible with the configured keys.`);
+  return app;
+}
+
+builder.node(AppRef, {
+  description: 'A OneSignal app: one product with its own subscribers, messages, segments and keys.',
+  id: { resolve: (a) => a.id, parse: (id) => parseAppId(id) },
+  loadMany: (ids, ctx) => ids.map((id) => orNull(ctx.loaders.app.load(id))),
+  fields: (t) => ({
+    oneSignalId: t.field({
+      type: 'UUID',
+      description: 'The app id as OneSignal and its dashboard show it (`app_id` in REST).',
+      resolve: (a) => a.id,
+    }),
+    name: t.exposeString('name', { description: 'Display name of the app.' }),
+    playerCount: t.int({
+      nullable: true,
+      description:
+        'Number of players (subscriptions) ever registered with the app; null when OneSignal does not report it.',
+      resolve: (a) => a.players ?? null,
+    }),
+    messageablePlayerCount: t.int({
+      nullable: true,
+      description:
+        'Number of players that can currently receive a message; null when OneSignal does not report it.',
+      resolve: (a) => a.messageable_players ?? null,
+    }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the app was created.',
+      resolve: (a) => fromIso(a.created_at),
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the app settings last changed.',
+      resolve: (a) => fromIso(a.updated_at),
+    }),
+    organizationId: t.string({
+      nullable: true,
+      description: 'Id of the OneSignal organization that owns the app.',
+      resolve: (a) => a.organization_id ?? null,
+    }),
+    apnsEnvironment: t.field({
+      type: ApnsEnvironmentEnum,
+      nullable: true,
+      description: 'APNs environment used for iOS pushes; null when iOS is not configured.',
+      resolve: (a) => (a.apns_env === 'sandbox' || a.apns_env === 'production' ? a.apns_env : null),
+    }),
+    apnsConfigured: t.boolean({
+      description:
+        'True when an APNs certificate or .p8 key is stored for the app (the credential itself is never exposed).',
+      resolve: (a) => Boolean(a.apns_p8 || a.apns_p12 || a.apns_certificates),
+    }),
+    apnsKeyId: t.string({
+      nullable: true,
+      description: 'Key id of the APNs .p8 auth key, when token-based auth is used.',
+      resolve: (a) => a.apns_key_id ?? null,
+    }),
+    apnsTeamId: t.string({
+      nullable: true,
+      description: 'Apple developer team id used with the .p8 auth key.',
+      resolve: (a) => a.apns_team_id ?? null,
+    }),
+    apnsBundleId: t.string({
+      nullable: true,
+      description: 'Bundle id of the iOS app, used with the .p8 auth key.',
+      resolve: (a) => a.apns_bundle_id ?? null,
+    }),
+    androidGcmSenderId: t.string({
+      nullable: true,
+      description: 'Firebase Cloud Messaging sender id (project number) for Android.',
+      resolve: (a) => a.android_gcm_sender_id || null,
+    }),
+    chromeWebOrigin: t.string({
+      nullable: true,
+      description: 'Origin of the website for Chrome web push, e.g. `https://example.com`.',
+      resolve: (a) => a.chrome_web_origin ?? null,
+    }),
+    chromeWebDefaultNotificationIcon: t.string({
+      nullable: true,
+      description: 'Default icon URL of Chrome web push notifications.',
+      resolve: (a) => a.chrome_web_default_notification_icon ?? null,
+    }),
+    chromeWebSubDomain: t.string({
+      nullable: true,
+      description: 'OneSignal subdomain used by HTTP (non-HTTPS) sites for web push.',
+      resolve: (a) => a.chrome_web_sub_domain ?? null,
+    }),
+    safariSiteOrigin: t.string({
+      nullable: true,
+      description: 'Origin of the website for Safari web push.',
+      resolve: (a) => a.safari_site_origin ?? null,
+    }),
+    safariPushId: t.string({
+      nullable: true,
+      description: 'Website push id Apple issued for Safari web push.',
+      resolve: (a) => a.safari_push_id ?? null,
+    }),
+    siteName: t.string({
+      nullable: true,
+      description: 'Site name shown in web push prompts.',
+      resolve: (a) => a.site_name ?? null,
+    }),
+    additionalDataIsRootPayload: t.boolean({
+      nullable: true,
+      description:
+        'True when notification `data` is sent at the root of the push payload instead of under `custom.a`.',
+      resolve: (a) => a.additional_data_is_root_payload ?? null,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  apps: t.field({
+    type: [AppRef],
+    description: 'Every app of the organization (needs the user auth key).',
+    resolve: (_root, _args, ctx) => upstream(ctx.loaders.allApps.load('all')),
+  }),
+  app: t.field({
+    type: AppRef,
+    nullable: true,
+    description: 'One app by its OneSignal app id; null when it does not exist.',
+    args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal app id.' }) },
+    resolve: (_root, { id }, ctx, info) => {
+      const appId = id.toLowerCase();
+      prefetchAppFields(appId, ctx, info);
+      return orNull(ctx.loaders.app.load(appId));
+    },
+  }),
+}));
+
+/**
+ * Starts a list read of an app's child field (e.g. `notifications`) together with get_app instead of
+ * after it. Registered by the domain that owns the field; it must load through the same loader key
+ * the field's resolver uses, so the read is shared, never doubled.
+ */
+export type AppFieldPrefetch = (appId: string, args: Record<string, unknown>, ctx: Context) => void;
+const appFieldPrefetches = new Map<string, AppFieldPrefetch>();
+
+export function registerAppFieldPrefetch(fieldName: string, prefetch: AppFieldPrefetch) {
+  appFieldPrefetches.set(fieldName, prefetch);
+}
+
+/** Looks one level into `app(id:) { … }` for fields with a prefetch and starts them. */
+function prefetchAppFields(appId: string, ctx: Context, info: GraphQLResolveInfo) {
+  const appType = info.schema.getType('App');
+  if (!isObjectType(appType)) return;
+  const fields = appType.getFields();
+  const visit = (selections: readonly SelectionNode[], depth: number) => {
+    for (const sel of selections) {
+      if (sel.kind === Kind.FIELD) {
+        const prefetch = appFieldPrefetches.get(sel.name.value);
+        const def = fields[sel.name.value];
+        if (!prefetch || !def) continue;
+        try {
+          prefetch(appId, getArgumentValues(def, sel, info.variableValues), ctx);
+        } catch {
+          // Invalid arguments: the field itself reports them.
+        }
+      } else if (depth < 3) {
+        const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : info.fragments[sel.name.value];
+        if (fragment) visit(fragment.selectionSet.selections, depth + 1);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) if (node.selectionSet) visit(node.selectionSet.selections, 0);
+}
+
+const appPayload = (name: string, description: string) =>
+  builder.simpleObject(name, {
+    description,
+    fields: (t) => ({ app: t.field({ type: AppRef, description: 'The app as OneSignal stored it.' }) }),
+  });
+
+const AppCreatePayload = appPayload('AppCreatePayload', 'The result of `appCreate`.');
+const AppUpdatePayload = appPayload('AppUpdatePayload', 'The result of `appUpdate`.');
+
+builder.mutationFields((t) => {
+  // Writable settings shared by both mutations. Secrets are write-only: no field returns them.
+  const settings = {
+    apnsEnvironment: t.input.field({
+      type: ApnsEnvironmentEnum,
+      description: 'APNs environment for iOS pushes.',
+    }),
+    apnsP8: t.input.string({ description: 'APNs .p8 auth key (write-only: never returned).' }),
+    apnsKeyId: t.input.string({ description: 'Key id of the .p8 auth key.' }),
+    apnsTeamId: t.input.string({ description: 'Apple developer team id.' }),
+    apnsBundleId: t.input.string({ description: 'Bundle id of the iOS app.' }),
+    gcmKey: t.input.string({ description: 'Firebase server key for Android (write-only: never returned).' }),
+    androidGcmSenderId: t.input.string({ description: 'Firebase sender id (project number).' }),
+    chromeWebOrigin: t.input.string({ description: 'Origin of the website for Chrome web push.' }),
+    chromeWebDefaultNotificationIcon: t.input.string({
+      description: 'Default icon URL for Chrome web push.',
+    }),
+    chromeWebSubDomain: t.input.string({ description: 'OneSignal subdomain for HTTP sites.' }),
+    safariSiteOrigin: t.input.string({ description: 'Origin of the website for Safari web push.' }),
+    siteName: t.input.string({ description: 'Site name shown in web push prompts.' }),
+    organizationId: t.input.string({ description: 'Organization to create the app in.' }),
+    additionalDataIsRootPayload: t.input.boolean({
+      description: 'Send notification `data` at the root of the push payload.',
+    }),
+  };
+  return {
+    appCreate: t.fieldWithInput({
+      description: 'Creates an app (needs the user auth key).',
+      type: AppCreatePayload,
+      input: {
+        name: t.input.string({ required: true, description: 'Display name of the new app.' }),
+        ...settings,
+      },
+      typeOptions: { description: 'Input of `appCreate`.' },
+      errors: {
+        types: UPSTREAM_ERRORS,
+        directResult: true,
+        union: {
+          name: 'AppCreateResult',
+          description: 'What `appCreate` returns: its payload, or a typed error.',
+        },
+      },
+      resolve: async (_root, { input }, ctx) => {
+        if (!input.name.trim()) throw ValidationError.field(['input', 'name'], 'must not be empty.');
+        const app = await upstream(ctx.client.apps.create({ ...toAppBody(input), name: input.name }));
+        ctx.loaders.app.clear(app.id).prime(app.id, app);
+        ctx.loaders.allApps.clearAll();
+        return { app };
+      },
+    }),
+    appUpdate: t.fieldWithInput({
+      description:
+        'Changes the given settings of an app; omitted fields stay as they are (needs the user auth key).',
+      type: AppUpdatePayload,
+      input: {
+        id: t.input.field({
+          type: 'UUID',
+          required: true,
+          description: 'The OneSignal app id of the app to change.',
+        }),
+        name: t.input.string({ description: 'New display name.' }),
+        ...settings,
+      },
+      typeOptions: { description: 'Input of `appUpdate`.' },
+      errors: {
+        types: UPSTREAM_ERRORS,
+        directResult: true,
+        union: {
+          name: 'AppUpdateResult',
+          description: 'What `appUpdate` returns: its payload, or a typed error.',
+        },
+      },
+      resolve: async (_root, { input }, ctx) => {
+        if (input.name != null && !input.name.trim())
+          throw ValidationError.field(['input', 'name'], 'must not be empty.');
+        const id = input.id.toLowerCase();
+        const body = toAppBody(input);
+        if (input.name != null) body.name = input.name;
+        if (Object.keys(body).length === 0)
+          throw ValidationError.field(['input'], 'give at least one setting to change.');
+        const app = await upstream(ctx.client.apps.update(id, body));
+        ctx.loaders.app.clear(id).prime(id, app);
+        ctx.loaders.allApps.clearAll();
+        return { app };
+      },
+    }),
+  };
+});
+
+interface AppSettingsInput {
+  apnsEnvironment?: 'sandbox' | 'production' | null;
+  apnsP8?: string | null;
+  apnsKeyId?: string | null;
+  apnsTeamId?: string | null;
+  apnsBundleId?: string | null;
+  gcmKey?: string | null;
+  androidGcmSenderId?: string | null;
+  chromeWebOrigin?: string | null;
+  chromeWebDefaultNotificationIcon?: string | null;
+  chromeWebSubDomain?: string | null;
+  safariSiteOrigin?: string | null;
+  siteName?: string | null;
+  organizationId?: string | null;
+  additionalDataIsRootPayload?: boolean | null;
+}
+
+/** Input → create_app / update_app body; only the fields the caller gave. */
+function toAppBody(input: AppSettingsInput): WireAppBody {
+  const body: WireAppBody = {};
+  const set = <K extends keyof WireAppBody>(key: K, value: WireAppBody[K] | null | undefined) => {
+    if (value != null) body[key] = value;
+  };
+  set('apns_env', input.apnsEnvironment);
+  set('apns_p8', input.apnsP8);
+  set('apns_key_id', input.apnsKeyId);
+  set('apns_team_id', input.apnsTeamId);
+  set('apns_bundle_id', input.apnsBundleId);
+  set('gcm_key', input.gcmKey);
+  set('android_gcm_sender_id', input.androidGcmSenderId);
+  set('chrome_web_origin', input.chromeWebOrigin);
+  set('chrome_web_default_notification_icon', input.chromeWebDefaultNotificationIcon);
+  set('chrome_web_sub_domain', input.chromeWebSubDomain);
+  set('safari_site_origin', input.safariSiteOrigin);
+  set('site_name', input.siteName);
+  set('organization_id', input.organizationId);
+  set('additional_data_is_root_payload', input.additionalDataIsRootPayload);
+  return body;
+}

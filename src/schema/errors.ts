@@ -1,0 +1,141 @@
+import { GraphQLError } from 'graphql';
+import { OneSignalError } from '../onesignal/errors.js';
+
+/**
+ * Stable error codes. Every error a client can see carries one, in `extensions.code` for top-level
+ * errors and in `code` for typed mutation results.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 'An argument is invalid; see the error for the field and the reason.',
+  NOT_FOUND: 'The object does not exist (or is not visible with the configured keys).',
+  CONFLICT: 'The change conflicts with existing state, e.g. an alias already owned by another user.',
+  RATE_LIMITED: 'OneSignal rate-limited this app; retry after `retryAfterSeconds`.',
+  KEY_REJECTED: 'OneSignal refused the key configured for this operation; the message names which key.',
+  KEY_MISSING: 'No OneSignal key is configured for this operation; the message names which key.',
+  UPSTREAM_TIMEOUT: 'OneSignal did not answer in time. Safe to retry.',
+  UPSTREAM_UNAVAILABLE: 'OneSignal could not be reached or answered with a server error.',
+  FORBIDDEN: 'The caller may not perform this operation.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/**
+ * Base of every error this API reports on purpose. It extends GraphQLError so that, thrown from a
+ * query field, Yoga shows it with its code instead of masking it; returned from a mutation with
+ * typed errors, Pothos' errors plugin turns it into the matching member of the result union.
+ */
+export abstract class ApiError extends GraphQLError {
+  abstract readonly code: ErrorCode;
+  constructor(message: string, extensions: Record<string, unknown> = {}) {
+    super(message, { extensions });
+  }
+}
+
+export interface FieldProblem {
+  /** Path of the offending argument, e.g. `['input', 'contents']`. */
+  path: string[];
+  message: string;
+}
+
+export class ValidationError extends ApiError {
+  readonly code = 'VALIDATION_FAILED' as const;
+  readonly fields: FieldProblem[];
+  constructor(
+    fields: FieldProblem[],
+    message = fields.map((f) => `${f.path.join('.')}: ${f.message}`).join('; '),
+  ) {
+    super(message, { code: 'VALIDATION_FAILED', fields });
+    this.fields = fields;
+  }
+  static field(path: string[], message: string) {
+    return new ValidationError([{ path, message }]);
+  }
+}
+
+export class NotFoundError extends ApiError {
+  readonly code = 'NOT_FOUND' as const;
+  constructor(message: string) {
+    super(message, { code: 'NOT_FOUND' });
+  }
+}
+
+export class ConflictError extends ApiError {
+  readonly code = 'CONFLICT' as const;
+  constructor(message: string) {
+    super(message, { code: 'CONFLICT' });
+  }
+}
+
+export class RateLimitedError extends ApiError {
+  readonly code = 'RATE_LIMITED' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number | null,
+  ) {
+    super(message, { code: 'RATE_LIMITED', retryAfterSeconds });
+  }
+}
+
+export class UpstreamError extends ApiError {
+  constructor(
+    readonly code: 'KEY_REJECTED' | 'KEY_MISSING' | 'UPSTREAM_TIMEOUT' | 'UPSTREAM_UNAVAILABLE',
+    message: string,
+    readonly operation: string,
+  ) {
+    super(message, { code, operation });
+  }
+}
+
+export class ForbiddenError extends ApiError {
+  readonly code = 'FORBIDDEN' as const;
+  constructor(message: string) {
+    super(message, { code: 'FORBIDDEN' });
+  }
+}
+
+/** The one place OneSignal failures become GraphQL errors. Anything else is rethrown (and masked). */
+export function toApiError(error: unknown): unknown {
+  if (!(error instanceof OneSignalError)) return error;
+  switch (error.code) {
+    case 'BAD_REQUEST':
+      return new ValidationError(
+        [{ path: ['input'], message: error.errors.join('; ') || error.message }],
+        error.message,
+      );
+    case 'NOT_FOUND':
+      return new NotFoundError(error.message);
+    case 'CONFLICT':
+      return new ConflictError(error.message);
+    case 'RATE_LIMITED':
+      return new RateLimitedError(error.message, error.retryAfter ?? null);
+    case 'KEY_REJECTED':
+      return new UpstreamError('KEY_REJECTED', error.message, error.operation);
+    case 'MISSING_KEY':
+      return new UpstreamError('KEY_MISSING', error.message, error.operation);
+    case 'TIMEOUT':
+      return new UpstreamError('UPSTREAM_TIMEOUT', error.message, error.operation);
+    case 'NETWORK_ERROR':
+    case 'UPSTREAM_ERROR':
+      return new UpstreamError('UPSTREAM_UNAVAILABLE', error.message, error.operation);
+  }
+}
+
+/** Awaits an upstream call, converting OneSignal failures to typed API errors. */
+export async function upstream<T>(call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+/** For reads where "does not exist" is an answer: resolves to null instead of an error. */
+export async function orNull<T>(call: Promise<T>): Promise<T | null> {
+  try {
+    return await call;
+  } catch (error) {
+    const mapped = toApiError(error);
+    if (mapped instanceof NotFoundError) return null;
+    throw mapped;
+  }
+}

@@ -1,0 +1,346 @@
+import type { LoadedSegment } from '../loaders/segments.js';
+import type { WireFilter } from '../onesignal/index.js';
+import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
+import { builder } from './builder.js';
+import { UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
+import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
+import {
+  APP_REF_DESCRIPTION,
+  type AppScopedKey,
+  appScopedId,
+  encodeNodeId,
+  parseAppRef,
+  parseLocalId,
+  parseNodeId,
+} from './ids.js';
+import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
+import { fromIso } from './time.js';
+
+export const SegmentRef = builder.objectRef<LoadedSegment>('Segment');
+
+// --- Filters, shared by segments and notification targeting -------------------------------------
+
+export const FilterFieldEnum = builder.enumType('FilterField', {
+  description: 'The subscriber property a filter condition tests.',
+  values: {
+    TAG: { value: 'tag', description: 'A data tag; `key` names the tag.' },
+    LANGUAGE: { value: 'language', description: 'Language code of the device, e.g. `en`.' },
+    COUNTRY: { value: 'country', description: 'ISO 3166-1 alpha-2 country code.' },
+    SESSION_COUNT: { value: 'session_count', description: 'Number of sessions.' },
+    SESSION_TIME: { value: 'session_time', description: 'Total seconds spent in the app.' },
+    AMOUNT_SPENT: { value: 'amount_spent', description: 'Total amount spent in USD.' },
+    BOUGHT_SKU: { value: 'bought_sku', description: 'Amount spent on the product whose SKU is `key`.' },
+    FIRST_SESSION: { value: 'first_session', description: 'Hours since the first session.' },
+    LAST_SESSION: { value: 'last_session', description: 'Hours since the last session.' },
+    APP_VERSION: { value: 'app_version', description: 'App version string reported by the SDK.' },
+    EMAIL: { value: 'email', description: 'Email address of an email subscription.' },
+  } as const,
+});
+
+export const FilterRelationEnum = builder.enumType('FilterRelation', {
+  description: 'How a filter condition compares the property with `value`.',
+  values: {
+    EQUALS: { value: '=', description: 'Equal to `value`.' },
+    NOT_EQUALS: { value: '!=', description: 'Not equal to `value`.' },
+    GREATER_THAN: { value: '>', description: 'Greater than `value` (numbers).' },
+    LESS_THAN: { value: '<', description: 'Less than `value` (numbers).' },
+    EXISTS: { value: 'exists', description: 'The property is set (no `value`).' },
+    NOT_EXISTS: { value: 'not_exists', description: 'The property is not set (no `value`).' },
+    TIME_ELAPSED_GREATER_THAN: {
+      value: 'time_elapsed_gt',
+      description:
+        'More than `value` seconds have passed since the time in the property (tags holding unix times).',
+    },
+    TIME_ELAPSED_LESS_THAN: {
+      value: 'time_elapsed_lt',
+      description: 'Fewer than `value` seconds have passed since the time in the property.',
+    },
+  } as const,
+});
+
+export const FilterOperatorEnum = builder.enumType('FilterOperator', {
+  description: 'Joins the filter conditions around it.',
+  values: {
+    AND: { value: 'AND', description: 'Both neighbours must match (the default between conditions).' },
+    OR: { value: 'OR', description: 'Either the conditions before or the ones after must match.' },
+  } as const,
+});
+
+export const FilterConditionInput = builder.inputType('FilterConditionInput', {
+  description: 'One condition on a subscriber property.',
+  fields: (t) => ({
+    field: t.field({ type: FilterFieldEnum, required: true, description: 'The property to test.' }),
+    key: t.string({
+      description: 'Tag name (for TAG) or SKU (for BOUGHT_SKU); required for those, ignored otherwise.',
+    }),
+    relation: t.field({ type: FilterRelationEnum, required: true, description: 'How to compare.' }),
+    value: t.string({
+      description: 'The value to compare with; required unless the relation is EXISTS or NOT_EXISTS.',
+    }),
+  }),
+});
+
+export const FilterInput = builder.inputType('FilterInput', {
+  description:
+    'One item of a filter list: a condition, or an operator joining the conditions around it. Give exactly one.',
+  isOneOf: true,
+  fields: (t) => ({
+    condition: t.field({ type: FilterConditionInput, description: 'A condition.' }),
+    operator: t.field({
+      type: FilterOperatorEnum,
+      description: 'AND or OR between the neighbouring conditions.',
+    }),
+  }),
+});
+
+export interface FilterInputShape {
+  condition?: { field: string; key?: string | null; relation: string; value?: string | null } | null;
+  operator?: 'AND' | 'OR' | null;
+}
+
+const UNARY_RELATIONS = new Set(['exists', 'not_exists']);
+const NUMERIC_FIELDS = new Set([
+  'session_count',
+  'session_time',
+  'amount_spent',
+  'bought_sku',
+  'first_session',
+  'last_session',
+]);
+
+/** Validates a filter list (collecting every problem) and builds the wire filters. */
+export function toWireFilters(filters: readonly FilterInputShape[], path: string[]): WireFilter[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const out: WireFilter[] = [];
+  filters.forEach((item, i) => {
+    const at = [...path, String(i)];
+    if (item.operator) {
+      if (i === 0 || i === filters.length - 1)
+        problems.push({ path: [...at, 'operator'], message: 'an operator must sit between two conditions.' });
+      else if (filters[i - 1]?.operator)
+        problems.push({ path: [...at, 'operator'], message: 'two operators in a row.' });
+      out.push({ operator: item.operator } as WireFilter);
+      return;
+    }
+    const c = item.condition;
+    if (!c) {
+      problems.push({ path: at, message: 'give a condition or an operator.' });
+      return;
+    }
+    const needsKey = c.field === 'tag' || c.field === 'bought_sku';
+    if (needsKey && !c.key?.trim())
+      problems.push({ path: [...at, 'condition', 'key'], message: `required for ${c.field.toUpperCase()}.` });
+    const unary = UNARY_RELATIONS.has(c.relation);
+    if (!unary && (c.value == null || c.value === ''))
+      problems.push({ path: [...at, 'condition', 'value'], message: 'required for this relation.' });
+    if (unary && c.value != null)
+      problems.push({ path: [...at, 'condition', 'value'], message: 'EXISTS and NOT_EXISTS take no value.' });
+    if (!unary && c.value && NUMERIC_FIELDS.has(c.field) && !Number.isFinite(Number(c.value))) {
+      problems.push({
+        path: [...at, 'condition', 'value'],
+        message: `must be a number for ${c.field.toUpperCase()}.`,
+      });
+    }
+    const wire: Record<string, string> = { field: c.field, relation: c.relation };
+    if (needsKey && c.key) wire.key = c.key;
+    if (!unary && c.value != null) wire.value = c.value;
+    out.push(wire as unknown as WireFilter);
+  });
+  if (problems.length) throw new ValidationError(problems);
+  return out;
+}
+
+// --- Segment ---------------------------------------------------------------------------------------
+
+builder.node(SegmentRef, {
+  description: 'A saved audience of an app, defined by filters.',
+  id: { resolve: (s) => appScopedId(s.app_id, s.id), parse: (local) => parseLocalId(local, 'Segment') },
+  // OneSignal cannot read one segment by id: refetching goes through the app's segment list.
+  loadMany: (keys, ctx) =>
+    keys.map(async (key) => {
+      const segments = await orNull(ctx.loaders.allSegments.load(key.appId));
+      return segments?.find((s) => s.id === key.id) ?? null;
+    }),
+  fields: (t) => ({
+    oneSignalId: t.field({
+      type: 'UUID',
+      description: 'The segment id as OneSignal shows it.',
+      resolve: (s) => s.id,
+    }),
+    name: t.exposeString('name', { description: 'Name of the segment, used to target notifications.' }),
+    createdAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the segment was created.',
+      resolve: (s) => fromIso(s.created_at),
+    }),
+    updatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the segment last changed.',
+      resolve: (s) => fromIso(s.updated_at),
+    }),
+    readOnly: t.boolean({
+      description: 'True for segments OneSignal manages (e.g. "Subscribed Users"); they cannot be deleted.',
+      resolve: (s) => s.read_only ?? false,
+    }),
+    active: t.boolean({
+      description: 'True when the segment can be targeted.',
+      resolve: (s) => s.is_active ?? true,
+    }),
+    app: t.field({
+      type: AppRef,
+      description: 'The app the segment belongs to.',
+      resolve: (s, _a, ctx) => requireApp(ctx, s.app_id),
+    }),
+  }),
+});
+
+export const SegmentConnectionRef = builder.connectionObject(
+  {
+    type: SegmentRef,
+    name: 'SegmentConnection',
+    description: 'A page of segments.',
+    fields: (t) => ({
+      totalCount: t.int({
+        description: 'Number of segments of the app.',
+        resolve: totalCountOf,
+      }),
+    }),
+  },
+  { name: 'SegmentEdge', description: 'A segment with its cursor.' },
+);
+
+const SEGMENT_PAGE_MAX = 300;
+
+/** The `segmentPage` key of `App.segments`, shared by its prefetch and its resolver. */
+const segmentPageKey = (appId: string, args: { first?: number | null; after?: string | null }) => ({
+  appId: appId.toLowerCase(),
+  ...offsetPage(args, { max: SEGMENT_PAGE_MAX, path: ['segments'] }),
+});
+
+registerAppFieldPrefetch('segments', (appId, args, ctx) => {
+  ctx.loaders.segmentPage.load(segmentPageKey(appId, args)).catch(() => {});
+});
+
+builder.objectField(AppRef, 'segments', (t) =>
+  t.field({
+    type: SegmentConnectionRef,
+    description: `The app's segments, in OneSignal's order; one page is one upstream request (at most ${SEGMENT_PAGE_MAX}).`,
+    args: {
+      first: t.arg.int({
+        description: `How many segments to return, 1–${SEGMENT_PAGE_MAX} (default ${SEGMENT_PAGE_MAX}).`,
+      }),
+      after: t.arg.string({ description: 'Return segments after this cursor.' }),
+    },
+    resolve: async (app, args, ctx) => {
+      const key = segmentPageKey(app.id, args);
+      const slice = await upstream(ctx.loaders.segmentPage.load(key));
+      return offsetConnection(slice.segments, key, slice.total_count ?? slice.segments.length);
+    },
+  }),
+);
+
+// --- Mutations -------------------------------------------------------------------------------------
+
+const SegmentCreatePayload = builder.objectRef<AppScopedKey>('SegmentCreatePayload').implement({
+  description: 'The result of `segmentCreate`.',
+  fields: (t) => ({
+    segment: t.field({
+      type: SegmentRef,
+      description: 'The new segment, as OneSignal lists it (read when selected).',
+      resolve: async (key, _a, ctx) => {
+        const segments = await upstream(ctx.loaders.allSegments.load(key.appId));
+        const found = segments.find((s) => s.id === key.id);
+        if (!found)
+          throw new NotFoundError(
+            `Segment ${key.id} was created but OneSignal does not list it yet; query it again shortly.`,
+          );
+        return found;
+      },
+    }),
+    oneSignalId: t.field({
+      type: 'UUID',
+      description: 'The new segment id as OneSignal shows it.',
+      resolve: (key) => key.id,
+    }),
+  }),
+});
+
+const SegmentDeletePayload = builder.simpleObject('SegmentDeletePayload', {
+  description: 'The result of `segmentDelete`.',
+  fields: (t) => ({
+    deletedSegmentId: t.id({
+      description: 'Global id of the deleted segment, to evict it from client caches.',
+    }),
+    app: t.field({ type: AppRef, description: 'The app the segment belonged to.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  segmentCreate: t.fieldWithInput({
+    description: 'Creates a segment from filters (needs the app REST API key).',
+    type: SegmentCreatePayload,
+    input: {
+      appId: t.input.id({ required: true, description: APP_REF_DESCRIPTION }),
+      name: t.input.string({ required: true, description: 'Name of the segment; unique within the app.' }),
+      filters: t.input.field({
+        type: [FilterInput],
+        required: true,
+        description: 'Conditions, joined with AND unless an OR item sits between them.',
+      }),
+    },
+    typeOptions: { description: 'Input of `segmentCreate`.' },
+    errors: {
+      types: UPSTREAM_ERRORS_WITH_CONFLICT,
+      directResult: true,
+      union: {
+        name: 'SegmentCreateResult',
+        description: 'What `segmentCreate` returns: its payload, or a typed error.',
+      },
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const appId = parseAppRef(input.appId, ['input', 'appId']);
+      const problems: { path: string[]; message: string }[] = [];
+      if (!input.name.trim()) problems.push({ path: ['input', 'name'], message: 'must not be empty.' });
+      if (input.filters.length === 0)
+        problems.push({ path: ['input', 'filters'], message: 'give at least one condition.' });
+      let filters: WireFilter[] = [];
+      try {
+        filters = toWireFilters(input.filters, ['input', 'filters']);
+      } catch (error) {
+        if (error instanceof ValidationError) problems.push(...error.fields);
+        else throw error;
+      }
+      if (problems.length) throw new ValidationError(problems);
+      const created = await upstream(ctx.client.segments.create(appId, { name: input.name, filters }));
+      ctx.loaders.segmentPage.clearAll();
+      ctx.loaders.allSegments.clear(appId);
+      return { appId, id: created.id };
+    },
+  }),
+  segmentDelete: t.fieldWithInput({
+    description: 'Deletes a segment (needs the app REST API key). Read-only segments cannot be deleted.',
+    type: SegmentDeletePayload,
+    input: {
+      id: t.input.id({ required: true, description: 'Global id of the segment to delete.' }),
+    },
+    typeOptions: { description: 'Input of `segmentDelete`.' },
+    errors: {
+      types: UPSTREAM_ERRORS_WITH_CONFLICT,
+      directResult: true,
+      union: {
+        name: 'SegmentDeleteResult',
+        description: 'What `segmentDelete` returns: its payload, or a typed error.',
+      },
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const key = parseNodeId(input.id, 'Segment', ['input', 'id']);
+      await upstream(ctx.client.segments.delete(key.appId, key.id));
+      ctx.loaders.segmentPage.clearAll();
+      ctx.loaders.allSegments.clear(key.appId);
+      const app = await requireApp(ctx, key.appId);
+      return { deletedSegmentId: encodeNodeId('Segment', key), app };
+    },
+  }),
+}));

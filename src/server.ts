@@ -1,0 +1,156 @@
+import { createServer, type Server } from 'node:http';
+import { GraphQLError } from 'graphql';
+import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import { createLoaders } from './loaders/index.js';
+import { type OneSignalClient, OneSignalError } from './onesignal/index.js';
+import type { Context } from './schema/context.js';
+import { ApiError, toApiError } from './schema/errors.js';
+import { schema } from './schema/index.js';
+
+export interface GraphQLServerOptions {
+  client: OneSignalClient;
+  /** Query GraphiQL opens with; `defaultGraphiQLQuery(appId)` when omitted. */
+  defaultQuery?: string;
+}
+
+export interface GraphQLServer {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  server: Server;
+}
+
+/** What GraphiQL shows first: an app with a few notifications, their delivery statistics and outcomes. */
+export function defaultGraphiQLQuery(appId = '11111111-1111-4111-8111-111111111111'): string {
+  return `# onesignal-graphql: every type, field and argument is documented (Docs panel, top left).
+query AppOverview {
+  app(id: "${appId}") {
+    id
+    name
+    messageablePlayerCount
+    notifications(first: 5) {
+      totalCount
+      nodes {
+        id
+        status
+        queuedAt
+        heading
+        content(language: "en")
+        successfulCount
+        failedCount
+        convertedCount
+        platformDeliveryStats {
+          platform
+          successfulCount
+        }
+        outcomes {
+          name
+          aggregation
+          value
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+`;
+}
+
+/**
+ * GraphQL's own request errors (syntax, unknown fields, variables or literals that fail a scalar such
+ * as UUID or DateTime) carry no code; give them VALIDATION_FAILED so every error a client sees has one.
+ */
+const codeEveryError: Plugin = {
+  onResultProcess({ result, setResult }) {
+    if (
+      !result ||
+      typeof result !== 'object' ||
+      Array.isArray(result) ||
+      !('errors' in result) ||
+      !result.errors?.length
+    )
+      return;
+    setResult({
+      ...result,
+      errors: result.errors.map((error) => {
+        if (!(error instanceof GraphQLError) || error.extensions?.code) return error;
+        return new GraphQLError(error.message, {
+          nodes: error.nodes,
+          source: error.source,
+          positions: error.positions,
+          path: error.path,
+          originalError: error.originalError,
+          extensions: { ...error.extensions, code: 'VALIDATION_FAILED' },
+        });
+      }),
+    });
+  },
+};
+
+/**
+ * Typed errors (bad input, unknown ids) are answers, not server faults, so they are not logged.
+ * Upstream failures get one line (OneSignalError messages never hold a key); the rest is a bug.
+ */
+function logUnexpected(...args: unknown[]) {
+  const [first] = args;
+  const original = first instanceof GraphQLError ? (first.originalError ?? first) : first;
+  if (original instanceof ApiError) return;
+  if (original instanceof OneSignalError) {
+    console.warn(`[upstream] ${original.code}: ${original.message}`);
+    return;
+  }
+  console.error(...args);
+}
+
+/** Builds the HTTP server without listening, so tests can listen on port 0. */
+export function createGraphQLServer({ client, defaultQuery }: GraphQLServerOptions): GraphQLServer {
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: { title: 'onesignal-graphql', defaultQuery: defaultQuery ?? defaultGraphiQLQuery() },
+    // Serve GraphiQL's assets ourselves (Yoga's default loads them from a CDN), so it also works
+    // offline and behind strict CSPs. Imported on first use: the bundle is large and start-up is not.
+    renderGraphiQL: async (options) =>
+      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    context: () => ({ client, loaders: createLoaders(client) }),
+    plugins: [codeEveryError],
+    logging: {
+      debug: () => {},
+      info: (...args) => console.info(...args),
+      warn: (...args) => console.warn(...args),
+      error: logUnexpected,
+    },
+    maskedErrors: {
+      // Safety net: an upstream failure that no resolver converted still reaches the client typed, with
+      // a code and an actionable message, instead of a bare "Unexpected error.".
+      maskError(error, message, isDev) {
+        if (error instanceof GraphQLError) {
+          if (error.originalError instanceof ApiError) return error;
+          const mapped = toApiError(error.originalError);
+          if (mapped instanceof ApiError) {
+            return new GraphQLError(mapped.message, {
+              nodes: error.nodes,
+              path: error.path,
+              extensions: mapped.extensions,
+            });
+          }
+        }
+        const masked = maskError(error, message, isDev);
+        // Anything else is a bug: keep it masked, but still coded. (Unmasked GraphQL request errors get
+        // their code from `codeEveryError`.)
+        if (masked !== error && masked instanceof GraphQLError && !masked.extensions?.code) {
+          return new GraphQLError(masked.message, {
+            nodes: masked.nodes,
+            path: masked.path,
+            extensions: { ...masked.extensions, code: 'INTERNAL_SERVER_ERROR' },
+          });
+        }
+        return masked;
+      },
+    },
+  });
+  return { yoga, server: createServer(yoga) };
+}
