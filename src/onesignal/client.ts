@@ -117,6 +117,9 @@ export class OneSignalHttp {
       retry: 0,
       ignoreResponseError: true,
       headers: { Accept: 'application/json' },
+      // Plain JSON.parse: ofetch's default (destr) scans every body first, which costs real time on
+      // 50-notification pages. Non-JSON answers (proxies' HTML errors) stay text for error messages.
+      parseResponse: parseBody,
     });
   }
 
@@ -389,6 +392,15 @@ interface FailedAttempt {
   errors: string[];
   retryable: boolean;
   retryAfter: number | undefined;
+}
+
+function parseBody(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 const forApp = (appId: string | undefined) => (appId ? ` for app ${appId}` : '');
