@@ -15,7 +15,7 @@ describe('OPERATIONS', () => {
   });
 
   it('has exactly one client method per operation', () => {
-    const { http: _http, ...resources } = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
+    const resources = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
     const methods = Object.values(resources).flatMap((resource) => Object.values(resource));
     expect(methods.every((m) => typeof m === 'function')).toBe(true);
     expect(methods).toHaveLength(OPERATIONS.length);

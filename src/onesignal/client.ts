@@ -23,7 +23,20 @@ export interface OneSignalClientOptions {
   maxConcurrentPerApp?: number;
   /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
   onAttempt?: (event: AttemptEvent) => void;
+  /** Where the keys came from, named in errors so callers know what to fix (never the key itself). */
+  keySource?: KeySource;
 }
+
+export interface KeySource {
+  userAuthKey: string;
+  appKeys: string;
+}
+
+/** Keys from the environment (`src/config.ts`). */
+export const ENV_KEY_SOURCE: KeySource = {
+  userAuthKey: 'ONESIGNAL_USER_AUTH_KEY',
+  appKeys: 'ONESIGNAL_APP_KEYS',
+};
 
 export interface AttemptEvent {
   operation: string;
@@ -96,6 +109,7 @@ export class OneSignalHttp {
   private readonly retryBaseDelayMs: number;
   private readonly maxConcurrentPerApp: number;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
+  private readonly keySource: KeySource;
 
   constructor(options: OneSignalClientOptions = {}) {
     this.apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
@@ -110,6 +124,7 @@ export class OneSignalHttp {
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
     this.maxConcurrentPerApp = Math.max(1, options.maxConcurrentPerApp ?? 16);
     this.onAttempt = options.onAttempt;
+    this.keySource = options.keySource ?? ENV_KEY_SOURCE;
     if (this.userAuthKey) this.secrets.add(this.userAuthKey);
     for (const key of this.configuredAppKeys.values()) this.secrets.add(key);
     this.fetch = ofetch.create({
@@ -154,7 +169,7 @@ export class OneSignalHttp {
         code: 'MISSING_KEY',
         operation: req.operation,
         keyKind: 'user',
-        message: `${req.operation} manages apps and needs the organization user auth key, but ONESIGNAL_USER_AUTH_KEY is not set.`,
+        message: `${req.operation} manages apps and needs the organization user auth key, but no user auth key was given (${this.keySource.userAuthKey}).`,
       });
     }
     const { appId } = req.auth;
@@ -166,7 +181,7 @@ export class OneSignalHttp {
         operation: req.operation,
         keyKind: 'app',
         appId,
-        message: `${req.operation} needs the REST API key of app ${appId}: add it to ONESIGNAL_APP_KEYS, or set ONESIGNAL_USER_AUTH_KEY so it can be looked up.`,
+        message: `${req.operation} needs the REST API key of app ${appId}: add it to ${this.keySource.appKeys}, or give the user auth key (${this.keySource.userAuthKey}) so it can be looked up.`,
       });
     }
     let lookup = this.lookedUpAppKeys.get(appId);
@@ -194,7 +209,7 @@ export class OneSignalHttp {
         operation,
         keyKind: 'app',
         appId,
-        message: `${operation} needs the REST API key of app ${appId}; OneSignal did not return it for the user auth key, so add it to ONESIGNAL_APP_KEYS.`,
+        message: `${operation} needs the REST API key of app ${appId}; OneSignal did not return it for the user auth key, so add it to ${this.keySource.appKeys}.`,
       });
     }
     this.secrets.add(key);
@@ -357,8 +372,8 @@ export class OneSignalHttp {
       return fail(
         'KEY_REJECTED',
         req.auth.kind === 'user'
-          ? `${op}: OneSignal rejected the organization user auth key (HTTP ${status}). App management needs a valid ONESIGNAL_USER_AUTH_KEY.`
-          : `${op}: OneSignal rejected the REST API key used for app ${req.auth.appId} (HTTP ${status}). This operation needs that app's REST API key: check its entry in ONESIGNAL_APP_KEYS.`,
+          ? `${op}: OneSignal rejected the organization user auth key (HTTP ${status}). App management needs a valid user auth key: check ${this.keySource.userAuthKey}.`
+          : `${op}: OneSignal rejected the REST API key used for app ${req.auth.appId} (HTTP ${status}). This operation needs that app's REST API key: check its entry in ${this.keySource.appKeys}.`,
       );
     }
     if (status === 404) return fail('NOT_FOUND', `${op}: not found${forApp(appId)} (HTTP 404)${detail}`);

@@ -14,7 +14,9 @@ export type * from './apps.js';
 export {
   type AttemptEvent,
   DEFAULT_API_URL,
+  ENV_KEY_SOURCE,
   type HttpMethod,
+  type KeySource,
   type OneSignalClientOptions,
   OneSignalHttp,
   type OperationAuth,
@@ -94,8 +96,9 @@ export type OperationId = (typeof OPERATIONS)[number];
 /** The typed OneSignal REST client: one transport, one object per resource, one method per operation. */
 export function createOneSignalClient(options: OneSignalClientOptions = {}) {
   const http = new OneSignalHttp(options);
+  // The transport stays private: every call goes through a typed operation, so wrappers such as the
+  // per-caller app allow-list (src/auth/restrict.ts) cannot be bypassed.
   return {
-    http,
     apps: appsApi(http),
     notifications: notificationsApi(http),
     players: playersApi(http),
