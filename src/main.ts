@@ -4,19 +4,33 @@
  * points the client at it, so the API works offline out of the box.
  *
  * Environment: PORT, HOST (loopback by default; set HOST=0.0.0.0 to listen on every interface),
- * ONESIGNAL_USER_AUTH_KEY, ONESIGNAL_APP_KEYS, ONESIGNAL_API_URL, EMULATOR_PORT.
+ * ONESIGNAL_USER_AUTH_KEY, ONESIGNAL_APP_KEYS, ONESIGNAL_API_URL, EMULATOR_PORT; caller
+ * authentication: AUTH_MODE, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, AUTH_TOKENS_FILE,
+ * AUTH_ALLOW_NONE (see src/auth/config.ts); limits and hardening: NODE_ENV, GRAPHQL_INTROSPECTION,
+ * GRAPHIQL, LIMIT_MAX_DEPTH, LIMIT_MAX_ALIASES, LIMIT_MAX_TOKENS, LIMIT_MAX_DIRECTIVES, LIMIT_MAX_COST,
+ * TRUSTED_DOCUMENTS (see src/security/index.ts).
  */
 import type { AddressInfo } from 'node:net';
+import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
 import { loadOneSignalConfig } from './config.js';
-import { DEMO, type RunningEmulator, startEmulator } from './emulator/index.js';
+import type { RunningEmulator } from './emulator/index.js';
 import { createOneSignalClient } from './onesignal/index.js';
+import { loadSecurityConfig, resolveSecurity } from './security/index.js';
 import { createGraphQLServer } from './server.js';
 
 async function main() {
   const config = loadOneSignalConfig();
+  const auth = loadAuthConfig();
+  const security = loadSecurityConfig();
+  const shown = resolveSecurity(security);
+  const authWarning = checkAuthAtStartup(auth, config.configured);
+  if (authWarning) console.warn(authWarning);
   let emulator: RunningEmulator | undefined;
   let clientOptions = config;
-  if (!config.configured) {
+  // Passthrough callers bring their keys for real OneSignal (or ONESIGNAL_API_URL), never the emulator's.
+  if (!config.configured && auth.mode !== 'passthrough') {
+    // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
+    const { DEMO, startEmulator } = await import('./emulator/index.js');
     emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 4010), host: '127.0.0.1' });
     clientOptions = {
       ...config,
@@ -27,7 +41,7 @@ async function main() {
   }
 
   const client = createOneSignalClient(clientOptions);
-  const { server } = createGraphQLServer({ client });
+  const { server } = createGraphQLServer({ client, auth, clientOptions, security });
   const port = Number(process.env.PORT ?? 4000);
   const host = process.env.HOST ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -41,7 +55,7 @@ async function main() {
   // performance.now() counts from process start, so this includes module loading.
   const readyMs = Math.round(performance.now());
   console.log(`onesignal-graphql ready in ${readyMs} ms`);
-  console.log(`  GraphiQL:  ${base}/graphql`);
+  console.log(shown.graphiql ? `  GraphiQL:  ${base}/graphql` : `  GraphQL:   ${base}/graphql`);
   console.log(`  Health:    ${base}/health`);
   if (emulator) {
     console.log(
@@ -51,9 +65,17 @@ async function main() {
   } else {
     const apps = Object.keys(config.appKeys ?? {}).length;
     console.log(
-      `  Upstream:  OneSignal at ${config.apiUrl ?? 'https://api.onesignal.com'} (user auth key ${config.userAuthKey ? 'set' : 'not set'}, ${apps} app key(s))`,
+      `  Upstream:  OneSignal at ${config.apiUrl ?? 'https://api.onesignal.com'} (${auth.mode === 'passthrough' ? 'callers send their own keys' : `user auth key ${config.userAuthKey ? 'set' : 'not set'}, ${apps} app key(s)`})`,
     );
   }
+  console.log(`  Auth:      AUTH_MODE=${auth.mode}`);
+  console.log(
+    `  Security:  ${shown.production ? 'production' : 'development'} (introspection ${shown.introspection ? 'on' : 'off'}, GraphiQL ${shown.graphiql ? 'on' : 'off'}), ${shown.trustedDocuments ? `trusted documents only (${shown.trustedDocuments.size})` : 'any document'}, limits ${Object.entries(
+      shown.limits,
+    )
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -1,16 +1,38 @@
 import { createServer, type Server } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import {
+  type AuthConfig,
+  authenticationPlugin,
+  callerOf,
+  PASSTHROUGH_KEY_SOURCE,
+  restrictClient,
+} from './auth/index.js';
 import { createLoaders } from './loaders/index.js';
-import { type OneSignalClient, OneSignalError } from './onesignal/index.js';
+import {
+  createOneSignalClient,
+  type OneSignalClient,
+  type OneSignalClientOptions,
+  OneSignalError,
+} from './onesignal/index.js';
 import type { Context } from './schema/context.js';
 import { ApiError, toApiError } from './schema/errors.js';
 import { schema } from './schema/index.js';
+import { resolveSecurity, type SecurityOptions, securityPlugins } from './security/index.js';
 
 export interface GraphQLServerOptions {
   client: OneSignalClient;
+  /** How callers authenticate; `{ mode: 'none' }` (every scope, every app) when omitted. */
+  auth?: AuthConfig;
+  /**
+   * The options `client` was built with. Passthrough mode needs them: it builds a client per request
+   * from these options and the caller's own keys.
+   */
+  clientOptions?: OneSignalClientOptions;
   /** Query GraphiQL opens with; `defaultGraphiQLQuery(appId)` when omitted. */
   defaultQuery?: string;
+  /** Query limits, production flags and trusted documents; safe defaults when omitted. */
+  security?: SecurityOptions;
 }
 
 export interface GraphQLServer {
@@ -104,19 +126,50 @@ function logUnexpected(...args: unknown[]) {
 }
 
 /** Builds the HTTP server without listening, so tests can listen on port 0. */
-export function createGraphQLServer({ client, defaultQuery }: GraphQLServerOptions): GraphQLServer {
+export function createGraphQLServer({
+  client,
+  auth = { mode: 'none' },
+  clientOptions,
+  defaultQuery,
+  security,
+}: GraphQLServerOptions): GraphQLServer {
+  const resolvedSecurity = resolveSecurity(security);
+  if (auth.mode === 'passthrough' && !clientOptions)
+    throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
+  const graphqlEndpoint = '/graphql';
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint,
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: { title: 'onesignal-graphql', defaultQuery: defaultQuery ?? defaultGraphiQLQuery() },
+    graphiql: resolvedSecurity.graphiql
+      ? { title: 'onesignal-graphql', defaultQuery: defaultQuery ?? defaultGraphiQLQuery() }
+      : false,
     // Serve GraphiQL's assets ourselves (Yoga's default loads them from a CDN), so it also works
     // offline and behind strict CSPs. Imported on first use: the bundle is large and start-up is not.
     renderGraphiQL: async (options) =>
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
-    context: () => ({ client, loaders: createLoaders(client) }),
-    plugins: [codeEveryError],
+    context: async ({ request }) => {
+      const caller = await callerOf(request, auth);
+      const keys = caller.oneSignalKeys;
+      // Passthrough: the caller's keys replace any held by the server, for this request only.
+      const base = keys
+        ? createOneSignalClient({
+            ...clientOptions,
+            userAuthKey: keys.userAuthKey,
+            appKeys: keys.appKeys ?? {},
+            keySource: PASSTHROUGH_KEY_SOURCE,
+          })
+        : client;
+      const scoped = restrictClient(base, caller);
+      return { caller, client: scoped, loaders: createLoaders(scoped) };
+    },
+    // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.
+    plugins: [
+      ...securityPlugins(resolvedSecurity),
+      authenticationPlugin(auth, graphqlEndpoint),
+      codeEveryError,
+    ],
     logging: {
       debug: () => {},
       info: (...args) => console.info(...args),

@@ -1,4 +1,5 @@
 import { type GraphQLResolveInfo, getArgumentValues, isObjectType, Kind, type SelectionNode } from 'graphql';
+import { mayResolveField } from '../auth/scope-auth.js';
 import type { WireApp, WireAppBody } from '../onesignal/apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
@@ -18,6 +19,9 @@ export const ApnsEnvironmentEnum = builder.enumType('ApnsEnvironment', {
   } as const,
 });
 
+/** Any one of the read scopes: enough to reach an app and its id; the rest needs its own scope. */
+const ANY_READ_SCOPE = { 'apps:read': true, 'notifications:read': true, 'users:read': true } as const;
+
 /** Validates the local part of an App global id (the app id itself) before any upstream call. */
 export function parseAppId(id: string, path: string[] = ['id']): string {
   if (!isUuid(id)) throw ValidationError.field(path, `"${id}" is not an app id (a UUID).`);
@@ -34,11 +38,21 @@ export async function requireApp(ctx: Context, appId: string): Promise<WireApp> 
 
 builder.node(AppRef, {
   description: 'A OneSignal app: one product with its own subscribers, messages, segments and keys.',
-  id: { resolve: (a) => a.id, parse: (id) => parseAppId(id) },
+  // The app's settings need apps:read; its id and its child lists (notifications, users, …) only the
+  // scope of what they hold, so a caller with notifications:read alone can still reach an app's notifications.
+  authScopes: { 'apps:read': true },
+  id: {
+    resolve: (a) => a.id,
+    parse: (id) => parseAppId(id),
+    skipTypeScopes: true,
+    authScopes: ANY_READ_SCOPE,
+  },
   loadMany: (ids, ctx) => ids.map((id) => orNull(ctx.loaders.app.load(id))),
   fields: (t) => ({
     oneSignalId: t.field({
       type: 'UUID',
+      skipTypeScopes: true,
+      authScopes: ANY_READ_SCOPE,
       description: 'The app id as OneSignal and its dashboard show it (`app_id` in REST).',
       resolve: (a) => a.id,
     }),
@@ -145,12 +159,15 @@ builder.node(AppRef, {
 builder.queryFields((t) => ({
   apps: t.field({
     type: [AppRef],
+    authScopes: { 'apps:read': true },
     description: 'Every app of the organization (needs the user auth key).',
     resolve: (_root, _args, ctx) => upstream(ctx.loaders.allApps.load('all')),
   }),
   app: t.field({
     type: AppRef,
     nullable: true,
+    // The entry to everything in an app; what the caller may read inside it is checked field by field.
+    authScopes: ANY_READ_SCOPE,
     description: 'One app by its OneSignal app id; null when it does not exist.',
     args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal app id.' }) },
     resolve: (_root, { id }, ctx, info) => {
@@ -183,7 +200,7 @@ function prefetchAppFields(appId: string, ctx: Context, info: GraphQLResolveInfo
       if (sel.kind === Kind.FIELD) {
         const prefetch = appFieldPrefetches.get(sel.name.value);
         const def = fields[sel.name.value];
-        if (!prefetch || !def) continue;
+        if (!prefetch || !def || !mayResolveField(ctx.caller, appType, def)) continue;
         try {
           prefetch(appId, getArgumentValues(def, sel, info.variableValues), ctx);
         } catch {
@@ -234,6 +251,7 @@ builder.mutationFields((t) => {
   };
   return {
     appCreate: t.fieldWithInput({
+      authScopes: { 'apps:write': true },
       description: 'Creates an app (needs the user auth key).',
       type: AppCreatePayload,
       input: {
@@ -258,6 +276,7 @@ builder.mutationFields((t) => {
       },
     }),
     appUpdate: t.fieldWithInput({
+      authScopes: { 'apps:write': true },
       description:
         'Changes the given settings of an app; omitted fields stay as they are (needs the user auth key).',
       type: AppUpdatePayload,

@@ -1,6 +1,7 @@
 import SchemaBuilder from '@pothos/core';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import SimpleObjectsPlugin from '@pothos/plugin-simple-objects';
 import WithInputPlugin from '@pothos/plugin-with-input';
 import {
@@ -14,12 +15,15 @@ import {
   URLResolver,
   UUIDResolver,
 } from 'graphql-scalars';
+import { nodeTypeScopes, scopeDenied, scopesOf } from '../auth/scope-auth.js';
+import type { Scope } from '../auth/scopes.js';
 import type { Context } from './context.js';
 import { ValidationError } from './errors.js';
 import { decodeGlobalId, encodeGlobalId } from './ids.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
+  AuthScopes: Record<Scope, boolean>;
   DefaultFieldNullability: false;
   DefaultInputFieldRequiredness: false;
   Scalars: {
@@ -35,7 +39,12 @@ export const builder = new SchemaBuilder<{
     URL: { Input: URL; Output: URL | string };
   };
 }>({
-  plugins: [ErrorsPlugin, RelayPlugin, SimpleObjectsPlugin, WithInputPlugin],
+  // Relay before scope-auth, so `authScopes` functions see parsed global ids.
+  plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, SimpleObjectsPlugin, WithInputPlugin],
+  scopeAuth: {
+    authScopes: (ctx) => scopesOf(ctx.caller),
+    unauthorizedError: (_parent, ctx, info, result) => scopeDenied(ctx.caller, info, result.failure),
+  },
   // Fields are non-null unless declared otherwise, so nullability in the schema is a deliberate statement.
   defaultFieldNullability: false,
   relay: {
@@ -57,10 +66,16 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
       args: { id: { description: 'A global id returned by this API.' } },
+      authScopes: (_root, args, _ctx, info) => nodeTypeScopes(info.schema, [args.id.typename]),
     },
     nodesQueryOptions: {
       description: 'Fetches several objects by global id, batched; null for each that does not exist.',
       args: { ids: { description: 'Global ids returned by this API.' } },
+      authScopes: (_root, args, _ctx, info) =>
+        nodeTypeScopes(
+          info.schema,
+          args.ids.map((id) => id.typename),
+        ),
     },
     idFieldOptions: { description: 'Opaque global id; pass it to `node(id:)` to refetch this object.' },
     cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after:`.' },

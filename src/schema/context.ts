@@ -1,10 +1,16 @@
+import type { Caller } from '../auth/caller.js';
 import type { Loaders } from '../loaders/index.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 
 /** Built once per GraphQL request by the server's context factory. */
 export interface Context {
-  /** The REST client. Reads go through `loaders`; mutations call it directly. */
+  /** Who is asking: scope checks read its scopes; `client` already enforces its app allow-list. */
+  caller: Caller;
+  /**
+   * The REST client for this caller: it refuses apps outside the caller's allow-list before any
+   * request. Reads go through `loaders`; mutations call it directly.
+   */
   client: OneSignalClient;
-  /** Fresh per request, so batching and caching never leak between callers. */
+  /** Fresh per request and built on `client`, so batching and caching never leak between callers. */
   loaders: Loaders;
 }

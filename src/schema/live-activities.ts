@@ -98,6 +98,7 @@ function validateActivityId(activityId: string, path: string[]): string {
 
 builder.mutationFields((t) => ({
   liveActivityBegin: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
     description:
       "Registers a subscription's Live Activity push token so updates reach it (begin_live_activity).",
     input: {
@@ -143,6 +144,7 @@ builder.mutationFields((t) => ({
     },
   }),
   liveActivityUpdate: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
     description:
       'Updates or ends a Live Activity on every subscription registered for it (update_live_activity).',
     input: {
@@ -195,6 +197,7 @@ builder.mutationFields((t) => ({
     },
   }),
   liveActivityEnd: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
     description:
       'Unregisters a subscription from a Live Activity so it gets no more updates (end_live_activity).',
     input: {

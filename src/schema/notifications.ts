@@ -206,6 +206,7 @@ function statusOf(n: LoadedNotification): 'SCHEDULED' | 'SENDING' | 'DELIVERED' 
 
 builder.node(NotificationRef, {
   description: 'A message an app sent or scheduled, with its content, targeting and delivery statistics.',
+  authScopes: { 'notifications:read': true },
   id: { resolve: (n) => appScopedId(n.app_id, n.id), parse: (local) => parseLocalId(local, 'Notification') },
   loadMany: (keys, ctx) => keys.map((key) => orNull(ctx.loaders.notification.load(key))),
   fields: (t) => ({
@@ -385,6 +386,8 @@ registerAppFieldPrefetch('notifications', (appId, args, ctx) => {
 builder.objectFields(AppRef, (t) => ({
   notifications: t.field({
     type: NotificationConnectionRef,
+    skipTypeScopes: true,
+    authScopes: { 'notifications:read': true },
     description: `The app's notifications, newest first; one page is one upstream request (at most ${NOTIFICATION_PAGE_MAX}).`,
     args: {
       first: t.arg.int({
@@ -402,6 +405,8 @@ builder.objectFields(AppRef, (t) => ({
   notification: t.field({
     type: NotificationRef,
     nullable: true,
+    skipTypeScopes: true,
+    authScopes: { 'notifications:read': true },
     description:
       'One notification of the app by its OneSignal id; null when it does not exist. Free when a list in the same request holds it.',
     args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal notification id.' }) },
@@ -522,6 +527,7 @@ const NotificationExportEventsPayload = builder.simpleObject('NotificationExport
 
 builder.mutationFields((t) => ({
   notificationCreate: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
     description:
       'Creates and sends (or schedules) a notification (needs the app REST API key). Returns `NotificationNotSent` when nobody matched the targeting.',
     type: NotificationCreatePayload,
@@ -609,6 +615,7 @@ builder.mutationFields((t) => ({
     },
   }),
   notificationCancel: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
     description: 'Stops a scheduled or sending notification (needs the app REST API key).',
     type: NotificationCancelPayload,
     input: { id: t.input.id({ required: true, description: 'Global id of the notification.' }) },
@@ -630,6 +637,7 @@ builder.mutationFields((t) => ({
     },
   }),
   notificationExportHistory: t.fieldWithInput({
+    authScopes: { exports: true },
     description:
       'Starts a CSV export of who was sent or clicked a notification (needs the app REST API key).',
     type: NotificationExportHistoryPayload,
@@ -666,6 +674,7 @@ builder.mutationFields((t) => ({
     },
   }),
   notificationExportEvents: t.fieldWithInput({
+    authScopes: { exports: true },
     description:
       'Starts a CSV export of every per-recipient event of a notification (needs the app REST API key).',
     type: NotificationExportEventsPayload,

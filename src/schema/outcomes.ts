@@ -34,6 +34,7 @@ export const OutcomeAttributionEnum = builder.enumType('OutcomeAttribution', {
 });
 
 export const OutcomeRef = builder.objectRef<WireOutcome>('Outcome').implement({
+  authScopes: { 'notifications:read': true },
   description: 'The total of one outcome (a conversion event such as a click or purchase).',
   fields: (t) => ({
     name: t.exposeString('id', { description: 'Outcome name, e.g. `os__click` (clicks) or `Purchase`.' }),
@@ -90,6 +91,8 @@ function toOutcomeNames(names: readonly OutcomeNameShape[], path: string[]): str
 builder.objectField(AppRef, 'outcomes', (t) =>
   t.field({
     type: [OutcomeRef],
+    skipTypeScopes: true,
+    authScopes: { 'notifications:read': true },
     description: "Totals of the app's outcomes over a time range, in the order asked.",
     args: {
       names: t.arg({

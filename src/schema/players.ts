@@ -154,6 +154,7 @@ export function validateLocation(location: LocationShape | null | undefined, pat
 export const PlayerRef = builder.objectRef<AppPlayer>('Player');
 
 builder.node(PlayerRef, {
+  authScopes: { 'users:read': true },
   description:
     'A device record of the v1 player model: one push token, email address or phone number registered with an app. In the v5 user model the same record is a Subscription.',
   id: { resolve: (p) => appScopedId(p.app_id, p.id), parse: (local) => parseLocalId(local, 'Player') },
@@ -313,6 +314,8 @@ builder.objectFields(AppRef, (t) => ({
   players: t.connection(
     {
       type: PlayerRef,
+      skipTypeScopes: true,
+      authScopes: { 'users:read': true },
       description:
         'Devices registered with the app, in OneSignal order (`first` at most 300). OneSignal does not offer this for apps over 80,000 devices; use `playerExportCsv` there.',
       resolve: async (app, args, ctx) => {
@@ -326,6 +329,8 @@ builder.objectFields(AppRef, (t) => ({
   player: t.field({
     type: PlayerRef,
     nullable: true,
+    skipTypeScopes: true,
+    authScopes: { 'users:read': true },
     description: 'One device by its OneSignal player id; null when the app has no such device.',
     args: { id: t.arg({ type: 'UUID', required: true, description: "OneSignal's player id." }) },
     resolve: (app, { id }, ctx) => orNull(ctx.loaders.player.load({ appId: app.id, id: id.toLowerCase() })),
@@ -442,6 +447,7 @@ builder.mutationFields((t) => {
   };
   return {
     playerCreate: t.fieldWithInput({
+      authScopes: { 'users:write': true },
       description:
         'Registers a device (create_player). OneSignal updates the existing record when the identifier is already registered.',
       input: {
@@ -476,6 +482,7 @@ builder.mutationFields((t) => {
       },
     }),
     playerUpdate: t.fieldWithInput({
+      authScopes: { 'users:write': true },
       description: 'Changes a device record (update_player). Omitted fields stay as they are.',
       input: {
         id: t.input.id({ required: true, description: 'The player to change (`Player.id`).' }),
@@ -509,6 +516,7 @@ builder.mutationFields((t) => {
       },
     }),
     playerDelete: t.fieldWithInput({
+      authScopes: { 'users:write': true },
       description: 'Deletes a device record (delete_player).',
       input: { id: t.input.id({ required: true, description: 'The player to delete (`Player.id`).' }) },
       type: builder.simpleObject('PlayerDeletePayload', {
@@ -537,6 +545,7 @@ builder.mutationFields((t) => {
       },
     }),
     playerTagsUpdate: t.fieldWithInput({
+      authScopes: { 'users:write': true },
       description:
         'Sets and removes tags on the devices of one external user id (update_player_tags). Tags not listed stay as they are.',
       input: {
@@ -592,6 +601,7 @@ builder.mutationFields((t) => {
       },
     }),
     playerExportCsv: t.fieldWithInput({
+      authScopes: { exports: true },
       description:
         'Starts a gzip-compressed CSV export of the devices of an app (export_players). The file can take minutes to appear; until then its URL answers 403. It stays available for 3 days.',
       input: {

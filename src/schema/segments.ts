@@ -153,6 +153,7 @@ export function toWireFilters(filters: readonly FilterInputShape[], path: string
 // --- Segment ---------------------------------------------------------------------------------------
 
 builder.node(SegmentRef, {
+  authScopes: { 'apps:read': true },
   description: 'A saved audience of an app, defined by filters.',
   id: { resolve: (s) => appScopedId(s.app_id, s.id), parse: (local) => parseLocalId(local, 'Segment') },
   // OneSignal cannot read one segment by id: refetching goes through the app's segment list.
@@ -279,6 +280,7 @@ const SegmentDeletePayload = builder.simpleObject('SegmentDeletePayload', {
 
 builder.mutationFields((t) => ({
   segmentCreate: t.fieldWithInput({
+    authScopes: { 'segments:write': true },
     description: 'Creates a segment from filters (needs the app REST API key).',
     type: SegmentCreatePayload,
     input: {
@@ -320,6 +322,7 @@ builder.mutationFields((t) => ({
     },
   }),
   segmentDelete: t.fieldWithInput({
+    authScopes: { 'segments:write': true },
     description: 'Deletes a segment (needs the app REST API key). Read-only segments cannot be deleted.',
     type: SegmentDeletePayload,
     input: {

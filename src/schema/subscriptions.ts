@@ -66,6 +66,7 @@ export const NetworkTypeEnum = builder.enumType('NetworkType', {
 // In-app messages
 
 export const InAppMessageRef = builder.objectRef<WireInAppMessage>('InAppMessage').implement({
+  authScopes: { 'users:read': true },
   description: 'An in-app message a subscription is eligible to display, as the OneSignal SDK receives it.',
   fields: (t) => ({
     oneSignalId: t.string({
@@ -93,6 +94,7 @@ export const InAppMessageRef = builder.objectRef<WireInAppMessage>('InAppMessage
 export const SubscriptionRef = builder.objectRef<AppSubscription>('Subscription');
 
 builder.node(SubscriptionRef, {
+  authScopes: { 'users:read': true },
   description:
     'A push token, email address or phone number owned by a user (v5 model). The same record is a Player in the v1 model.',
   id: {
@@ -296,6 +298,7 @@ const SubscriptionPayloadRef = builder.simpleObject('SubscriptionPayload', {
 
 builder.mutationFields((t) => ({
   subscriptionCreate: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description:
       'Adds a subscription to a user (create_subscription). A token already registered elsewhere moves to this user unless `retainPreviousOwner`.',
     input: {
@@ -355,6 +358,7 @@ builder.mutationFields((t) => ({
     },
   }),
   subscriptionUpdate: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Changes a subscription (update_subscription). Omitted fields stay as they are.',
     input: {
       id: t.input.id({ required: true, description: 'The subscription to change (`Subscription.id`).' }),
@@ -385,6 +389,7 @@ builder.mutationFields((t) => ({
     },
   }),
   subscriptionDelete: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Deletes a subscription (delete_subscription). Its user stays.',
     input: {
       id: t.input.id({ required: true, description: 'The subscription to delete (`Subscription.id`).' }),
@@ -417,6 +422,7 @@ builder.mutationFields((t) => ({
     },
   }),
   subscriptionTransfer: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Moves a subscription to another user (transfer_subscription) and returns its new owner.',
     input: {
       id: t.input.id({ required: true, description: 'The subscription to move (`Subscription.id`).' }),

@@ -206,6 +206,7 @@ const UserPropertiesRef = builder.objectRef<WireUserProperties>('UserProperties'
 });
 
 builder.node(UserRef, {
+  authScopes: { 'users:read': true },
   description:
     'A person in the v5 user model: aliases (onesignal_id, external_id, your own labels), shared properties and the subscriptions (devices, emails, phone numbers) they own.',
   id: { resolve: (u) => appScopedId(u.appId, u.onesignalId), parse: (local) => parseLocalId(local, 'User') },
@@ -252,6 +253,8 @@ builder.objectFields(AppRef, (t) => ({
   user: t.field({
     type: UserRef,
     nullable: true,
+    skipTypeScopes: true,
+    authScopes: { 'users:read': true },
     description: 'One user by OneSignal id or by any alias; null when there is no such user.',
     args: {
       alias: t.arg({
@@ -329,6 +332,7 @@ const UserPayloadRef = builder.simpleObject('UserPayload', {
 
 builder.mutationFields((t) => ({
   userCreate: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description:
       'Creates a user with aliases, properties and subscriptions (create_user). If an alias already belongs to a user, OneSignal updates that user instead.',
     input: {
@@ -374,6 +378,7 @@ builder.mutationFields((t) => ({
     },
   }),
   userUpdate: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Changes properties of a user and applies increments (update_user).',
     input: {
       appId: t.input.id({ required: true, description: APP_REF_DESCRIPTION }),
@@ -406,6 +411,7 @@ builder.mutationFields((t) => ({
     },
   }),
   userDelete: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Deletes a user and all of its subscriptions (delete_user).',
     input: {
       appId: t.input.id({ required: true, description: APP_REF_DESCRIPTION }),
@@ -440,6 +446,7 @@ builder.mutationFields((t) => ({
     },
   }),
   userAliasesAdd: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description:
       'Adds aliases to a user (identify_user_by_alias). An alias owned by another user is a conflict.',
     input: {
@@ -473,6 +480,7 @@ builder.mutationFields((t) => ({
     },
   }),
   userAliasDelete: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Removes one alias from a user (delete_alias). `onesignal_id` cannot be removed.',
     input: {
       appId: t.input.id({ required: true, description: APP_REF_DESCRIPTION }),
@@ -518,6 +526,7 @@ builder.mutationFields((t) => ({
     },
   }),
   subscriptionAliasesAdd: t.fieldWithInput({
+    authScopes: { 'users:write': true },
     description: 'Adds aliases to the user owning a subscription (identify_user_by_subscription_id).',
     input: {
       id: t.input.id({

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { createOneSignalClient, type OneSignalClientOptions } from '../../src/onesignal/index.js';
-import { createGraphQLServer } from '../../src/server.js';
+import { createGraphQLServer, type GraphQLServerOptions } from '../../src/server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;
@@ -13,11 +13,16 @@ export interface Stack {
   emulator: RunningEmulator;
   graphqlUrl: string;
   /** Runs an operation and fails the test on any top-level GraphQL error. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<T>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<T>;
   /** Runs an operation and returns the whole response, errors included. */
   gqlRaw<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<GraphQLResponse<T>>;
   /** Upstream requests made since the last `emulator.resetStats()`. */
   upstreamCalls(): Record<string, number>;
@@ -27,23 +32,37 @@ export interface Stack {
 export const demoAppKeys = () => Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey]));
 
 /** Boots the emulator and the GraphQL server on loopback port 0, wired like production. */
-export async function startStack(clientOptions: OneSignalClientOptions = {}): Promise<Stack> {
+export async function startStack(
+  clientOptions: OneSignalClientOptions = {},
+  /** Server options other than the client (`security`, …). */
+  serverOptions: Omit<GraphQLServerOptions, 'client'> = {},
+): Promise<Stack> {
   const emulator = await startEmulator({ port: 0 });
-  const client = createOneSignalClient({
+  const options: OneSignalClientOptions = {
     apiUrl: emulator.url,
     userAuthKey: DEMO.userAuthKey,
     appKeys: demoAppKeys(),
     retryBaseDelayMs: 5,
     ...clientOptions,
-  });
-  const { server } = createGraphQLServer({ client });
+  };
+  const client = createOneSignalClient(options);
+  // `clientOptions` lets passthrough auth build each caller's client against this emulator.
+  const { server } = createGraphQLServer({ client, clientOptions: options, ...serverOptions });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
-  async function gqlRaw<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+  async function gqlRaw<T>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): Promise<GraphQLResponse<T>> {
     const res = await fetch(graphqlUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json',
+        ...headers,
+      },
       body: JSON.stringify({ query, variables }),
     });
     return { status: res.status, ...((await res.json()) as Omit<GraphQLResponse<T>, 'status'>) };
@@ -53,8 +72,8 @@ export async function startStack(clientOptions: OneSignalClientOptions = {}): Pr
     emulator,
     graphqlUrl,
     gqlRaw,
-    async gql<T>(query: string, variables?: Record<string, unknown>) {
-      const res = await gqlRaw<T>(query, variables);
+    async gql<T>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+      const res = await gqlRaw<T>(query, variables, headers);
       if (res.errors?.length)
         throw new Error(`Unexpected GraphQL errors: ${JSON.stringify(res.errors, null, 2)}`);
       return res.data as T;

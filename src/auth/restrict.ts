@@ -1,0 +1,41 @@
+import type { OneSignalClient } from '../onesignal/index.js';
+import { ForbiddenError } from '../schema/errors.js';
+import { type Caller, mayAccessApp } from './caller.js';
+
+type AnyMethod = (...args: unknown[]) => unknown;
+
+/**
+ * The client one caller's request uses: every app-scoped method (first argument `appId`, which
+ * `apps.get`/`apps.update` share) refuses apps outside the caller's allow-list before any request,
+ * `apps.list()` answers only the caller's apps, and `apps.create` needs access to every app. Being the
+ * only client resolvers and loaders see, it covers every path: nested fields, `node`, mutations.
+ */
+export function restrictClient(client: OneSignalClient, caller: Caller): OneSignalClient {
+  if (caller.apps === '*') return client;
+  const denied = (appId: unknown) =>
+    new ForbiddenError(
+      `Caller "${caller.name}" may not access app ${typeof appId === 'string' ? appId : '(none given)'}.`,
+    );
+  const restricted: Record<string, unknown> = { ...client };
+  for (const [namespace, api] of Object.entries(client)) {
+    if (!api || typeof api !== 'object') continue;
+    restricted[namespace] = Object.fromEntries(
+      Object.entries(api as Record<string, AnyMethod>).map(([name, method]) => [
+        name,
+        (appId: unknown, ...rest: unknown[]) =>
+          typeof appId === 'string' && mayAccessApp(caller, appId)
+            ? method(appId, ...rest)
+            : Promise.reject(denied(appId)),
+      ]),
+    );
+  }
+  restricted.apps = {
+    ...(restricted.apps as object),
+    list: async () => (await client.apps.list()).filter((app) => mayAccessApp(caller, app.id)),
+    create: () =>
+      Promise.reject(
+        new ForbiddenError(`Caller "${caller.name}" may not create apps: that needs access to every app.`),
+      ),
+  };
+  return restricted as OneSignalClient;
+}

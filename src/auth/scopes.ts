@@ -1,0 +1,17 @@
+/** What a caller may do. A field or mutation names the scope it needs; callers carry a set of them. */
+export const SCOPES = {
+  'apps:read': 'Read apps, their settings and segments.',
+  'apps:write': 'Create and change apps (`appCreate`, `appUpdate`).',
+  'notifications:read': 'Read notifications, their delivery statistics and outcomes.',
+  'notifications:send': 'Send and cancel notifications, and drive Live Activities.',
+  'users:read': 'Read users, their aliases and subscriptions, and players.',
+  'users:write': 'Create, change and delete users, aliases, subscriptions and players.',
+  'segments:write': 'Create and delete segments.',
+  exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
+} as const;
+
+export type Scope = keyof typeof SCOPES;
+
+export const ALL_SCOPES: readonly Scope[] = Object.keys(SCOPES) as Scope[];
+
+export const isScope = (value: unknown): value is Scope => typeof value === 'string' && value in SCOPES;

@@ -1,0 +1,88 @@
+import type { Plugin } from 'graphql-yoga';
+import { httpHygienePlugins } from './http.js';
+import { DEFAULT_LIMITS, loadQueryLimits, type QueryLimits, queryLimitPlugins } from './limits.js';
+import { loadTrustedDocuments, type TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
+
+export { CSRF_HEADERS, HTTP_ERROR_CODES } from './http.js';
+export { DEFAULT_LIMITS, LIMIT_ENV, LIMIT_ERROR_CODES, PAGE_SIZES, type QueryLimits } from './limits.js';
+export {
+  loadTrustedDocuments,
+  TRUSTED_DOCUMENT_ERROR_CODES,
+  type TrustedDocuments,
+  trustedDocumentsFrom,
+} from './trusted-documents.js';
+
+/** The `security` option of `createGraphQLServer`; every field has a safe default. */
+export interface SecurityOptions {
+  /** Query limits; each omitted one takes its `DEFAULT_LIMITS` value. */
+  limits?: Partial<QueryLimits>;
+  /** Production defaults: no introspection, no GraphiQL, no field suggestions (default false). */
+  production?: boolean;
+  /** Allow introspection (default: not in production). */
+  introspection?: boolean;
+  /** Serve GraphiQL (default: not in production). */
+  graphiql?: boolean;
+  /** When set, only these documents run (trusted documents / persisted operations). */
+  trustedDocuments?: TrustedDocuments;
+}
+
+export interface ResolvedSecurity {
+  limits: QueryLimits;
+  production: boolean;
+  introspection: boolean;
+  graphiql: boolean;
+  trustedDocuments: TrustedDocuments | undefined;
+}
+
+export function resolveSecurity(options: SecurityOptions = {}): ResolvedSecurity {
+  const production = options.production ?? false;
+  return {
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    production,
+    introspection: options.introspection ?? !production,
+    graphiql: options.graphiql ?? !production,
+    trustedDocuments: options.trustedDocuments,
+  };
+}
+
+/** Yoga plugins for `security`, in the order they must run. */
+export function securityPlugins(security: ResolvedSecurity): Plugin[] {
+  return [
+    ...httpHygienePlugins({ hideSuggestions: security.production, introspection: security.introspection }),
+    ...(security.trustedDocuments ? [trustedDocumentsPlugin(security.trustedDocuments)] : []),
+    ...queryLimitPlugins(security.limits),
+  ];
+}
+
+function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
+  const value = env[name]?.trim().toLowerCase();
+  if (!value) return undefined;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`${name} must be true or false.`);
+}
+
+/**
+ * Reads the security settings from the environment:
+ *
+ * - `NODE_ENV=production`: production defaults (no introspection, GraphiQL or field suggestions)
+ * - `GRAPHQL_INTROSPECTION`, `GRAPHIQL`: true/false, override those defaults
+ * - `LIMIT_MAX_DEPTH`, `LIMIT_MAX_ALIASES`, `LIMIT_MAX_TOKENS`, `LIMIT_MAX_DIRECTIVES`,
+ *   `LIMIT_MAX_COST`: positive integers
+ * - `TRUSTED_DOCUMENTS`: path of a persisted-documents.json manifest; only its documents run
+ *
+ * Errors name the variable, never its value.
+ */
+export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): SecurityOptions {
+  const production = env.NODE_ENV?.trim() === 'production';
+  const introspection = readBoolean(env, 'GRAPHQL_INTROSPECTION');
+  const graphiql = readBoolean(env, 'GRAPHIQL');
+  const manifest = env.TRUSTED_DOCUMENTS?.trim();
+  return {
+    production,
+    limits: loadQueryLimits(env),
+    ...(introspection !== undefined && { introspection }),
+    ...(graphiql !== undefined && { graphiql }),
+    ...(manifest && { trustedDocuments: loadTrustedDocuments(manifest) }),
+  };
+}
