@@ -12,6 +12,7 @@
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, parse, validate } from 'graphql';
+import { ANONYMOUS_CALLER } from '../src/auth/index.js';
 import { DEMO, startEmulator } from '../src/emulator/index.js';
 import { createLoaders } from '../src/loaders/index.js';
 import { createOneSignalClient, type OneSignalClient } from '../src/onesignal/index.js';
@@ -135,7 +136,7 @@ async function main() {
         schema,
         document,
         variableValues: c.variables,
-        contextValue: { client, loaders: createLoaders(client) },
+        contextValue: { caller: ANONYMOUS_CALLER, client, loaders: createLoaders(client) },
       }) as Promise<ExecutionResult>;
     const first = await run();
     if (first.errors?.length) throw new Error(`${c.name}: ${JSON.stringify(first.errors)}`);
