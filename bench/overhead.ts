@@ -13,7 +13,7 @@ import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, parse, validate } from 'graphql';
 import { ANONYMOUS_CALLER } from '../src/auth/index.js';
-import { DEMO, startEmulator } from '../src/emulator/index.js';
+import { DEMO, demoAppKeys, startEmulator } from '../src/emulator/index.js';
 import { createLoaders } from '../src/loaders/index.js';
 import { createOneSignalClient, type OneSignalClient } from '../src/onesignal/index.js';
 import { schema } from '../src/schema/index.js';
@@ -65,7 +65,7 @@ async function main() {
   const options = {
     apiUrl: emulator.url,
     userAuthKey: DEMO.userAuthKey,
-    appKeys: Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey])),
+    appKeys: demoAppKeys(),
   };
   const real = createOneSignalClient(options);
   const client = replayingClient(real);

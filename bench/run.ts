@@ -19,7 +19,7 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { DEMO } from '../src/emulator/index.js';
+import { DEMO, demoAppKeys } from '../src/emulator/index.js';
 
 const HOST = '127.0.0.1';
 const LATENCY_MS = 20;
@@ -46,7 +46,7 @@ const SHOP = (() => {
   if (!app) throw new Error('the emulator has no demo app');
   return app;
 })();
-const APP_KEYS = JSON.stringify(Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey])));
+const APP_KEYS = JSON.stringify(demoAppKeys());
 
 // --- Child processes --------------------------------------------------------------------------------
 

@@ -30,13 +30,13 @@ async function main() {
   // Passthrough callers bring their keys for real OneSignal (or ONESIGNAL_API_URL), never the emulator's.
   if (!config.configured && auth.mode !== 'passthrough') {
     // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
-    const { DEMO, startEmulator } = await import('./emulator/index.js');
+    const { DEMO, demoAppKeys, startEmulator } = await import('./emulator/index.js');
     emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 4010), host: '127.0.0.1' });
     clientOptions = {
       ...config,
       apiUrl: emulator.url,
       userAuthKey: DEMO.userAuthKey,
-      appKeys: Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey])),
+      appKeys: demoAppKeys(),
     };
   }
 

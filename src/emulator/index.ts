@@ -8,7 +8,7 @@ import { createHttpApp, EmulatorCore } from './server.js';
 import { Store } from './store.js';
 import type { EmulatorStats, FaultConfig } from './types.js';
 
-export { DEFAULT_USER_AUTH_KEY, DEMO } from './seed.js';
+export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
 export { OPERATIONS } from './server.js';
 export type { EmulatorStats, FaultConfig } from './types.js';
 

@@ -479,3 +479,7 @@ export function createStore(seed: boolean): Store {
   });
   return store;
 }
+
+/** Demo app id → REST API key, as `ONESIGNAL_APP_KEYS` would carry it. */
+export const demoAppKeys = (): Record<string, string> =>
+  Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey]));

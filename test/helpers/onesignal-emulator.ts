@@ -1,18 +1,14 @@
-import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import {
   createOneSignalClient,
   type OneSignalClient,
   type OneSignalClientOptions,
 } from '../../src/onesignal/index.js';
 
-export { DEMO };
+export { DEMO, demoAppKeys };
 
 export const SHOP = DEMO.apps[0]?.id as string;
 export const NEWS = DEMO.apps[1]?.id as string;
-
-/** Demo app id → REST API key, the way ONESIGNAL_APP_KEYS would carry it. */
-export const demoAppKeys = (): Record<string, string> =>
-  Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey]));
 
 /** Every key the emulator knows, for asserting none of them leaks. */
 export const ALL_KEYS = [DEMO.userAuthKey, ...DEMO.apps.map((a) => a.restApiKey)];

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { createOneSignalClient, type OneSignalClientOptions } from '../../src/onesignal/index.js';
 import { createGraphQLServer, type GraphQLServerOptions } from '../../src/server.js';
 
@@ -28,8 +28,6 @@ export interface Stack {
   upstreamCalls(): Record<string, number>;
   close(): Promise<void>;
 }
-
-export const demoAppKeys = () => Object.fromEntries(DEMO.apps.map((a) => [a.id, a.restApiKey]));
 
 /** Boots the emulator and the GraphQL server on loopback port 0, wired like production. */
 export async function startStack(
