@@ -1,6 +1,8 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { createOneSignalClient, type OneSignalClientOptions } from '../../src/onesignal/index.js';
+import { isUuid } from '../../src/schema/ids.js';
 import { createGraphQLServer, type GraphQLServerOptions } from '../../src/server.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -46,6 +48,12 @@ export async function startStack(
   const client = createOneSignalClient(options);
   // `clientOptions` lets passthrough auth build each caller's client against this emulator.
   const { server } = createGraphQLServer({ client, clientOptions: options, ...serverOptions });
+  const canary = watchForKeys(server, [
+    DEMO.userAuthKey,
+    ...Object.values(demoAppKeys()),
+    options.userAuthKey,
+    ...Object.values(options.appKeys ?? {}),
+  ]);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
 
@@ -81,6 +89,60 @@ export async function startStack(
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await emulator.close();
+      canary.stop();
+    },
+  };
+}
+
+/**
+ * The key canary every end-to-end suite runs: no response the GraphQL server writes, and nothing
+ * logged while it runs, may contain a OneSignal key the server holds or a secret a caller sent
+ * (passthrough keys, bearer tokens). A leak fails the suite at `close()`, naming where, never what.
+ */
+function watchForKeys(server: Server, serverKeys: (string | undefined)[]) {
+  const secrets = new Set(serverKeys.filter((k): k is string => !!k && k.length >= 8));
+  const leaks: string[] = [];
+  const scan = (where: string, text: string) => {
+    for (const secret of secrets) if (text.includes(secret)) leaks.push(where);
+  };
+
+  server.prependListener('request', (req: IncomingMessage, res: ServerResponse) => {
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (!/^(authorization|x-onesignal-)/i.test(name) || typeof value !== 'string') continue;
+      // App ids travel beside their keys (`<app id>=<key>`) and are not secret.
+      for (const part of value.split(/[\s,=]+/)) if (part.length >= 8 && !isUuid(part)) secrets.add(part);
+    }
+    const chunks: string[] = [];
+    const { write, end } = res;
+    res.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+      if (chunk != null) chunks.push(String(chunk));
+      return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+    } as typeof res.write;
+    res.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+      if (chunk != null && typeof chunk !== 'function') chunks.push(String(chunk));
+      scan(`response to ${req.method} ${req.url}`, chunks.join('') + JSON.stringify(res.getHeaders()));
+      return (end as (...args: unknown[]) => ServerResponse).call(this, chunk, ...rest);
+    } as typeof res.end;
+  });
+
+  const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
+  const originals = methods.map((m) => console[m]);
+  methods.forEach((m, i) => {
+    console[m] = (...args: unknown[]) => {
+      scan(
+        `console.${m}`,
+        args.map((a) => (a instanceof Error ? `${a.stack} ${JSON.stringify(a)}` : String(a))).join(' '),
+      );
+      (originals[i] as (...a: unknown[]) => void)(...args);
+    };
+  });
+
+  return {
+    stop() {
+      methods.forEach((m, i) => {
+        console[m] = originals[i] as (typeof console)[typeof m];
+      });
+      if (leaks.length) throw new Error(`A secret leaked into: ${[...new Set(leaks)].join('; ')}`);
     },
   };
 }
