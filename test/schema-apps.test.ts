@@ -87,7 +87,7 @@ describe('apps', () => {
     const id = created.appCreate.app.oneSignalId;
 
     const updated = await stack.gql<{ appUpdate: { app: AppData & { siteName: string } } }>(
-      `mutation($id: UUID!) { appUpdate(input: { id: $id, name: "Renamed", apnsEnvironment: PRODUCTION }) { ... on AppUpdatePayload { app { oneSignalId name apnsEnvironment siteName } } } }`,
+      `mutation($id: ID!) { appUpdate(input: { id: $id, name: "Renamed", apnsEnvironment: PRODUCTION }) { ... on AppUpdatePayload { app { oneSignalId name apnsEnvironment siteName } } } }`,
       { id },
     );
     expect(updated.appUpdate.app).toMatchObject({
@@ -98,6 +98,40 @@ describe('apps', () => {
     });
     const { app } = await stack.gql<{ app: AppData }>(`{ app(id: "${id}") { name } }`);
     expect(app.name).toBe('Renamed');
+  });
+
+  it('round-trips every platform setting through appUpdate, addressed by the App global id', async () => {
+    const { appCreate } = await stack.gql<{ appCreate: { app: { id: string } } }>(
+      'mutation { appCreate(input: { name: "Settings App" }) { ... on AppCreatePayload { app { id } } } }',
+    );
+    const settings = {
+      additionalDataIsRootPayload: true,
+      androidGcmSenderId: '123456789012',
+      apnsBundleId: 'com.example.shop',
+      apnsKeyId: 'ABC123DEFG',
+      apnsTeamId: 'TEAM123456',
+      chromeWebDefaultNotificationIcon: 'https://shop.example.com/icon.png',
+      chromeWebOrigin: 'https://shop.example.com',
+      chromeWebSubDomain: 'shop',
+      organizationId: 'org-42',
+      safariSiteOrigin: 'https://shop.example.com',
+      siteName: 'Example Shop',
+    };
+    const fields = Object.keys(settings).join(' ');
+    const { appUpdate } = await stack.gql<{ appUpdate: { app: Record<string, unknown> } }>(
+      `mutation($input: AppUpdateInput!) { appUpdate(input: $input) { ... on AppUpdatePayload { app { ${fields} } } } }`,
+      { input: { id: appCreate.app.id, ...settings } },
+    );
+    expect(appUpdate.app).toEqual(settings);
+    // Read back through a fresh request, not the mutation's answer.
+    const { node } = await stack.gql<{ node: Record<string, unknown> }>(
+      `query($id: ID!) { node(id: $id) { ... on App { ${fields} apnsConfigured safariPushId } } }`,
+      { id: appCreate.app.id },
+    );
+    expect(node).toMatchObject(settings);
+    expect(node.apnsConfigured).toBe(false);
+    // OneSignal derives the Safari web push id once a Safari origin is set.
+    expect(node.safariPushId).toMatch(/^web\.onesignal\.auto\./);
   });
 
   it('rejects an empty app name without calling OneSignal', async () => {

@@ -5,6 +5,9 @@ import type { DeliveryStats, NotificationRecord, PlayerRecord, UserRecord } from
 
 /** App fields echoed back (write-only ones such as apns_p12 are stored but never returned). */
 const APP_READABLE = [
+  'android_gcm_sender_id',
+  'organization_id',
+  'additional_data_is_root_payload',
   'gcm_key',
   'chrome_web_origin',
   'chrome_key',

@@ -5,7 +5,7 @@ import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { UPSTREAM_ERRORS } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
-import { isUuid } from './ids.js';
+import { APP_REF_DESCRIPTION, isUuid, parseAppRef } from './ids.js';
 import { fromIso } from './time.js';
 
 /** Declared here so other domains (Player.app, App.players, …) can refer to it; implemented below. */
@@ -281,11 +281,7 @@ builder.mutationFields((t) => {
         'Changes the given settings of an app; omitted fields stay as they are (needs the user auth key).',
       type: AppUpdatePayload,
       input: {
-        id: t.input.field({
-          type: 'UUID',
-          required: true,
-          description: 'The OneSignal app id of the app to change.',
-        }),
+        id: t.input.id({ required: true, description: `The app to change. ${APP_REF_DESCRIPTION}` }),
         name: t.input.string({ description: 'New display name.' }),
         ...settings,
       },
@@ -301,7 +297,7 @@ builder.mutationFields((t) => {
       resolve: async (_root, { input }, ctx) => {
         if (input.name != null && !input.name.trim())
           throw ValidationError.field(['input', 'name'], 'must not be empty.');
-        const id = input.id.toLowerCase();
+        const id = parseAppRef(String(input.id), ['input', 'id']);
         const body = toAppBody(input);
         if (input.name != null) body.name = input.name;
         if (Object.keys(body).length === 0)
