@@ -172,6 +172,23 @@ describe('notificationCreate', () => {
     expect(stack.upstreamCalls()).toEqual({ create_notification: 1, get_notification: 1 });
   });
 
+  it('keeps the idempotency key it was given, readable on the notification', async () => {
+    const idempotencyKey = '0f6b1c2d-3e4f-4a5b-8c6d-7e8f9a0b1c2d';
+    const input = {
+      appId: SHOP,
+      contents: [{ language: 'en', text: 'Once only' }],
+      includedSegments: ['Subscribed Users'],
+      idempotencyKey,
+    };
+    const first = await create(
+      input,
+      '... on NotificationCreatePayload { oneSignalId notification { idempotencyKey } }',
+    );
+    expect(first.notificationCreate.notification).toEqual({ idempotencyKey });
+    const again = await create(input, '... on NotificationCreatePayload { oneSignalId }');
+    expect(again.notificationCreate.oneSignalId).toBe(first.notificationCreate.oneSignalId);
+  });
+
   it('takes the app as its App global id as well as its OneSignal app id', async () => {
     const appGlobalId = Buffer.from(`App:${SHOP}`).toString('base64url');
     const { notificationCreate: r } = await create(

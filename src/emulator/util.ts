@@ -52,13 +52,6 @@ export function optionalString(body: Record<string, unknown>, key: string): stri
   return v;
 }
 
-export function optionalNumber(body: Record<string, unknown>, key: string): number | undefined {
-  const v = body[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(400, `${key} must be a number`);
-  return v;
-}
-
 export function optionalStringArray(body: Record<string, unknown>, key: string): string[] | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;

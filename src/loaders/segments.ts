@@ -35,7 +35,8 @@ export function segmentLoaders(client: OneSignalClient) {
     for (let offset = 0; ; offset += PAGE_MAX) {
       const page = await segmentPage.load({ appId, limit: PAGE_MAX, offset });
       all.push(...page.segments);
-      if (page.segments.length < PAGE_MAX || all.length >= (page.total_count ?? 0)) return all;
+      if (page.segments.length < PAGE_MAX || (page.total_count != null && all.length >= page.total_count))
+        return all;
     }
   });
 

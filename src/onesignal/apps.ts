@@ -51,47 +51,61 @@ export type WireAppBody = Partial<
 
 /** App management. Every call is signed with the org user auth key. */
 export function appsApi(http: OneSignalHttp) {
+  // Every app answer carries that app's REST API key; remember it so error text can never echo it.
+  const remembered = <T extends WireApp | WireApp[]>(answer: Promise<T>) =>
+    answer.then((apps) => {
+      for (const app of Array.isArray(apps) ? apps : [apps]) http.rememberSecret(app?.basic_auth_key);
+      return apps;
+    });
   return {
     /** GET /apps (get_apps): every app of the organization. */
     list: () =>
-      http.request<WireApp[]>({
-        operation: 'get_apps',
-        method: 'GET',
-        path: '/apps',
-        auth: userAuth,
-        retry: 'idempotent',
-      }),
+      remembered(
+        http.request<WireApp[]>({
+          operation: 'get_apps',
+          method: 'GET',
+          path: '/apps',
+          auth: userAuth,
+          retry: 'idempotent',
+        }),
+      ),
 
     /** GET /apps/{app_id} (get_app). */
     get: (appId: string) =>
-      http.request<WireApp>({
-        operation: 'get_app',
-        method: 'GET',
-        path: path`/apps/${appId}`,
-        auth: userAuth,
-        retry: 'idempotent',
-      }),
+      remembered(
+        http.request<WireApp>({
+          operation: 'get_app',
+          method: 'GET',
+          path: path`/apps/${appId}`,
+          auth: userAuth,
+          retry: 'idempotent',
+        }),
+      ),
 
     /** POST /apps (create_app). Not retried once sent: a lost answer could mean a second app. */
     create: (body: WireAppBody & { name: string }) =>
-      http.request<WireApp>({
-        operation: 'create_app',
-        method: 'POST',
-        path: '/apps',
-        body,
-        auth: userAuth,
-        retry: 'unsafe',
-      }),
+      remembered(
+        http.request<WireApp>({
+          operation: 'create_app',
+          method: 'POST',
+          path: '/apps',
+          body,
+          auth: userAuth,
+          retry: 'unsafe',
+        }),
+      ),
 
     /** PUT /apps/{app_id} (update_app): replaces the given fields. */
     update: (appId: string, body: WireAppBody) =>
-      http.request<WireApp>({
-        operation: 'update_app',
-        method: 'PUT',
-        path: path`/apps/${appId}`,
-        body,
-        auth: userAuth,
-        retry: 'idempotent',
-      }),
+      remembered(
+        http.request<WireApp>({
+          operation: 'update_app',
+          method: 'PUT',
+          path: path`/apps/${appId}`,
+          body,
+          auth: userAuth,
+          retry: 'idempotent',
+        }),
+      ),
   };
 }

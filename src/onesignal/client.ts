@@ -146,6 +146,11 @@ export class OneSignalHttp {
     return limiter(() => this.attemptWithRetries<T>(req, key, appId));
   }
 
+  /** Adds a key seen in an answer (an app's `basic_auth_key`) to those `redact` removes. */
+  rememberSecret(key: string | null | undefined): void {
+    if (key) this.secrets.add(key);
+  }
+
   /** Replaces every known key in text, for messages that echo upstream content. */
   redact(text: string): string {
     let out = text;

@@ -312,7 +312,8 @@ export function notificationsApi(http: OneSignalHttp) {
     /**
      * POST /notifications (create_notification). Always carries an idempotency key (the given one,
      * else `external_id`, else a fresh UUID), so it is safe to retry: OneSignal answers a repeated key
-     * with the first result instead of sending again.
+     * with the first result instead of sending again. The key also goes out as `external_id`, the
+     * field v1.2.2 dedupes on and returns on the notification, unless the caller set one.
      */
     create: (appId: string, body: WireCreateNotificationBody) => {
       const idempotency_key = body.idempotency_key ?? body.external_id ?? randomUUID();
@@ -320,7 +321,7 @@ export function notificationsApi(http: OneSignalHttp) {
         operation: 'create_notification',
         method: 'POST',
         path: '/notifications',
-        body: { ...body, app_id: appId, idempotency_key },
+        body: { ...body, app_id: appId, idempotency_key, external_id: body.external_id ?? idempotency_key },
         auth: appAuth(appId),
         retry: 'idempotent',
       });

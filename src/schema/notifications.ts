@@ -7,7 +7,7 @@ import type {
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import { UPSTREAM_ERRORS } from './error-types.js';
-import { type FieldProblem, orNull, upstream, ValidationError } from './errors.js';
+import { type FieldProblem, orNull, UpstreamError, upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -670,7 +670,10 @@ builder.mutationFields((t) => ({
           ...(input.email ? { email: input.email } : {}),
         }),
       );
-      return { destinationUrl: new URL(result.destination_url ?? ''), event: input.event };
+      return {
+        destinationUrl: exportUrl(result.destination_url, 'get_notification_history'),
+        event: input.event,
+      };
     },
   }),
   notificationExportEvents: t.fieldWithInput({
@@ -691,7 +694,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
       const result = await upstream(ctx.client.notifications.exportEvents(key.appId, key.id));
-      return { csvFileUrl: new URL(result.csv_file_url ?? '') };
+      return { csvFileUrl: exportUrl(result.csv_file_url, 'export_events') };
     },
   }),
 }));
@@ -891,4 +894,14 @@ function readCreateErrors(result: WireCreateNotificationResult): { reasons: stri
     }
   } else if (typeof errors === 'string') reasons.push(errors);
   return { reasons, invalidIds };
+}
+
+/** OneSignal promises a download link; without a usable one the export failed upstream, not here. */
+function exportUrl(url: string | undefined, operation: string): URL {
+  if (url && URL.canParse(url)) return new URL(url);
+  throw new UpstreamError(
+    'UPSTREAM_UNAVAILABLE',
+    `${operation}: OneSignal answered without a download URL.`,
+    operation,
+  );
 }

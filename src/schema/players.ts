@@ -19,7 +19,7 @@ const DEVICE_TYPES = {
   WINDOWS_PHONE: { code: 3, description: 'Windows Phone (MPNS). Deprecated by OneSignal.' },
   CHROME_APP: { code: 4, description: 'Chrome Apps and Extensions.' },
   CHROME_WEB: { code: 5, description: 'Chrome (and Chromium) web push.' },
-  WINDOWS: { code: 6, description: 'Windows (WNS), including Edge web push.' },
+  WINDOWS: { code: 6, description: 'Windows (WNS).' },
   SAFARI: { code: 7, description: 'Safari legacy web push (before Safari 16.4).' },
   FIREFOX: { code: 8, description: 'Firefox web push.' },
   MACOS: { code: 9, description: 'macOS apps.' },
