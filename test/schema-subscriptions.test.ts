@@ -39,6 +39,15 @@ async function subscriptionsOf(onesignalId: string) {
   return data.app.user.subscriptions;
 }
 
+/** Setup for tests about what happens to a subscription after it exists. */
+async function createSubscription(ownerId: string, fields: Record<string, unknown>) {
+  const data = await stack.gql<{ subscriptionCreate: { subscription: SubscriptionData } }>(
+    `mutation($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { ${RESULT} } }`,
+    { input: { appId: SHOP, user: { byId: ownerId }, ...fields } },
+  );
+  return data.subscriptionCreate.subscription;
+}
+
 async function createUser(externalId: string) {
   const data = await stack.gql<{ userCreate: { user: { oneSignalId: string } } }>(
     `mutation($input: UserCreateInput!) { userCreate(input: $input) { ... on UserPayload { user { oneSignalId } } } }`,
@@ -153,21 +162,14 @@ describe('Subscription mutations', () => {
   it('updates a subscription and returns the new values', async () => {
     const ext = unique('sub-update');
     const owner = await createUser(ext);
-    const created = await stack.gql<{ subscriptionCreate: { subscription: SubscriptionData } }>(
-      `mutation($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { ${RESULT} } }`,
-      {
-        input: {
-          appId: SHOP,
-          user: { byId: owner.oneSignalId },
-          type: 'ANDROID_PUSH',
-          token: 'f'.repeat(64),
-          appVersion: '1.0',
-        },
-      },
-    );
+    const created = await createSubscription(owner.oneSignalId, {
+      type: 'ANDROID_PUSH',
+      token: 'f'.repeat(64),
+      appVersion: '1.0',
+    });
     const data = await stack.gql<{ subscriptionUpdate: { subscription: SubscriptionData } }>(
       `mutation($input: SubscriptionUpdateInput!) { subscriptionUpdate(input: $input) { ${RESULT} } }`,
-      { input: { id: created.subscriptionCreate.subscription.id, appVersion: '2.0', enabled: false } },
+      { input: { id: created.id, appVersion: '2.0', enabled: false } },
     );
     expect(data.subscriptionUpdate.subscription).toMatchObject({
       appVersion: '2.0',
@@ -181,18 +183,10 @@ describe('Subscription mutations', () => {
     const toExt = unique('to');
     const from = await createUser(fromExt);
     const to = await createUser(toExt);
-    const created = await stack.gql<{ subscriptionCreate: { subscription: SubscriptionData } }>(
-      `mutation($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { ${RESULT} } }`,
-      {
-        input: {
-          appId: SHOP,
-          user: { byId: from.oneSignalId },
-          type: 'SMS',
-          token: `+4915${String(Date.now()).slice(-8)}`,
-        },
-      },
-    );
-    const subscription = created.subscriptionCreate.subscription;
+    const subscription = await createSubscription(from.oneSignalId, {
+      type: 'SMS',
+      token: `+4915${String(Date.now()).slice(-8)}`,
+    });
     const data = await stack.gql<{
       subscriptionTransfer: {
         __typename: string;
@@ -215,18 +209,11 @@ describe('Subscription mutations', () => {
 
   it('deletes a subscription, after which it reads as null', async () => {
     const owner = await createUser(unique('sub-delete'));
-    const created = await stack.gql<{ subscriptionCreate: { subscription: SubscriptionData } }>(
-      `mutation($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { ${RESULT} } }`,
-      {
-        input: {
-          appId: SHOP,
-          user: { byId: owner.oneSignalId },
-          type: 'EMAIL',
-          token: `${unique('gone')}@example.com`,
-        },
-      },
-    );
-    const id = created.subscriptionCreate.subscription.id;
+    const created = await createSubscription(owner.oneSignalId, {
+      type: 'EMAIL',
+      token: `${unique('gone')}@example.com`,
+    });
+    const id = created.id;
     const data = await stack.gql<{ subscriptionDelete: { deletedSubscriptionId: string } }>(
       `mutation($id: ID!) { subscriptionDelete(input: { id: $id }) { ... on SubscriptionDeletePayload { deletedSubscriptionId } } }`,
       { id },
@@ -300,22 +287,15 @@ describe('Subscription mutations', () => {
 
   it('reports an unknown target user of a transfer as NotFoundError', async () => {
     const owner = await createUser(unique('lonely'));
-    const created = await stack.gql<{ subscriptionCreate: { subscription: SubscriptionData } }>(
-      `mutation($input: SubscriptionCreateInput!) { subscriptionCreate(input: $input) { ${RESULT} } }`,
-      {
-        input: {
-          appId: SHOP,
-          user: { byId: owner.oneSignalId },
-          type: 'EMAIL',
-          token: `${unique('t')}@example.com`,
-        },
-      },
-    );
+    const created = await createSubscription(owner.oneSignalId, {
+      type: 'EMAIL',
+      token: `${unique('t')}@example.com`,
+    });
     const data = await stack.gql<{ subscriptionTransfer: { __typename: string; code: string } }>(
       `mutation($input: SubscriptionTransferInput!) { subscriptionTransfer(input: $input) { __typename ... on Error { code } } }`,
       {
         input: {
-          id: created.subscriptionCreate.subscription.id,
+          id: created.id,
           to: { byAlias: { label: 'external_id', id: 'no-such-user' } },
         },
       },
