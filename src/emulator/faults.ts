@@ -1,7 +1,7 @@
 import type { FaultConfig } from './types.js';
 import { fail, isObject, prng } from './util.js';
 
-export type FaultKind = 'drop' | 'rate-limit' | 'server-error';
+export type FaultKind = 'drop' | 'rate-limit' | 'server-error' | 'lost-answer';
 
 export interface FaultDecision {
   delayMs: number;
@@ -9,7 +9,7 @@ export interface FaultDecision {
   when: 'before' | 'after';
 }
 
-const RATE_KEYS = ['rateLimitRate', 'serverErrorRate', 'dropRate'] as const;
+const RATE_KEYS = ['rateLimitRate', 'serverErrorRate', 'dropRate', 'lostAnswerRate'] as const;
 const NUMBER_KEYS = [
   'latencyMs',
   'jitterMs',
@@ -43,6 +43,8 @@ export function parseFaultConfig(raw: unknown): FaultConfig {
       out.operations = value as string[];
     } else throw fail(400, `Unknown fault setting '${key}'`);
   }
+  const total = RATE_KEYS.reduce((sum, k) => sum + (out[k] ?? 0), 0);
+  if (total > 1 + 1e-9) throw fail(400, `${RATE_KEYS.join(' + ')} must not exceed 1`);
   return out;
 }
 
@@ -83,12 +85,21 @@ export class Faults {
     const drop = c.dropRate ?? 0;
     const rate = c.rateLimitRate ?? 0;
     const server = c.serverErrorRate ?? 0;
-    if (drop + rate + server === 0) return { delayMs, fault: null, when };
+    const lost = c.lostAnswerRate ?? 0;
+    if (drop + rate + server + lost === 0) return { delayMs, fault: null, when };
     // `times` counts matching requests, faulted or not: "the next N requests" may fail.
     if (this.remaining !== undefined) this.remaining--;
     const r = this.random();
     const fault: FaultKind | null =
-      r < drop ? 'drop' : r < drop + rate ? 'rate-limit' : r < drop + rate + server ? 'server-error' : null;
+      r < drop
+        ? 'drop'
+        : r < drop + rate
+          ? 'rate-limit'
+          : r < drop + rate + server
+            ? 'server-error'
+            : r < drop + rate + server + lost
+              ? 'lost-answer'
+              : null;
     return { delayMs, fault, when };
   }
 }

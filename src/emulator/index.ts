@@ -3,11 +3,13 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import type { LimitsConfig } from './limits.js';
 import { createStore, DEFAULT_USER_AUTH_KEY } from './seed.js';
 import { createHttpApp, EmulatorCore } from './server.js';
 import { Store } from './store.js';
 import type { EmulatorStats, FaultConfig } from './types.js';
 
+export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate } from './limits.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
 export { OPERATIONS } from './server.js';
 export type { EmulatorStats, FaultConfig } from './types.js';
@@ -17,6 +19,8 @@ export interface EmulatorOptions {
   seed?: boolean;
   userAuthKey?: string;
   faults?: FaultConfig;
+  /** OneSignal's rate limits (off unless `enabled`). */
+  limits?: LimitsConfig;
   /** JSON snapshot: loaded at start when it exists, written on close(). */
   dataFile?: string;
 }
@@ -29,6 +33,8 @@ export interface RunningEmulator {
   resetStats(): void;
   reset(): void;
   setFaults(f: FaultConfig | null): void;
+  /** Turns OneSignal's rate limits on or off (`null`: back to the start-up setting's defaults, off). */
+  setLimits(l: LimitsConfig | null): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +70,7 @@ export async function startEmulator(
     opts.userAuthKey ?? DEFAULT_USER_AUTH_KEY,
     seed,
     opts.faults ?? null,
+    opts.limits ?? null,
   );
   const app = createHttpApp(core);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
@@ -84,6 +91,7 @@ export async function startEmulator(
     resetStats: () => core.resetStats(),
     reset: () => core.reset(),
     setFaults: (f) => core.faults.set(f),
+    setLimits: (l) => core.limits.set(l),
     close: () => {
       closed ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseFaultConfig } from './faults.js';
 import { DEFAULT_PORT, DEFAULT_USER_AUTH_KEY, DEMO, startEmulator } from './index.js';
+import type { LimitsConfig } from './limits.js';
 import type { FaultConfig } from './types.js';
 import { ApiError } from './util.js';
 
@@ -22,6 +23,10 @@ Usage: npm run emulator -- [options]
   --drop-rate R            EMULATOR_DROP_RATE        0..1 chance of dropping the connection
   --fault-when before|after EMULATOR_FAULT_WHEN      inject 5xx/drops before or after executing (default before)
   --fault-operations a,b   EMULATOR_FAULT_OPERATIONS only fault these operation ids
+  --lost-answer-rate R     EMULATOR_LOST_ANSWER_RATE 0..1 chance of executing, then dropping the answer
+  --rate-limits P          EMULATOR_RATE_LIMITS      OneSignal's rate limits: off (default), free or paid
+                                                     (per app: views 1/s burst 3, messages 150/s or 6,000/s,
+                                                     user/subscription writes 1,000/s and 1/s per subject)
 `;
 
 const { values } = parseArgs({
@@ -40,6 +45,8 @@ const { values } = parseArgs({
     'drop-rate': { type: 'string' },
     'fault-when': { type: 'string' },
     'fault-operations': { type: 'string' },
+    'lost-answer-rate': { type: 'string' },
+    'rate-limits': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -74,6 +81,7 @@ const faultInput: Record<string, unknown> = {
   serverErrorRate: number('server-error-rate', 'EMULATOR_SERVER_ERROR_RATE'),
   serverErrorStatus: number('server-error-status', 'EMULATOR_SERVER_ERROR_STATUS'),
   dropRate: number('drop-rate', 'EMULATOR_DROP_RATE'),
+  lostAnswerRate: number('lost-answer-rate', 'EMULATOR_LOST_ANSWER_RATE'),
   when: setting('fault-when', 'EMULATOR_FAULT_WHEN'),
   operations: setting('fault-operations', 'EMULATOR_FAULT_OPERATIONS')
     ?.split(',')
@@ -89,6 +97,16 @@ try {
   process.exit(2);
 }
 
+const limitsSetting = setting('rate-limits', 'EMULATOR_RATE_LIMITS') ?? 'off';
+if (!['off', 'free', 'paid'].includes(limitsSetting)) {
+  process.stderr.write(
+    `--rate-limits / EMULATOR_RATE_LIMITS must be off, free or paid, got '${limitsSetting}'\n`,
+  );
+  process.exit(2);
+}
+const limits: LimitsConfig =
+  limitsSetting === 'off' ? {} : { enabled: true, plan: limitsSetting as 'free' | 'paid' };
+
 const userAuthKey = setting('user-auth-key', 'EMULATOR_USER_AUTH_KEY');
 const empty = values.empty === true || ['1', 'true'].includes(env.EMULATOR_EMPTY ?? '');
 const dataFile = setting('data', 'EMULATOR_DATA');
@@ -98,6 +116,7 @@ const emulator = await startEmulator({
   host: setting('host', 'EMULATOR_HOST') ?? '127.0.0.1',
   seed: !empty,
   faults,
+  limits,
   ...(userAuthKey ? { userAuthKey } : {}),
   ...(dataFile ? { dataFile } : {}),
 });
@@ -114,8 +133,9 @@ else
     lines.push(`  app "${app.name}": id ${app.id}  REST API key ${app.restApiKey}`);
 if (dataFile) lines.push(`  data file: ${dataFile} (written on shutdown)`);
 if (Object.keys(faults).length > 0) lines.push(`  faults: ${JSON.stringify(faults)}`);
+if (limits.enabled) lines.push(`  OneSignal rate limits: on (${limitsSetting} plan)`);
 lines.push(
-  '  hooks: GET|DELETE /__emulator/stats, POST /__emulator/reset, GET|POST|DELETE /__emulator/faults',
+  '  hooks: GET|DELETE /__emulator/stats, POST /__emulator/reset, GET|POST|DELETE /__emulator/faults, GET|POST|DELETE /__emulator/limits',
 );
 process.stdout.write(`${lines.join('\n')}\n`);
 

@@ -20,6 +20,7 @@ export interface OpResult {
   status: number;
   /** Omitted: empty body. */
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface BaseOperation {

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { getPath } from 'hono/utils/url';
 import { requireAppKey, requireUserKey } from './auth.js';
 import { type FaultKind, Faults, parseFaultConfig } from './faults.js';
+import { type LimitsConfig, limitBody, limitNameOf, parseLimitsConfig, RateLimits } from './limits.js';
 import type { OpContext, Operation, OpResult } from './operation.js';
 import { appOperations } from './routes/apps.js';
 import { liveActivityOperations } from './routes/live-activities.js';
@@ -31,6 +32,7 @@ export const OPERATIONS: Operation[] = [
 export class EmulatorCore {
   store: Store;
   readonly faults: Faults;
+  readonly limits: RateLimits;
   private counts = new Map<string, number>();
   private total = 0;
 
@@ -39,9 +41,11 @@ export class EmulatorCore {
     readonly userAuthKey: string,
     private readonly seed: boolean,
     private readonly initialFaults: FaultConfig | null,
+    private readonly initialLimits: LimitsConfig | null = null,
   ) {
     this.store = store;
     this.faults = new Faults(initialFaults);
+    this.limits = new RateLimits(initialLimits);
   }
 
   count(operationId: string): void {
@@ -50,18 +54,24 @@ export class EmulatorCore {
   }
 
   stats(): EmulatorStats {
-    return { total: this.total, byOperation: Object.fromEntries(this.counts) };
+    return {
+      total: this.total,
+      byOperation: Object.fromEntries(this.counts),
+      rateLimited: this.limits.stats(),
+    };
   }
 
   resetStats(): void {
     this.total = 0;
     this.counts = new Map();
+    this.limits.resetStats();
   }
 
   reset(): void {
     this.store = createStore(this.seed);
     this.resetStats();
     this.faults.set(this.initialFaults);
+    this.limits.set(this.initialLimits);
   }
 }
 
@@ -119,8 +129,14 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
       result = op.handler(ctx);
     } else {
       const app = requireAppKey(core.store, header, op.appId ? op.appId(ctx) : defaultAppId(ctx));
+      const hit = core.limits.check(op.id, app.id, ctx);
+      if (hit) {
+        c.header('Retry-After', String(hit.retryAfterSeconds));
+        return jsonResponse(c, 429, limitBody(hit));
+      }
       result = op.handler({ ...ctx, app });
     }
+    for (const [name, value] of Object.entries(result.headers ?? {})) c.header(name, value);
     if (result.body === undefined) return c.body(null, result.status as StatusCode);
     return jsonResponse(c, result.status, result.body);
   } catch (error) {
@@ -128,14 +144,16 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
   }
 }
 
-function injectedFault(core: EmulatorCore, c: Ctx, fault: FaultKind): Response {
+function injectedFault(core: EmulatorCore, op: Operation, c: Ctx, fault: FaultKind): Response {
   if (fault === 'rate-limit') {
     c.header('Retry-After', String(core.faults.retryAfterSeconds));
+    const name = limitNameOf(op.id);
     return jsonResponse(c, 429, {
       errors: [{ code: 'rate-limit-exceeded', title: 'API rate limit exceeded' }],
+      ...(name && { limit: { name, injected: true } }),
     });
   }
-  if (fault === 'drop') {
+  if (fault === 'drop' || fault === 'lost-answer') {
     const socket = c.env?.incoming?.socket;
     if (socket) {
       socket.destroy();
@@ -151,11 +169,13 @@ async function handle(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respon
   core.count(op.id);
   const decision = core.faults.decide(op.id);
   if (decision.delayMs > 0) await sleep(decision.delayMs);
-  if (decision.fault === 'rate-limit' || (decision.fault && decision.when === 'before'))
-    return injectedFault(core, c, decision.fault);
+  const before = decision.fault !== 'lost-answer' && decision.when === 'before';
+  if (decision.fault === 'rate-limit' || (decision.fault && before))
+    return injectedFault(core, op, c, decision.fault);
   const response = await execute(core, op, c);
-  // 'after': the operation ran (state changed) but the client never sees its answer.
-  return decision.fault ? injectedFault(core, c, decision.fault) : response;
+  // 'after' and lost answers: the operation ran (state changed) but the client never sees its answer.
+  if (decision.fault === 'lost-answer') return injectedFault(core, op, c, 'drop');
+  return decision.fault ? injectedFault(core, op, c, decision.fault) : response;
 }
 
 /** The Hono app: every operation at the API root and under /api/v1, plus the /__emulator hooks. */
@@ -190,6 +210,19 @@ export function createHttpApp(core: EmulatorCore): Hono<Env> {
   app.delete('/__emulator/faults', (c) => {
     core.faults.set(null);
     return c.json(core.faults.get());
+  });
+  app.get('/__emulator/limits', (c) => c.json(core.limits.get()));
+  app.post('/__emulator/limits', async (c) => {
+    try {
+      core.limits.set(parseLimitsConfig(await readBody(c)));
+      return c.json(core.limits.get());
+    } catch (error) {
+      return errorResponse(c, error);
+    }
+  });
+  app.delete('/__emulator/limits', (c) => {
+    core.limits.set(null);
+    return c.json(core.limits.get());
   });
   app.get('/__emulator/exports/:file', (c) => {
     const content = core.store.exports.get(c.req.param('file'));

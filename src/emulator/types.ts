@@ -11,6 +11,8 @@ export interface FaultConfig {
   serverErrorStatus?: number;
   /** 0..1 chance of destroying the socket without any response. */
   dropRate?: number;
+  /** 0..1 chance of executing the operation, then destroying the socket: the answer is lost. */
+  lostAnswerRate?: number;
   /** 'before' (default): fault instead of executing; 'after': execute, then replace the response (5xx/drop). */
   when?: 'before' | 'after';
   /** Only these operationIds (default all). */
@@ -22,6 +24,8 @@ export interface FaultConfig {
 export interface EmulatorStats {
   total: number;
   byOperation: Record<string, number>;
+  /** 429s answered by the OneSignal rate limits (not injected faults), per limit name. */
+  rateLimited: Record<string, number>;
 }
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };

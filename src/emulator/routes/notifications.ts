@@ -95,7 +95,8 @@ function createNotification({ app, body, now }: AppOpContext) {
   const keys = [externalId, idempotencyKey].filter((k): k is string => !!k);
   for (const key of keys) {
     const previous = app.idempotency.get(key);
-    if (previous) return ok(previous);
+    // OneSignal answers a repeat with the first result and says so.
+    if (previous) return { ...ok(previous), headers: { 'Idempotent-Replayed': 'true' } };
   }
   validateContent(body);
   const sendAfter = parseSendAfter(body.send_after, now);

@@ -1,0 +1,228 @@
+import type { OpContext } from './operation.js';
+import { fail, isObject } from './util.js';
+
+/**
+ * OneSignal's rate limits, per app and per endpoint class, as documented: viewing notifications, a
+ * notification or a user about 1 request/s per app with a short burst; creating and canceling
+ * messages 150/s (free plans) or 6,000/s (paid); user and subscription writes 1,000/s per app and
+ * 1/s per user or subscription. Off by default; `--rate-limits`, `EMULATOR_RATE_LIMITS` or
+ * `POST /__emulator/limits` turn them on.
+ */
+export type LimitName =
+  | 'view_notifications'
+  | 'view_notification'
+  | 'view_user'
+  | 'create_message'
+  | 'user_write'
+  | 'user_write_per_subject';
+
+export const LIMIT_NAMES: readonly LimitName[] = [
+  'view_notifications',
+  'view_notification',
+  'view_user',
+  'create_message',
+  'user_write',
+  'user_write_per_subject',
+];
+
+export interface Rate {
+  /** Sustained requests per second. */
+  perSecond: number;
+  /** Requests that may arrive at once after a quiet period (the bucket's size). */
+  burst: number;
+}
+
+export type Plan = 'free' | 'paid';
+
+export interface LimitsConfig {
+  enabled?: boolean;
+  /** `free` (default): 150 messages/s; `paid`: 6,000/s. */
+  plan?: Plan;
+  /** Per-limit overrides, e.g. `{ create_message: { perSecond: 20, burst: 20 } }`. */
+  rates?: Partial<Record<LimitName, Rate>>;
+}
+
+export function defaultRates(plan: Plan = 'free'): Record<LimitName, Rate> {
+  const messages = plan === 'paid' ? 6000 : 150;
+  return {
+    view_notifications: { perSecond: 1, burst: 3 },
+    view_notification: { perSecond: 1, burst: 3 },
+    view_user: { perSecond: 1, burst: 3 },
+    create_message: { perSecond: messages, burst: messages },
+    user_write: { perSecond: 1000, burst: 1000 },
+    user_write_per_subject: { perSecond: 1, burst: 2 },
+  };
+}
+
+const APP_LIMIT: Record<string, LimitName> = {
+  get_notifications: 'view_notifications',
+  get_notification: 'view_notification',
+  fetch_user: 'view_user',
+  fetch_user_identity: 'view_user',
+  fetch_aliases: 'view_user',
+  create_notification: 'create_message',
+  cancel_notification: 'create_message',
+  create_user: 'user_write',
+  update_user: 'user_write',
+  delete_user: 'user_write',
+  identify_user_by_alias: 'user_write',
+  delete_alias: 'user_write',
+  create_subscription: 'user_write',
+  update_subscription: 'user_write',
+  delete_subscription: 'user_write',
+  identify_user_by_subscription_id: 'user_write',
+  transfer_subscription: 'user_write',
+};
+
+/** The per-app limit an operation counts against, if any. */
+export const limitNameOf = (operationId: string): LimitName | undefined => APP_LIMIT[operationId];
+
+/** The user (`label/id`) or subscription a write is about, for the per-subject limit. */
+function subjectOf(operationId: string, params: Record<string, string>): string | undefined {
+  if (APP_LIMIT[operationId] !== 'user_write' || operationId === 'create_user') return undefined;
+  if (params.subscription_id) return `subscription/${params.subscription_id}`;
+  if (params.alias_label && params.alias_id) return `user/${params.alias_label}/${params.alias_id}`;
+  return undefined;
+}
+
+export interface LimitHit {
+  name: LimitName;
+  appId: string;
+  subject: string | null;
+  rate: Rate;
+  retryAfterSeconds: number;
+}
+
+interface Bucket {
+  tokens: number;
+  at: number;
+}
+
+/** Token buckets per app × limit (× user or subscription), refilled continuously. */
+export class RateLimits {
+  private config: Required<Omit<LimitsConfig, 'rates'>> & { rates: Record<LimitName, Rate> } = {
+    enabled: false,
+    plan: 'free',
+    rates: defaultRates('free'),
+  };
+  private buckets = new Map<string, Bucket>();
+  private hits = new Map<string, number>();
+
+  constructor(
+    initial?: LimitsConfig | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.set(initial ?? null);
+  }
+
+  set(config: LimitsConfig | null): void {
+    const parsed = parseLimitsConfig(config ?? {});
+    const plan = parsed.plan ?? 'free';
+    this.config = {
+      enabled: parsed.enabled ?? false,
+      plan,
+      rates: { ...defaultRates(plan), ...parsed.rates },
+    };
+    this.buckets.clear();
+    this.hits.clear();
+  }
+
+  get(): LimitsConfig {
+    return { ...this.config, rates: { ...this.config.rates } };
+  }
+
+  /** 429s answered per limit name since the last reset. */
+  stats(): Record<string, number> {
+    return Object.fromEntries(this.hits);
+  }
+
+  resetStats(): void {
+    this.hits.clear();
+  }
+
+  /** Takes a token from every bucket the request falls in, or names the limit it exceeds. */
+  check(operationId: string, appId: string | undefined, ctx: Pick<OpContext, 'params'>): LimitHit | null {
+    if (!this.config.enabled || !appId) return null;
+    const name = APP_LIMIT[operationId];
+    if (!name) return null;
+    const app = appId.toLowerCase();
+    const subject = subjectOf(operationId, ctx.params);
+    const wanted: [LimitName, string | null][] = [[name, null]];
+    if (subject) wanted.unshift(['user_write_per_subject', subject]);
+    const now = this.now();
+    const buckets = wanted.map(([limit, subj]) => {
+      const rate = this.config.rates[limit];
+      const key = `${app}|${limit}|${subj ?? ''}`;
+      let b = this.buckets.get(key);
+      if (!b) {
+        b = { tokens: rate.burst, at: now };
+        this.buckets.set(key, b);
+      }
+      b.tokens = Math.min(rate.burst, b.tokens + ((now - b.at) / 1000) * rate.perSecond);
+      b.at = now;
+      return { limit, subj, rate, b };
+    });
+    // All or nothing: a refused request takes no token from any bucket.
+    for (const { limit, subj, rate, b } of buckets) {
+      if (b.tokens < 1) {
+        this.hits.set(limit, (this.hits.get(limit) ?? 0) + 1);
+        const seconds = (1 - b.tokens) / rate.perSecond;
+        return {
+          name: limit,
+          appId: app,
+          subject: subj,
+          rate,
+          retryAfterSeconds: Math.max(1, Math.ceil(seconds)),
+        };
+      }
+    }
+    for (const { b } of buckets) b.tokens -= 1;
+    return null;
+  }
+}
+
+/** The 429 body: OneSignal's error plus which limit was hit, so a client can pause just that one. */
+export function limitBody(hit: LimitHit) {
+  return {
+    errors: [{ code: 'rate-limit-exceeded', title: 'API rate limit exceeded' }],
+    limit: {
+      name: hit.name,
+      app_id: hit.appId,
+      subject: hit.subject,
+      per_second: hit.rate.perSecond,
+      burst: hit.rate.burst,
+    },
+  };
+}
+
+/** Validates a LimitsConfig from JSON / CLI; throws a 400 ApiError on bad input. */
+export function parseLimitsConfig(raw: unknown): LimitsConfig {
+  if (raw === null || raw === undefined) return {};
+  if (!isObject(raw)) throw fail(400, 'Limits config must be a JSON object');
+  const out: LimitsConfig = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined || value === null) continue;
+    if (key === 'enabled') {
+      if (typeof value !== 'boolean') throw fail(400, 'enabled must be a boolean');
+      out.enabled = value;
+    } else if (key === 'plan') {
+      if (value !== 'free' && value !== 'paid') throw fail(400, "plan must be 'free' or 'paid'");
+      out.plan = value;
+    } else if (key === 'rates') {
+      if (!isObject(value)) throw fail(400, 'rates must be an object of limit name to { perSecond, burst }');
+      const rates: Partial<Record<LimitName, Rate>> = {};
+      for (const [name, rate] of Object.entries(value)) {
+        if (!(LIMIT_NAMES as readonly string[]).includes(name))
+          throw fail(400, `Unknown limit '${name}'; known: ${LIMIT_NAMES.join(', ')}`);
+        if (!isObject(rate)) throw fail(400, `rates.${name} must be { perSecond, burst }`);
+        const perSecond = rate.perSecond;
+        const burst = rate.burst ?? perSecond;
+        if (typeof perSecond !== 'number' || !(perSecond > 0) || typeof burst !== 'number' || !(burst >= 1))
+          throw fail(400, `rates.${name} needs perSecond > 0 and burst >= 1`);
+        rates[name as LimitName] = { perSecond, burst };
+      }
+      out.rates = rates;
+    } else throw fail(400, `Unknown limits setting '${key}'`);
+  }
+  return out;
+}
