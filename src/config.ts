@@ -1,4 +1,5 @@
 import type { OneSignalClientOptions } from './onesignal/client.js';
+import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './onesignal/scheduler.js';
 
 export type OneSignalConfig = OneSignalClientOptions & {
   /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */
@@ -12,7 +13,11 @@ export type OneSignalConfig = OneSignalClientOptions & {
  * - `ONESIGNAL_USER_AUTH_KEY`: organization user auth key (`/apps` management, app key look-ups)
  * - `ONESIGNAL_APP_KEYS`: JSON object, app id → that app's REST API key
  * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`,
- *   `ONESIGNAL_MAX_CONCURRENCY_PER_APP`: positive integers
+ *   `ONESIGNAL_MAX_CONCURRENCY_PER_APP`, `ONESIGNAL_QUEUE_MAX`: positive integers
+ * - `ONESIGNAL_RATE_LIMITS`: `onesignal` (default: OneSignal's documented free-plan limits) or `off`
+ * - `ONESIGNAL_LIMIT_VIEWS`, `ONESIGNAL_LIMIT_MESSAGES`, `ONESIGNAL_LIMIT_USER_WRITES`,
+ *   `ONESIGNAL_LIMIT_SUBJECT_WRITES`: `<requests per second>[:<burst>]` per app (subject: per user or
+ *   subscription), e.g. `ONESIGNAL_LIMIT_MESSAGES=6000` on a paid plan
  *
  * Empty values count as unset. Errors name the variable but never repeat a key.
  */
@@ -24,6 +29,8 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
   const maxAttempts = readPositiveInt(env, 'ONESIGNAL_MAX_ATTEMPTS');
   const retryBudgetMs = readPositiveInt(env, 'ONESIGNAL_RETRY_BUDGET_MS');
   const maxConcurrentPerApp = readPositiveInt(env, 'ONESIGNAL_MAX_CONCURRENCY_PER_APP');
+  const maxQueuedPerBucket = readPositiveInt(env, 'ONESIGNAL_QUEUE_MAX');
+  const rateLimits = readRateLimits(env);
   return {
     ...(apiUrl !== undefined && { apiUrl }),
     ...(userAuthKey !== undefined && { userAuthKey }),
@@ -32,6 +39,8 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
     ...(maxAttempts !== undefined && { maxAttempts }),
     ...(retryBudgetMs !== undefined && { retryBudgetMs }),
     ...(maxConcurrentPerApp !== undefined && { maxConcurrentPerApp }),
+    ...(maxQueuedPerBucket !== undefined && { maxQueuedPerBucket }),
+    ...(rateLimits !== undefined && { rateLimits }),
     configured: userAuthKey !== undefined || (appKeys !== undefined && Object.keys(appKeys).length > 0),
   };
 }
@@ -64,6 +73,44 @@ function readPositiveInt(env: NodeJS.ProcessEnv, name: string): number | undefin
     throw new Error(`${name} must be a positive integer, got "${value}".`);
   }
   return n;
+}
+
+/** Which classes each limit variable sets. */
+const LIMIT_VARIABLES: Record<string, LimitClass[]> = {
+  ONESIGNAL_LIMIT_VIEWS: ['view_notifications', 'view_notification', 'view_user'],
+  ONESIGNAL_LIMIT_MESSAGES: ['create_message'],
+  ONESIGNAL_LIMIT_USER_WRITES: ['user_write'],
+  ONESIGNAL_LIMIT_SUBJECT_WRITES: ['user_write_per_subject'],
+};
+
+/** Undefined: OneSignal's documented limits (the client's default). */
+function readRateLimits(env: NodeJS.ProcessEnv): Partial<RateLimits> | false | undefined {
+  const mode = read(env, 'ONESIGNAL_RATE_LIMITS')?.toLowerCase();
+  if (mode !== undefined && mode !== 'onesignal' && mode !== 'off')
+    throw new Error(`ONESIGNAL_RATE_LIMITS must be "onesignal" or "off", got "${mode}".`);
+  if (mode === 'off') return false;
+  const limits: Partial<RateLimits> = {};
+  for (const [name, classes] of Object.entries(LIMIT_VARIABLES)) {
+    const value = read(env, name);
+    if (value === undefined) continue;
+    const match = /^(\d+(?:\.\d+)?)(?::(\d+))?$/.exec(value);
+    const perSecond = Number(match?.[1]);
+    if (!match || !(perSecond > 0)) {
+      throw new Error(
+        `${name} must be <requests per second>[:<burst>], e.g. "150" or "1:3", got "${value}".`,
+      );
+    }
+    for (const cls of classes) {
+      const rate: Rate = {
+        perSecond,
+        burst: match[2]
+          ? Math.max(1, Number(match[2]))
+          : Math.max(ONESIGNAL_RATE_LIMITS[cls].burst, Math.ceil(perSecond)),
+      };
+      limits[cls] = rate;
+    }
+  }
+  return Object.keys(limits).length > 0 ? limits : undefined;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;

@@ -39,6 +39,9 @@ describe('loadOneSignalConfig', () => {
       ONESIGNAL_MAX_ATTEMPTS: '3',
       ONESIGNAL_RETRY_BUDGET_MS: '15000',
       ONESIGNAL_MAX_CONCURRENCY_PER_APP: '4',
+      ONESIGNAL_QUEUE_MAX: '50',
+      ONESIGNAL_LIMIT_VIEWS: '2:5',
+      ONESIGNAL_LIMIT_MESSAGES: '6000',
     });
     expect(config).toEqual({
       apiUrl: 'http://127.0.0.1:4010',
@@ -48,8 +51,28 @@ describe('loadOneSignalConfig', () => {
       maxAttempts: 3,
       retryBudgetMs: 15000,
       maxConcurrentPerApp: 4,
+      maxQueuedPerBucket: 50,
+      rateLimits: {
+        view_notifications: { perSecond: 2, burst: 5 },
+        view_notification: { perSecond: 2, burst: 5 },
+        view_user: { perSecond: 2, burst: 5 },
+        create_message: { perSecond: 6000, burst: 6000 },
+      },
       configured: true,
     });
+  });
+
+  it('turns the rate budgets off with ONESIGNAL_RATE_LIMITS=off and names a malformed limit variable', () => {
+    expect(loadOneSignalConfig({ ONESIGNAL_RATE_LIMITS: 'off' })).toEqual({
+      rateLimits: false,
+      configured: false,
+    });
+    expect(() => loadOneSignalConfig({ ONESIGNAL_RATE_LIMITS: 'sometimes' })).toThrow(
+      'ONESIGNAL_RATE_LIMITS must be',
+    );
+    expect(() => loadOneSignalConfig({ ONESIGNAL_LIMIT_MESSAGES: 'fast' })).toThrow(
+      'ONESIGNAL_LIMIT_MESSAGES must be <requests per second>[:<burst>]',
+    );
   });
 
   it('counts as configured with only a user auth key or only app keys', () => {

@@ -371,6 +371,7 @@ describe('secrets', () => {
         'code',
         'errors',
         'keyKind',
+        'mayHaveActed',
         'message',
         'name',
         'operation',
@@ -421,5 +422,113 @@ describe('per-app concurrency', () => {
     // 6 calls, 2 at a time: three rounds of ≥ 60 ms. News ran beside them in a single round.
     expect(shopDone).toBeGreaterThanOrEqual(170);
     expect(newsDone).toBeLessThan(shopDone);
+  });
+});
+
+describe('rate budgets', () => {
+  afterEach(() => h.emulator.setLimits(null));
+
+  it('treats a 429 as a wait: retries past maxAttempts until the answer comes, as long as the budget lasts', async () => {
+    const os = h.client({ appKeys: demoAppKeys(), maxAttempts: 2 });
+    h.emulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 0, operations: ['get_players'], times: 5 });
+    const players = await os.players.list(SHOP, { limit: 1 });
+    expect(players.players).toHaveLength(1);
+    expect(h.calls()).toEqual({ get_players: 6 });
+  });
+
+  it('pauses only the bucket a 429 names: views of one notification wait, listing goes on', async () => {
+    const os = h.client({ appKeys: demoAppKeys() });
+    // News, not Shop: an earlier test's slow Shop read may still land in the emulator.
+    const listed0 = await os.notifications.list(NEWS, { limit: 1 });
+    const news = listed0.notifications?.[0]?.id as string;
+    h.emulator.resetStats();
+    h.emulator.setLimits({ enabled: true });
+    const started = performance.now();
+    const gets = Array.from({ length: 4 }, () =>
+      os.notifications.get(NEWS, news).then(() => performance.now() - started),
+    );
+    await new Promise((r) => setTimeout(r, 100));
+    const listed = await os.notifications.list(NEWS, { limit: 1 }).then(() => performance.now() - started);
+    const done = await Promise.all(gets);
+    expect(listed).toBeLessThan(400);
+    // Three fit the burst; the fourth was told Retry-After: 1 and waited for it.
+    expect(Math.max(...done)).toBeGreaterThanOrEqual(950);
+    expect(h.emulator.stats().rateLimited).toEqual({ view_notification: 1 });
+    expect(h.calls()).toEqual({ get_notification: 5, get_notifications: 1 });
+  });
+
+  it('queues a burst above the budget and serves it without a single upstream 429', async () => {
+    const rate = { perSecond: 20, burst: 20 };
+    h.emulator.setLimits({ enabled: true, rates: { create_message: rate } });
+    const os = h.client({ appKeys: demoAppKeys(), rateLimits: { create_message: rate } });
+    const started = performance.now();
+    const sent = await Promise.all(
+      Array.from({ length: 50 }, (_, i) =>
+        os.notifications.create(SHOP, {
+          contents: { en: `burst ${i}` },
+          included_segments: ['VIP Customers'],
+        }),
+      ),
+    );
+    const elapsed = performance.now() - started;
+    expect(new Set(sent.map((r) => r.id)).size).toBe(50);
+    expect(h.emulator.stats().rateLimited).toEqual({});
+    expect(h.calls()).toEqual({ create_notification: 50 });
+    // 20/s: the first window's worth at once, the rest spread over about two seconds.
+    expect(elapsed).toBeGreaterThanOrEqual(1_000);
+    expect(elapsed).toBeLessThan(4_000);
+  });
+
+  it('keeps one user to its 1/s of writes without 429s while another user is not held up', async () => {
+    h.emulator.setLimits({ enabled: true });
+    const os = h.client({ appKeys: demoAppKeys(), rateLimits: {} });
+    const [first, second] = DEMO.users as [(typeof DEMO.users)[number], (typeof DEMO.users)[number]];
+    const started = performance.now();
+    const tag = (externalId: string, i: number) =>
+      os.users
+        .update(SHOP, { label: 'external_id', id: externalId }, { properties: { tags: { n: String(i) } } })
+        .then(() => performance.now() - started);
+    const busy = Promise.all([0, 1, 2].map((i) => tag(first.externalId, i)));
+    const other = await tag(second.externalId, 0);
+    const times = await busy;
+    expect(other).toBeLessThan(300);
+    expect(Math.max(...times)).toBeGreaterThanOrEqual(900);
+    expect(h.emulator.stats().rateLimited).toEqual({});
+  });
+
+  it('fails at once with RATE_LIMITED and retryAfter when the deadline cannot be met, sending nothing', async () => {
+    const os = h.client({ appKeys: demoAppKeys(), rateLimits: {}, retryBudgetMs: 1_500 });
+    const started = performance.now();
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => os.notifications.get(SHOP, NOTIFICATION)),
+    );
+    const refused = results.filter((r) => r.status === 'rejected');
+    // 1/s, in windows of one: the first now, the second after a second; the rest cannot make 1.5 s.
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
+    expect(refused).toHaveLength(3);
+    for (const r of refused) {
+      const error = (r as PromiseRejectedResult).reason as OneSignalError;
+      expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true, mayHaveActed: false });
+      expect(error.retryAfter).toBeGreaterThanOrEqual(2);
+      expect(error.message).toContain('view_notification');
+    }
+    expect(h.calls()).toEqual({ get_notification: 2 });
+    expect(performance.now() - started).toBeLessThan(1_400);
+  });
+
+  it('says whether OneSignal may have acted: a 429 proves it did not, a lost answer does not', async () => {
+    const os = h.client({ appKeys: demoAppKeys(), retryBudgetMs: 500 });
+    const send = { contents: { en: 'maybe' }, included_segments: ['VIP Customers'] };
+    h.emulator.setFaults({ rateLimitRate: 1, retryAfterSeconds: 5, operations: ['create_notification'] });
+    expect(await failure(os.notifications.create(SHOP, send))).toMatchObject({
+      code: 'RATE_LIMITED',
+      mayHaveActed: false,
+    });
+    h.emulator.setFaults({ lostAnswerRate: 1, operations: ['create_notification'] });
+    const lost = await failure(
+      os.notifications.create(SHOP, { ...send, idempotency_key: crypto.randomUUID() }),
+    );
+    expect(lost).toMatchObject({ code: 'NETWORK_ERROR', mayHaveActed: true });
+    expect(lost.attempts).toBe(4);
   });
 });

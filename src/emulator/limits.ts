@@ -93,6 +93,8 @@ export interface LimitHit {
   retryAfterSeconds: number;
 }
 
+const ARRIVAL_TOLERANCE = 0.01;
+
 interface Bucket {
   tokens: number;
   at: number;
@@ -164,7 +166,8 @@ export class RateLimits {
     });
     // All or nothing: a refused request takes no token from any bucket.
     for (const { limit, subj, rate, b } of buckets) {
-      if (b.tokens < 1) {
+      // A hair of tolerance, so a client that waited exactly as told is not refused by clock skew.
+      if (b.tokens < 1 - ARRIVAL_TOLERANCE) {
         this.hits.set(limit, (this.hits.get(limit) ?? 0) + 1);
         const seconds = (1 - b.tokens) / rate.perSecond;
         return {
@@ -176,7 +179,7 @@ export class RateLimits {
         };
       }
     }
-    for (const { b } of buckets) b.tokens -= 1;
+    for (const { b } of buckets) b.tokens = Math.max(0, b.tokens - 1);
     return null;
   }
 }

@@ -1,6 +1,7 @@
 import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { errorMessagesOf, type KeyKind, OneSignalError, type OneSignalErrorCode } from './errors.js';
+import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 
 export const DEFAULT_API_URL = 'https://api.onesignal.com';
 
@@ -13,14 +14,33 @@ export interface OneSignalClientOptions {
   appKeys?: Record<string, string>;
   /** Per-attempt timeout. */
   timeoutMs?: number;
-  /** Attempts per call, the first included. */
+  /**
+   * Attempts per call that end in a 5xx, a timeout or a dropped connection, the first included. 429s
+   * do not count: they are waits, bounded by `retryBudgetMs`.
+   */
   maxAttempts?: number;
-  /** Total time one call may spend across attempts and back-off before giving up. */
+  /**
+   * The call's deadline: total time one call may spend waiting for its rate budget, on attempts and
+   * on back-off. When the budget cannot be had in time the call fails at once with RATE_LIMITED.
+   */
   retryBudgetMs?: number;
-  /** First back-off step; doubles per attempt, with full jitter. */
+  /** First back-off step after a 5xx or dropped connection; doubles per attempt, with full jitter. */
   retryBaseDelayMs?: number;
-  /** Upstream calls in flight per app (and for `/apps` management) before further calls queue. */
+  /**
+   * Optional cap on HTTP requests in flight per app (and for `/apps` management). Off by default:
+   * the rate scheduler bounds what is sent, and a fixed cap would bind below OneSignal's own limits
+   * (16 in flight at 100 ms is 160 requests/s, under the 1,000/s user writes allow).
+   */
   maxConcurrentPerApp?: number;
+  /**
+   * Per-class rate limits (OneSignal's free-plan defaults for any not given); `false` for none, only
+   * the pauses 429s ask for (a server without OneSignal's limits, such as the emulator by default).
+   */
+  rateLimits?: Partial<RateLimits> | false;
+  /** Where rate budgets live; in memory when omitted. */
+  bucketStore?: BucketStore;
+  /** Calls that may wait for one app's class budget before more fail at once (default 1000). */
+  maxQueuedPerBucket?: number;
   /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
   onAttempt?: (event: AttemptEvent) => void;
   /** Where the keys came from, named in errors so callers know what to fix (never the key itself). */
@@ -84,6 +104,7 @@ export function path(strings: TemplateStringsArray, ...segments: (string | numbe
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const RETRY_AFTER_MARGIN_MS = 25;
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Errors raised before a connection exists: OneSignal cannot have seen the request. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -100,14 +121,14 @@ export class OneSignalHttp {
   /** Keys looked up with the user auth key, cached as promises so concurrent callers share one lookup. */
   private readonly lookedUpAppKeys = new Map<string, Promise<string>>();
   private readonly limiters = new Map<string, LimitFunction>();
-  /** When OneSignal said "retry after", later calls for that app wait too instead of earning more 429s. */
-  private readonly pausedUntil = new Map<string, number>();
+  /** Every upstream call waits here for its app's and endpoint class's budget. */
+  readonly scheduler: Scheduler;
   private readonly secrets = new Set<string>();
   private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryBudgetMs: number;
   private readonly retryBaseDelayMs: number;
-  private readonly maxConcurrentPerApp: number;
+  private readonly maxConcurrentPerApp: number | undefined;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
   private readonly keySource: KeySource;
 
@@ -122,7 +143,13 @@ export class OneSignalHttp {
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.retryBudgetMs = options.retryBudgetMs ?? 20_000;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
-    this.maxConcurrentPerApp = Math.max(1, options.maxConcurrentPerApp ?? 16);
+    this.maxConcurrentPerApp =
+      options.maxConcurrentPerApp === undefined ? undefined : Math.max(1, options.maxConcurrentPerApp);
+    this.scheduler = new Scheduler({
+      ...(options.rateLimits !== undefined && { limits: options.rateLimits }),
+      ...(options.bucketStore && { store: options.bucketStore }),
+      ...(options.maxQueuedPerBucket !== undefined && { maxQueuedPerBucket: options.maxQueuedPerBucket }),
+    });
     this.onAttempt = options.onAttempt;
     this.keySource = options.keySource ?? ENV_KEY_SOURCE;
     if (this.userAuthKey) this.secrets.add(this.userAuthKey);
@@ -141,9 +168,9 @@ export class OneSignalHttp {
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
   async request<T>(req: OperationRequest): Promise<T> {
     const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
+    const deadline = Date.now() + this.retryBudgetMs;
     const key = await this.keyFor(req);
-    const limiter = this.limiterFor(appId ?? '/apps');
-    return limiter(() => this.attemptWithRetries<T>(req, key, appId));
+    return this.attemptWithRetries<T>(req, key, appId, deadline);
   }
 
   /** Adds a key seen in an answer (an app's `basic_auth_key`) to those `redact` removes. */
@@ -158,13 +185,15 @@ export class OneSignalHttp {
     return out;
   }
 
-  private limiterFor(scope: string): LimitFunction {
+  /** One HTTP attempt, under the optional in-flight cap (which never holds a slot while waiting). */
+  private inFlight<T>(scope: string, run: () => Promise<T>): Promise<T> {
+    if (this.maxConcurrentPerApp === undefined) return run();
     let limiter = this.limiters.get(scope);
     if (!limiter) {
       limiter = pLimit(this.maxConcurrentPerApp);
       this.limiters.set(scope, limiter);
     }
-    return limiter;
+    return limiter(run);
   }
 
   private async keyFor(req: OperationRequest): Promise<string> {
@@ -221,40 +250,55 @@ export class OneSignalHttp {
     return key;
   }
 
+  /**
+   * Waits for the rate budget, sends, and retries until the call succeeds or its deadline passes.
+   * A 429 is a wait, not a failure: it pauses the bucket it names for Retry-After and the call queues
+   * again. 5xx, timeouts and dropped connections count against `maxAttempts` and back off with jitter.
+   */
   private async attemptWithRetries<T>(
     req: OperationRequest,
     key: string,
     appId: string | undefined,
+    deadline: number,
   ): Promise<T> {
-    const deadline = Date.now() + this.retryBudgetMs;
-    const pauseScope = appId ?? '/apps';
+    const buckets = this.scheduler.bucketsFor(req.operation, appId, req.path);
+    let failures = 0;
+    let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
-      const pause = (this.pausedUntil.get(pauseScope) ?? 0) - Date.now();
-      if (pause > 0 && Date.now() + pause < deadline) await sleep(pause);
-
-      const started = performance.now();
-      const result = await this.attempt(req, key, appId);
-      const durationMs = performance.now() - started;
-      if (result.ok) {
-        this.onAttempt?.({ ...this.event(req, appId, attempt, durationMs, result.status), outcome: 'ok' });
-        return result.data as T;
+      try {
+        await this.scheduler.acquire(buckets, deadline);
+      } catch (error) {
+        if (!(error instanceof BudgetRefused)) throw error;
+        throw this.refused(req, appId, error, attempt - 1, mayHaveActed);
       }
+
+      // The verdict (and its event) is reached inside the in-flight slot, so events mark true spans.
+      const { result, verdict } = await this.inFlight(appId ?? '/apps', async () => {
+        const started = performance.now();
+        const answer = await this.attempt(req, key, appId);
+        const durationMs = performance.now() - started;
+        const judged = this.judge(answer, failures, deadline);
+        this.onAttempt?.({
+          ...this.event(req, appId, attempt, durationMs, answer.ok ? answer.status : answer.error.status),
+          outcome: judged.outcome,
+        });
+        return { result: answer, verdict: judged };
+      });
+      if (result.ok) return result.data as T;
 
       const error = result.error;
-      if (error.code === 'RATE_LIMITED' && error.retryAfter !== undefined) {
-        this.pausedUntil.set(pauseScope, Date.now() + error.retryAfter * 1000);
-      }
+      if (!result.provesNotActed) mayHaveActed = true;
       if (error.code === 'KEY_REJECTED' && req.auth.kind === 'app')
         this.lookedUpAppKeys.delete(req.auth.appId);
-
-      const mayRetry = result.retryable && attempt < this.maxAttempts;
-      const delay = mayRetry ? this.backoff(attempt, error.retryAfter) : 0;
-      const withinBudget = Date.now() + delay < deadline;
-      const retrying = mayRetry && withinBudget;
-      this.onAttempt?.({
-        ...this.event(req, appId, attempt, durationMs, error.status),
-        outcome: retrying ? 'retry' : 'error',
-      });
+      if (error.code !== 'RATE_LIMITED') failures++;
+      const retrying = verdict.outcome === 'retry';
+      if (error.code === 'RATE_LIMITED' && retrying) {
+        const bucket =
+          this.scheduler.bucketNamed(appId, result.limit?.name, result.limit?.subject) ??
+          (buckets[buckets.length - 1] as BucketRef);
+        // Whether the wait then fits the deadline is the scheduler's call, on the next acquire.
+        await this.scheduler.pause(bucket, verdict.waitMs);
+      }
       if (!retrying) {
         throw new OneSignalError({
           code: error.code,
@@ -267,10 +311,62 @@ export class OneSignalHttp {
           retryable: error.retryable,
           retryAfter: error.retryAfter,
           attempts: attempt,
+          mayHaveActed,
         });
       }
-      await sleep(delay);
+      if (error.code !== 'RATE_LIMITED' && verdict.waitMs > 0) await sleep(verdict.waitMs);
     }
+  }
+
+  /**
+   * Whether to try again and after how long. A 429 waits for Retry-After (a little over it, so the
+   * retry is not on the refill's exact edge) while the deadline allows; anything else retryable backs
+   * off with jitter, up to `maxAttempts` such failures.
+   */
+  private judge(
+    answer: { ok: true } | Failure,
+    failuresBefore: number,
+    deadline: number,
+  ): { outcome: 'ok' | 'retry' | 'error'; waitMs: number } {
+    if (answer.ok) return { outcome: 'ok', waitMs: 0 };
+    const { error } = answer;
+    if (error.code === 'RATE_LIMITED') {
+      const waitMs =
+        error.retryAfter !== undefined
+          ? Math.max(100, error.retryAfter * 1000 + RETRY_AFTER_MARGIN_MS)
+          : this.backoff(1 + failuresBefore);
+      return { outcome: Date.now() + waitMs <= deadline ? 'retry' : 'error', waitMs };
+    }
+    const failures = failuresBefore + 1;
+    const waitMs = this.backoff(failures);
+    const retry = answer.retryable && failures < this.maxAttempts && Date.now() + waitMs < deadline;
+    return { outcome: retry ? 'retry' : 'error', waitMs };
+  }
+
+  /** The budget could not be had before the deadline: say so now, with how long to wait. */
+  private refused(
+    req: OperationRequest,
+    appId: string | undefined,
+    refusal: BudgetRefused,
+    attempts: number,
+    mayHaveActed: boolean,
+  ): OneSignalError {
+    const why =
+      refusal.reason === 'queue-full'
+        ? 'too many calls are already waiting for it'
+        : `it would not let this call through before its deadline (${this.retryBudgetMs} ms)`;
+    return new OneSignalError({
+      code: 'RATE_LIMITED',
+      message: `${req.operation}: OneSignal's ${refusal.bucket.name} rate limit${forApp(appId)} is used up and ${why}. Retry after ${refusal.retryAfterSeconds} s.`,
+      operation: req.operation,
+      keyKind: req.auth.kind,
+      appId,
+      status: undefined,
+      retryable: true,
+      retryAfter: refusal.retryAfterSeconds,
+      attempts,
+      mayHaveActed,
+    });
   }
 
   private event(
@@ -283,9 +379,8 @@ export class OneSignalHttp {
     return { operation: req.operation, method: req.method, appId, attempt, status, durationMs };
   }
 
-  /** Full-jitter exponential back-off, unless OneSignal named the wait itself. */
-  private backoff(attempt: number, retryAfterSeconds: number | undefined): number {
-    if (retryAfterSeconds !== undefined) return retryAfterSeconds * 1000;
+  /** Full-jitter exponential back-off. */
+  private backoff(attempt: number): number {
     const cap = this.retryBaseDelayMs * 2 ** (attempt - 1);
     return Math.round(Math.random() * cap);
   }
@@ -294,9 +389,7 @@ export class OneSignalHttp {
     req: OperationRequest,
     key: string,
     appId: string | undefined,
-  ): Promise<
-    { ok: true; data: unknown; status: number } | { ok: false; retryable: boolean; error: FailedAttempt }
-  > {
+  ): Promise<{ ok: true; data: unknown; status: number } | Failure> {
     let response: Awaited<ReturnType<$Fetch['raw']>>;
     try {
       response = await this.fetch.raw(req.path, {
@@ -319,11 +412,7 @@ export class OneSignalHttp {
     );
   }
 
-  private transportFailure(
-    req: OperationRequest,
-    appId: string | undefined,
-    cause: unknown,
-  ): { ok: false; retryable: boolean; error: FailedAttempt } {
+  private transportFailure(req: OperationRequest, appId: string | undefined, cause: unknown): Failure {
     const inner = cause instanceof FetchError ? cause.cause : cause;
     const name = (inner as { name?: string } | undefined)?.name;
     const sysCode = systemErrorCode(inner);
@@ -331,6 +420,7 @@ export class OneSignalHttp {
       return {
         ok: false,
         retryable: req.retry === 'idempotent',
+        provesNotActed: false,
         error: {
           code: 'TIMEOUT',
           status: undefined,
@@ -345,6 +435,7 @@ export class OneSignalHttp {
     return {
       ok: false,
       retryable: notSent || req.retry === 'idempotent',
+      provesNotActed: notSent,
       error: {
         code: 'NETWORK_ERROR',
         status: undefined,
@@ -362,15 +453,18 @@ export class OneSignalHttp {
     status: number,
     body: unknown,
     retryAfterHeader: string | null,
-  ): { ok: false; retryable: boolean; error: FailedAttempt } {
+  ): Failure {
     const errors = errorMessagesOf(body).map((m) => this.redact(m));
     const detail = errors.length ? `: ${errors.join('; ')}` : '';
     const retryAfter = parseRetryAfter(retryAfterHeader);
     const op = req.operation;
-    const fail = (code: OneSignalErrorCode, message: string, retryable = false) => ({
+    const fail = (code: OneSignalErrorCode, message: string, retryable = false): Failure => ({
       ok: false as const,
       // A 429 means OneSignal refused the request without acting, so any operation may repeat it.
       retryable: retryable && (status === 429 || req.retry === 'idempotent'),
+      // A 4xx answer is OneSignal refusing the request; after a 5xx it may or may not have acted.
+      provesNotActed: status < 500,
+      ...(status === 429 && { limit: limitOf(body) }),
       error: { code, status, errors, retryable, retryAfter, message },
     });
     if (status === 401 || status === 403) {
@@ -403,6 +497,23 @@ export class OneSignalHttp {
       RETRYABLE_STATUS.has(status),
     );
   }
+}
+
+interface Failure {
+  ok: false;
+  retryable: boolean;
+  /** The answer shows OneSignal did not act on the request (a 4xx, or no connection was made). */
+  provesNotActed: boolean;
+  /** The limit a 429 names, when it names one. */
+  limit?: { name?: unknown; subject?: unknown } | undefined;
+  error: FailedAttempt;
+}
+
+/** The `limit` object of a 429 body (`{ name, subject }`), if any. */
+function limitOf(body: unknown): Failure['limit'] {
+  if (!body || typeof body !== 'object') return undefined;
+  const limit = (body as { limit?: unknown }).limit;
+  return limit && typeof limit === 'object' ? (limit as Failure['limit']) : undefined;
 }
 
 interface FailedAttempt {

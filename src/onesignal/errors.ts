@@ -14,7 +14,7 @@ export type OneSignalErrorCode =
   | 'MISSING_KEY'
   | 'NOT_FOUND'
   | 'CONFLICT'
-  /** OneSignal answered 429 and retries ran out of budget; see `retryAfter`. */
+  /** OneSignal's rate limit left no room before the call's deadline; see `retryAfter`. */
   | 'RATE_LIMITED'
   /** OneSignal answered 5xx (or an unexpected status). */
   | 'UPSTREAM_ERROR'
@@ -34,6 +34,7 @@ export interface OneSignalErrorInit {
   retryable?: boolean;
   retryAfter?: number | undefined;
   attempts?: number;
+  mayHaveActed?: boolean;
 }
 
 /**
@@ -60,6 +61,11 @@ export class OneSignalError extends Error {
   readonly retryAfter: number | undefined;
   /** How many attempts were made before giving up. */
   readonly attempts: number;
+  /**
+   * Whether OneSignal may have carried out the request although no answer said so: some attempt
+   * timed out, lost its connection after sending, or got a 5xx. False means nothing was changed.
+   */
+  readonly mayHaveActed: boolean;
 
   constructor(init: OneSignalErrorInit) {
     super(init.message);
@@ -72,6 +78,7 @@ export class OneSignalError extends Error {
     this.retryable = init.retryable ?? false;
     this.retryAfter = init.retryAfter;
     this.attempts = init.attempts ?? 1;
+    this.mayHaveActed = init.mayHaveActed ?? false;
   }
 
   toJSON() {
@@ -87,6 +94,7 @@ export class OneSignalError extends Error {
       retryable: this.retryable,
       retryAfter: this.retryAfter,
       attempts: this.attempts,
+      mayHaveActed: this.mayHaveActed,
     };
   }
 }

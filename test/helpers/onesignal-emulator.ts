@@ -15,7 +15,7 @@ export const ALL_KEYS = [DEMO.userAuthKey, ...DEMO.apps.map((a) => a.restApiKey)
 
 export interface EmulatorHarness {
   emulator: RunningEmulator;
-  /** A client for the emulator; fast back-off unless overridden. */
+  /** A client for the emulator; fast back-off and no rate budgets (the emulator's limits are off) unless overridden. */
   client(options?: OneSignalClientOptions): OneSignalClient;
   /** Requests per operation id since the last `emulator.resetStats()`. */
   calls(): Record<string, number>;
@@ -28,7 +28,7 @@ export async function startOneSignalEmulator(): Promise<EmulatorHarness> {
   return {
     emulator,
     client: (options = {}) =>
-      createOneSignalClient({ apiUrl: emulator.url, retryBaseDelayMs: 5, ...options }),
+      createOneSignalClient({ apiUrl: emulator.url, retryBaseDelayMs: 5, rateLimits: false, ...options }),
     calls: () => emulator.stats().byOperation,
     close: () => emulator.close(),
   };

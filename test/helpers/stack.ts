@@ -43,6 +43,8 @@ export async function startStack(
     userAuthKey: DEMO.userAuthKey,
     appKeys: demoAppKeys(),
     retryBaseDelayMs: 5,
+    // The emulator's OneSignal limits are off unless a suite turns them on, so no budgets either.
+    rateLimits: false,
     ...clientOptions,
   };
   const client = createOneSignalClient(options);

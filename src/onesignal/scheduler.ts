@@ -1,0 +1,295 @@
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+
+/**
+ * OneSignal limits every app separately, by endpoint class. These are the classes, named as the
+ * emulator's 429 bodies name them.
+ */
+export type LimitClass =
+  | 'view_notifications'
+  | 'view_notification'
+  | 'view_user'
+  | 'create_message'
+  | 'user_write'
+  | 'user_write_per_subject';
+
+export const LIMIT_CLASSES: readonly LimitClass[] = [
+  'view_notifications',
+  'view_notification',
+  'view_user',
+  'create_message',
+  'user_write',
+  'user_write_per_subject',
+];
+
+export interface Rate {
+  /** Sustained requests per second. */
+  perSecond: number;
+  /** Requests OneSignal accepts at once after a quiet period. */
+  burst: number;
+}
+
+export type RateLimits = Record<LimitClass, Rate>;
+
+/**
+ * OneSignal's documented limits (free plan): views of notifications, a notification or a user about
+ * 1/s per app with a short burst; creating and canceling messages 150/s (6,000/s on paid plans); user
+ * and subscription writes 1,000/s per app and 1/s per user or subscription.
+ */
+export const ONESIGNAL_RATE_LIMITS: RateLimits = {
+  view_notifications: { perSecond: 1, burst: 3 },
+  view_notification: { perSecond: 1, burst: 3 },
+  view_user: { perSecond: 1, burst: 3 },
+  create_message: { perSecond: 150, burst: 150 },
+  user_write: { perSecond: 1000, burst: 1000 },
+  user_write_per_subject: { perSecond: 1, burst: 2 },
+};
+
+const CLASS_OF: Record<string, LimitClass> = {
+  get_notifications: 'view_notifications',
+  get_notification: 'view_notification',
+  fetch_user: 'view_user',
+  fetch_user_identity: 'view_user',
+  fetch_aliases: 'view_user',
+  create_notification: 'create_message',
+  cancel_notification: 'create_message',
+  create_user: 'user_write',
+  update_user: 'user_write',
+  delete_user: 'user_write',
+  identify_user_by_alias: 'user_write',
+  delete_alias: 'user_write',
+  create_subscription: 'user_write',
+  update_subscription: 'user_write',
+  delete_subscription: 'user_write',
+  identify_user_by_subscription_id: 'user_write',
+  transfer_subscription: 'user_write',
+};
+
+/** Operations OneSignal does not limit per class still get a bucket, so a 429 on them can pause it. */
+const UNLIMITED = 'unlimited';
+
+/** One budget: an app's endpoint class, or one user's or subscription's writes. */
+export interface BucketRef {
+  /** `<app id>|<class>|<subject>`: ids only, never a key. */
+  key: string;
+  name: LimitClass | typeof UNLIMITED;
+  rate: Rate | undefined;
+}
+
+/**
+ * Where budgets live. Memory serves one process; a Redis store (`REDIS_URL`, later) would share them
+ * between replicas with the same calls, since rate-limiter-flexible's RateLimiterRedis has the same
+ * `consume` as the RateLimiterMemory used here.
+ */
+export interface BucketStore {
+  /** Takes one request from `key`'s budget: resolves 0 when taken, else the ms until one may be. */
+  take(key: string, rate: Rate | undefined): Promise<number>;
+  /** Refuses `key` for `ms` (OneSignal's Retry-After). */
+  pause(key: string, ms: number): Promise<void>;
+}
+
+/**
+ * Fixed windows of half the burst: at a window's edge two windows' worth may go out back to back,
+ * which is still within OneSignal's burst, so a steady stream within budget never earns a 429.
+ */
+export function windowOf(rate: Rate): { points: number; durationMs: number } {
+  const points = Math.max(1, Math.floor(rate.burst / 2));
+  return { points, durationMs: (points / rate.perSecond) * 1000 };
+}
+
+export class MemoryBucketStore implements BucketStore {
+  private readonly limiters = new Map<string, RateLimiterMemory>();
+  private readonly pausedUntil = new Map<string, number>();
+
+  async take(key: string, rate: Rate | undefined): Promise<number> {
+    const paused = (this.pausedUntil.get(key) ?? 0) - Date.now();
+    if (paused > 0) return paused;
+    this.pausedUntil.delete(key);
+    if (!rate) return 0;
+    try {
+      await this.limiterFor(rate).consume(key);
+      return 0;
+    } catch (res) {
+      return Math.max(1, (res as RateLimiterRes).msBeforeNext);
+    }
+  }
+
+  async pause(key: string, ms: number): Promise<void> {
+    const until = Date.now() + ms;
+    if (until > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, until);
+  }
+
+  private limiterFor(rate: Rate): RateLimiterMemory {
+    const spec = `${rate.perSecond}/${rate.burst}`;
+    let limiter = this.limiters.get(spec);
+    if (!limiter) {
+      const { points, durationMs } = windowOf(rate);
+      limiter = new RateLimiterMemory({ points, duration: durationMs / 1000 });
+      this.limiters.set(spec, limiter);
+    }
+    return limiter;
+  }
+}
+
+/** A call could not get its budget before its deadline (or the queue was full): fail now, not later. */
+export class BudgetRefused extends Error {
+  constructor(
+    readonly bucket: BucketRef,
+    readonly retryAfterSeconds: number,
+    readonly reason: 'deadline' | 'queue-full',
+  ) {
+    super(`${bucket.name} budget refused (${reason})`);
+  }
+}
+
+interface Waiter {
+  deadline: number;
+  resolve: () => void;
+  reject: (error: BudgetRefused) => void;
+}
+
+interface Bucket {
+  ref: BucketRef;
+  queue: Waiter[];
+  pumping: boolean;
+  /** Until when the last refusal said the bucket is empty (a local estimate for fast failures). */
+  blockedUntil: number;
+}
+
+export interface SchedulerOptions {
+  /**
+   * Per-class limits; OneSignal's free-plan defaults for any not given. `false`: no budgets, only
+   * the pauses 429s ask for (for servers without OneSignal's limits, such as the emulator by default).
+   */
+  limits?: Partial<RateLimits> | false;
+  store?: BucketStore;
+  /** Calls that may wait for one bucket; more fail at once with RATE_LIMITED. */
+  maxQueuedPerBucket?: number;
+}
+
+/**
+ * Sits in front of every upstream call: each waits, first come first served, in its app's and
+ * class's bounded queue until the budget lets it through, instead of being sent into a 429. A call
+ * whose deadline cannot be met is refused at once, with how long to wait.
+ */
+export class Scheduler {
+  readonly limits: RateLimits | undefined;
+  private readonly store: BucketStore;
+  private readonly maxQueued: number;
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(options: SchedulerOptions = {}) {
+    this.limits = options.limits === false ? undefined : { ...ONESIGNAL_RATE_LIMITS, ...options.limits };
+    this.store = options.store ?? new MemoryBucketStore();
+    this.maxQueued = options.maxQueuedPerBucket ?? 1000;
+  }
+
+  /** The budgets an operation spends: the per-subject one first (if any), then its app's class. */
+  bucketsFor(operation: string, appId: string | undefined, path: string): BucketRef[] {
+    const app = (appId ?? '/apps').toLowerCase();
+    const name = CLASS_OF[operation];
+    if (!name) return [this.ref(app, UNLIMITED, undefined)];
+    const refs = [this.ref(app, name, undefined)];
+    const subject = name === 'user_write' && operation !== 'create_user' ? subjectOf(path) : undefined;
+    if (subject) refs.unshift(this.ref(app, 'user_write_per_subject', subject));
+    return refs;
+  }
+
+  /** The bucket a 429 names (`limit.name`, `limit.subject`), or undefined when it names none we know. */
+  bucketNamed(appId: string | undefined, name: unknown, subject: unknown): BucketRef | undefined {
+    if (typeof name !== 'string' || !(LIMIT_CLASSES as readonly string[]).includes(name)) return undefined;
+    const cls = name as LimitClass;
+    if (cls === 'user_write_per_subject' && typeof subject !== 'string') return undefined;
+    return this.ref(
+      (appId ?? '/apps').toLowerCase(),
+      cls,
+      cls === 'user_write_per_subject' ? (subject as string) : undefined,
+    );
+  }
+
+  /** Waits for every bucket in turn; rejects with BudgetRefused as soon as the deadline cannot be met. */
+  async acquire(refs: BucketRef[], deadline: number): Promise<void> {
+    for (const ref of refs) await this.acquireOne(ref, deadline);
+  }
+
+  /** OneSignal said "retry after": this bucket, and only this one, waits. */
+  async pause(ref: BucketRef, ms: number): Promise<void> {
+    await this.store.pause(ref.key, ms);
+    const bucket = this.buckets.get(ref.key);
+    if (bucket) bucket.blockedUntil = Math.max(bucket.blockedUntil, Date.now() + ms);
+  }
+
+  private ref(app: string, name: BucketRef['name'], subject: string | undefined): BucketRef {
+    return {
+      key: `${app}|${name}|${subject ?? ''}`,
+      name,
+      rate: name === UNLIMITED ? undefined : this.limits?.[name],
+    };
+  }
+
+  private acquireOne(ref: BucketRef, deadline: number): Promise<void> {
+    let bucket = this.buckets.get(ref.key);
+    if (!bucket) {
+      bucket = { ref, queue: [], pumping: false, blockedUntil: 0 };
+      this.buckets.set(ref.key, bucket);
+    }
+    const ahead = bucket.queue.length;
+    const estimate = this.estimateWait(bucket, ahead);
+    if (ahead >= this.maxQueued)
+      return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'queue-full'));
+    if (Date.now() + estimate > deadline)
+      return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'deadline'));
+    const b = bucket;
+    return new Promise<void>((resolve, reject) => {
+      b.queue.push({ deadline, resolve, reject });
+      if (!b.pumping) void this.pump(b);
+    });
+  }
+
+  /** How long the call at `position` in the queue should expect to wait. */
+  private estimateWait(bucket: Bucket, position: number): number {
+    const blocked = Math.max(0, bucket.blockedUntil - Date.now());
+    if (!bucket.ref.rate) return blocked;
+    const { points, durationMs } = windowOf(bucket.ref.rate);
+    return blocked + Math.floor(position / points) * durationMs;
+  }
+
+  private async pump(bucket: Bucket): Promise<void> {
+    bucket.pumping = true;
+    try {
+      while (bucket.queue.length > 0) {
+        const wait = await this.store.take(bucket.ref.key, bucket.ref.rate);
+        if (wait === 0) {
+          bucket.queue.shift()?.resolve();
+          continue;
+        }
+        bucket.blockedUntil = Date.now() + wait;
+        // Whoever cannot be served in time learns it now rather than at the deadline.
+        const now = Date.now();
+        bucket.queue = bucket.queue.filter((waiter, i) => {
+          const estimate = this.estimateWait(bucket, i);
+          if (now + estimate <= waiter.deadline) return true;
+          waiter.reject(new BudgetRefused(bucket.ref, seconds(estimate), 'deadline'));
+          return false;
+        });
+        if (bucket.queue.length > 0) await sleep(wait);
+      }
+    } finally {
+      bucket.pumping = false;
+      // Idle buckets go (per-user ones would otherwise pile up); the store keeps their budget.
+      if (bucket.queue.length === 0) this.buckets.delete(bucket.ref.key);
+      else void this.pump(bucket);
+    }
+  }
+}
+
+/** `user/<label>/<id>` or `subscription/<id>`, matching the emulator's 429 bodies. */
+function subjectOf(path: string): string | undefined {
+  const sub = /^\/apps\/[^/]+\/subscriptions\/([^/?]+)/.exec(path);
+  if (sub?.[1]) return `subscription/${decodeURIComponent(sub[1])}`;
+  const user = /^\/apps\/[^/]+\/users\/by\/([^/?]+)\/([^/?]+)/.exec(path);
+  if (user?.[1] && user[2]) return `user/${decodeURIComponent(user[1])}/${decodeURIComponent(user[2])}`;
+  return undefined;
+}
+
+const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
