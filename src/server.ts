@@ -10,10 +10,10 @@ import {
 } from './auth/index.js';
 import { createLoaders } from './loaders/index.js';
 import {
-  createOneSignalClient,
   type OneSignalClient,
   type OneSignalClientOptions,
   OneSignalError,
+  passthroughClient,
 } from './onesignal/index.js';
 import type { Context } from './schema/context.js';
 import { ApiError, toApiError } from './schema/errors.js';
@@ -152,14 +152,10 @@ export function createGraphQLServer({
     context: async ({ request }) => {
       const caller = await callerOf(request, auth);
       const keys = caller.oneSignalKeys;
-      // Passthrough: the caller's keys replace any held by the server, for this request only.
+      // Passthrough: the caller's keys replace any held by the server. Their client is pooled per key
+      // set (by a hash of the keys), so its rate budgets and Retry-After pauses outlive the request.
       const base = keys
-        ? createOneSignalClient({
-            ...clientOptions,
-            userAuthKey: keys.userAuthKey,
-            appKeys: keys.appKeys ?? {},
-            keySource: PASSTHROUGH_KEY_SOURCE,
-          })
+        ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
         : client;
       const scoped = restrictClient(base, caller);
       return { caller, client: scoped, loaders: createLoaders(scoped) };

@@ -292,7 +292,8 @@ export class OneSignalHttp {
         this.lookedUpAppKeys.delete(req.auth.appId);
       if (error.code !== 'RATE_LIMITED') failures++;
       const retrying = verdict.outcome === 'retry';
-      if (error.code === 'RATE_LIMITED' && retrying) {
+      // Paused even when this call gives up: later calls for the bucket must not earn more 429s.
+      if (error.code === 'RATE_LIMITED') {
         const bucket =
           this.scheduler.bucketNamed(appId, result.limit?.name, result.limit?.subject) ??
           (buckets[buckets.length - 1] as BucketRef);

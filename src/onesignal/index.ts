@@ -36,6 +36,7 @@ export type * from './live-activities.js';
 export type * from './notifications.js';
 export type * from './outcomes.js';
 export type * from './players.js';
+export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
 export type * from './segments.js';
 export type * from './subscriptions.js';
 export type * from './users.js';
