@@ -1,0 +1,66 @@
+/**
+ * Builds what `npm start` runs: `dist/main.mjs` plus lazily loaded chunks (the emulator, GraphiQL).
+ *
+ * Bundled because start-up is part of the product (ready in well under a second), but with one rule
+ * the bundler does not give by itself: exactly one copy of graphql. graphql 16 ships CommonJS (`.js`)
+ * and ESM (`.mjs`) side by side without an `exports` map, so `import 'graphql'` and a CommonJS
+ * package's `require('graphql/language/parser')` land in different files. Two copies mean two
+ * `GraphQLError` classes, and an error from one fails `instanceof` in the other: every syntax error
+ * then surfaced as a masked HTTP 500. Every `graphql` and `graphql/…` import is resolved here to the
+ * ESM file, which `test/e2e-artifact.test.ts` checks on the built output.
+ *
+ * Plain `.mjs` so it runs under `node` with nothing compiled first (esbuild is the only tool it needs).
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const graphqlRoot = dirname(createRequire(join(root, 'package.json')).resolve('graphql/package.json'));
+
+/** `graphql`, `graphql/language`, `graphql/language/parser(.js|.mjs)` → the one ESM file. */
+function graphqlEsmFile(specifier) {
+  const sub = specifier
+    .slice('graphql'.length)
+    .replace(/^\//, '')
+    .replace(/\.m?js$/, '');
+  const base = sub ? join(graphqlRoot, sub) : join(graphqlRoot, 'index');
+  for (const candidate of [`${base}.mjs`, join(base, 'index.mjs')])
+    if (existsSync(candidate)) return candidate;
+  return undefined;
+}
+
+const oneGraphql = {
+  name: 'one-graphql',
+  setup(b) {
+    b.onResolve({ filter: /^graphql(\/.*)?$/ }, (args) => {
+      const file = graphqlEsmFile(args.path);
+      if (!file) return { errors: [{ text: `graphql has no ESM file for "${args.path}"` }] };
+      return { path: file };
+    });
+  },
+};
+
+rmSync(join(root, 'dist'), { recursive: true, force: true });
+await build({
+  absWorkingDir: root,
+  entryPoints: ['src/main.ts'],
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  // ESM entry points first: graphql reached through CommonJS getters is measurably slower.
+  mainFields: ['module', 'main'],
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  logLevel: 'warning',
+  // Some bundled CommonJS packages call `require` for Node built-ins.
+  banner: {
+    js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+  },
+  plugins: [oneGraphql],
+});
