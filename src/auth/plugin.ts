@@ -1,4 +1,5 @@
 import type { Plugin } from 'graphql-yoga';
+import { discardBody } from '../security/request-limits.js';
 import { authenticate, UnauthenticatedError } from './authenticate.js';
 import type { Caller } from './caller.js';
 import type { AuthConfig } from './config.js';
@@ -18,6 +19,7 @@ export function authenticationPlugin(config: AuthConfig, graphqlEndpoint: string
         callers.set(request, await authenticate(request, config));
       } catch (error) {
         if (!(error instanceof UnauthenticatedError)) throw error;
+        await discardBody(request.body as ReadableStream<Uint8Array> | null);
         const accept = request.headers.get('accept') ?? '';
         endResponse(
           new fetchAPI.Response(

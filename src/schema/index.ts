@@ -9,4 +9,13 @@ import './users.js';
 import './subscriptions.js';
 import './live-activities.js';
 
-export const schema = builder.toSchema({ sortSchema: false });
+import { GraphQLSchema } from 'graphql';
+
+/**
+ * Pothos takes any type named `Subscription` as the subscription root, and OneSignal's domain type
+ * has that name, so `subscription { token }` would pass validation and fail at run time. This API
+ * serves no GraphQL subscriptions (yet), so the schema gets no subscription root at all and such an
+ * operation is refused at validation (HTTP 400).
+ */
+const built = builder.toSchema({ sortSchema: false });
+export const schema = new GraphQLSchema({ ...built.toConfig(), subscription: null });

@@ -1,6 +1,6 @@
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ValidationRule } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { LIMIT_ERROR_CODES } from './limits.js';
 import { TRUSTED_DOCUMENT_ERROR_CODES } from './trusted-documents.js';
@@ -84,6 +84,20 @@ export interface HttpHygieneOptions {
 }
 
 /**
+ * graphql-js 16 validates a `subscription` (or `mutation`) against a schema without that root type
+ * and only fails when executing it; refuse it at validation instead (graphql-js 17's
+ * KnownOperationTypesRule).
+ */
+export const knownOperationTypesRule: ValidationRule = (context) => ({
+  OperationDefinition(operation) {
+    if (context.getSchema().getRootType(operation.operation)) return;
+    context.reportError(
+      new GraphQLError(`This API does not serve ${operation.operation} operations.`, { nodes: [operation] }),
+    );
+  },
+});
+
+/**
  * CSRF prevention, introspection control and error normalisation. Mutations over GET (405) and
  * malformed bodies (400) are refused by Yoga itself; unexpected errors are masked in `server.ts`.
  */
@@ -91,6 +105,7 @@ export function httpHygienePlugins({ hideSuggestions, introspection }: HttpHygie
   return [
     useCSRFPrevention({ requestHeaders: [...CSRF_HEADERS] }),
     ...(introspection ? [] : [useDisableIntrospection() as Plugin]),
+    { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypesRule) },
     normaliseErrors(hideSuggestions),
   ];
 }

@@ -1,10 +1,28 @@
 import type { Plugin } from 'graphql-yoga';
 import { httpHygienePlugins } from './http.js';
-import { DEFAULT_LIMITS, loadQueryLimits, type QueryLimits, queryLimitPlugins } from './limits.js';
+import {
+  DEFAULT_LIMITS,
+  loadQueryLimits,
+  type QueryLimits,
+  queryLimitPlugins,
+  readPositiveInts,
+} from './limits.js';
+import {
+  DEFAULT_REQUEST_LIMITS,
+  REQUEST_LIMIT_ENV,
+  type RequestLimits,
+  requestLimitsPlugin,
+} from './request-limits.js';
 import { loadTrustedDocuments, type TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
 
 export { CSRF_HEADERS, HTTP_ERROR_CODES } from './http.js';
 export { DEFAULT_LIMITS, LIMIT_ENV, LIMIT_ERROR_CODES, PAGE_SIZES, type QueryLimits } from './limits.js';
+export {
+  DEFAULT_REQUEST_LIMITS,
+  REQUEST_LIMIT_ENV,
+  REQUEST_LIMIT_ERROR_CODES,
+  type RequestLimits,
+} from './request-limits.js';
 export {
   loadTrustedDocuments,
   TRUSTED_DOCUMENT_ERROR_CODES,
@@ -16,6 +34,8 @@ export {
 export interface SecurityOptions {
   /** Query limits; each omitted one takes its `DEFAULT_LIMITS` value. */
   limits?: Partial<QueryLimits>;
+  /** Body, document and operation-name sizes; each omitted one takes its `DEFAULT_REQUEST_LIMITS` value. */
+  requestLimits?: Partial<RequestLimits>;
   /** Production defaults: no introspection, no GraphiQL, no field suggestions (default false). */
   production?: boolean;
   /** Allow introspection (default: not in production). */
@@ -28,6 +48,7 @@ export interface SecurityOptions {
 
 export interface ResolvedSecurity {
   limits: QueryLimits;
+  requestLimits: RequestLimits;
   production: boolean;
   introspection: boolean;
   graphiql: boolean;
@@ -38,6 +59,7 @@ export function resolveSecurity(options: SecurityOptions = {}): ResolvedSecurity
   const production = options.production ?? false;
   return {
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    requestLimits: { ...DEFAULT_REQUEST_LIMITS, ...options.requestLimits },
     production,
     introspection: options.introspection ?? !production,
     graphiql: options.graphiql ?? !production,
@@ -48,6 +70,8 @@ export function resolveSecurity(options: SecurityOptions = {}): ResolvedSecurity
 /** Yoga plugins for `security`, in the order they must run. */
 export function securityPlugins(security: ResolvedSecurity): Plugin[] {
   return [
+    // Sizes first: nothing else should read, parse or look up a request that is too big.
+    requestLimitsPlugin(security.requestLimits),
     ...httpHygienePlugins({ hideSuggestions: security.production, introspection: security.introspection }),
     ...(security.trustedDocuments ? [trustedDocumentsPlugin(security.trustedDocuments)] : []),
     ...queryLimitPlugins(security.limits),
@@ -68,7 +92,8 @@ function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined 
  * - `NODE_ENV=production`: production defaults (no introspection, GraphiQL or field suggestions)
  * - `GRAPHQL_INTROSPECTION`, `GRAPHIQL`: true/false, override those defaults
  * - `LIMIT_MAX_DEPTH`, `LIMIT_MAX_ALIASES`, `LIMIT_MAX_TOKENS`, `LIMIT_MAX_DIRECTIVES`,
- *   `LIMIT_MAX_COST`: positive integers
+ *   `LIMIT_MAX_COST`, `LIMIT_MAX_BODY_BYTES`, `LIMIT_MAX_DOCUMENT_BYTES`, `LIMIT_MAX_OPERATION_NAME`:
+ *   positive integers
  * - `TRUSTED_DOCUMENTS`: path of a persisted-documents.json manifest; only its documents run
  *
  * Errors name the variable, never its value.
@@ -81,6 +106,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   return {
     production,
     limits: loadQueryLimits(env),
+    requestLimits: readPositiveInts(env, REQUEST_LIMIT_ENV, DEFAULT_REQUEST_LIMITS),
     ...(introspection !== undefined && { introspection }),
     ...(graphiql !== undefined && { graphiql }),
     ...(manifest && { trustedDocuments: loadTrustedDocuments(manifest) }),

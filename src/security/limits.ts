@@ -4,17 +4,23 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import {
   type ASTNode,
+  type DocumentNode,
   type FieldNode,
   GraphQLError,
   type GraphQLNamedType,
+  type GraphQLSchema,
   getNamedType,
   isInterfaceType,
   isObjectType,
   Kind,
   type OperationDefinitionNode,
   type SelectionSetNode,
+  TypeInfo,
   type ValidationContext,
   type ValidationRule,
+  type VariableDefinitionNode,
+  visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 
@@ -216,6 +222,7 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
     maxAliasesRule(armorRejection('TOO_MANY_ALIASES', 'Alias count', limits.maxAliases)),
     maxDirectivesRule(armorRejection('TOO_MANY_DIRECTIVES', 'Directive count', limits.maxDirectives)),
     costLimitRule(limits.maxCost),
+    pageArgumentsRule(),
   ];
   return [
     maxTokensPlugin({
@@ -236,21 +243,135 @@ export function queryLimitPlugins(limits: QueryLimits): Plugin[] {
         for (const rule of rules) addValidationRule(rule);
       },
     },
+    pageVariablesPlugin(),
   ];
 }
 
 /** Reads LIMIT_* from the environment over `DEFAULT_LIMITS`; errors name the variable. */
 export function loadQueryLimits(env: NodeJS.ProcessEnv = process.env): QueryLimits {
-  const limits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(LIMIT_ENV) as (keyof QueryLimits)[]) {
-    const name = LIMIT_ENV[key];
+  return readPositiveInts(env, LIMIT_ENV, DEFAULT_LIMITS);
+}
+
+/** Reads one positive integer per variable over `defaults`; errors name the variable and its default. */
+export function readPositiveInts<K extends string>(
+  env: NodeJS.ProcessEnv,
+  variables: Record<K, string>,
+  defaults: Record<K, number>,
+): Record<K, number> {
+  const values = { ...defaults };
+  for (const key of Object.keys(variables) as K[]) {
+    const name = variables[key];
     const value = env[name]?.trim();
     if (!value) continue;
     const n = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n <= 0) {
-      throw new Error(`${name} must be a positive integer (default ${DEFAULT_LIMITS[key]}).`);
+      throw new Error(`${name} must be a positive integer (default ${defaults[key]}).`);
     }
-    limits[key] = n;
+    values[key] = n;
   }
-  return limits;
+  return values;
+}
+
+/** One page argument of a connection field, as written in a document. */
+interface PageArgument {
+  field: FieldNode;
+  argument: 'first' | 'last' | 'before';
+  /** OneSignal's page size for this connection: `first` must be 1..max. */
+  max: number;
+  /** The literal, when `first` is one. */
+  literal?: number;
+  /** The variable's name, when `first` is one. */
+  variable?: string;
+}
+
+const pageArgumentsByDocument = new WeakMap<DocumentNode, PageArgument[]>();
+
+/**
+ * Every page argument on a connection field of `document` (cached per document: Yoga reuses parsed
+ * documents, so a repeated operation costs a map lookup).
+ */
+function pageArgumentsOf(schema: GraphQLSchema, document: DocumentNode): PageArgument[] {
+  const known = pageArgumentsByDocument.get(document);
+  if (known) return known;
+  const found: PageArgument[] = [];
+  const typeInfo = new TypeInfo(schema);
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(field) {
+        const type = typeInfo.getType();
+        const max = type ? PAGE_SIZES[getNamedType(type).name] : undefined;
+        if (max === undefined) return;
+        for (const arg of field.arguments ?? []) {
+          const name = arg.name.value;
+          if (name === 'last' || name === 'before') found.push({ field, argument: name, max });
+          if (name !== 'first') continue;
+          if (arg.value.kind === Kind.INT)
+            found.push({ field, argument: 'first', max, literal: Number(arg.value.value) });
+          if (arg.value.kind === Kind.VARIABLE)
+            found.push({ field, argument: 'first', max, variable: arg.value.name.value });
+        }
+      },
+    }),
+  );
+  pageArgumentsByDocument.set(document, found);
+  return found;
+}
+
+function pageError(page: PageArgument, value?: number): GraphQLError {
+  const connection = page.field.alias?.value ?? page.field.name.value;
+  const message =
+    page.argument === 'first'
+      ? `Requesting ${value} records on the \`${connection}\` connection is outside the \`first\` limit: \`first\` must be between 1 and ${page.max} (OneSignal's page size).`
+      : `\`${connection}\` pages forward only (OneSignal has no backward paging): use \`first\` and \`after\` instead of \`${page.argument}\`.`;
+  return new GraphQLError(message, {
+    nodes: [page.field],
+    extensions: { code: 'VALIDATION_FAILED', limit: page.max, http: { status: 400 } },
+  });
+}
+
+const outOfRange = (page: PageArgument, value: unknown): value is number =>
+  typeof value === 'number' && (value < 1 || value > page.max);
+
+/** Refuses page sizes OneSignal would not serve, and backward paging, when written as literals. */
+export function pageArgumentsRule(): ValidationRule {
+  return (context) => {
+    for (const page of pageArgumentsOf(context.getSchema(), context.getDocument())) {
+      if (page.argument !== 'first') context.reportError(pageError(page));
+      else if (outOfRange(page, page.literal)) context.reportError(pageError(page, page.literal));
+    }
+    return {};
+  };
+}
+
+/**
+ * The same refusal for page sizes given in variables (or their defaults), which validation cannot
+ * see: checked once the variables are known and before anything executes, so no upstream request is
+ * made either way.
+ */
+export function pageVariablesPlugin(): Plugin {
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const pages = pageArgumentsOf(args.schema, args.document).filter((page) => page.variable !== undefined);
+      if (pages.length === 0) return;
+      const given = args.variableValues ?? {};
+      const operation = (args.document as DocumentNode).definitions.find(
+        (d): d is OperationDefinitionNode =>
+          d.kind === Kind.OPERATION_DEFINITION &&
+          (!args.operationName || d.name?.value === args.operationName),
+      );
+      const variableValue = (name: string): unknown => {
+        if (Object.hasOwn(given, name)) return given[name];
+        const fallback = operation?.variableDefinitions?.find(
+          (v: VariableDefinitionNode) => v.variable.name.value === name,
+        )?.defaultValue;
+        return fallback?.kind === Kind.INT ? Number(fallback.value) : undefined;
+      };
+      const errors = pages.flatMap((page) => {
+        const value = variableValue(page.variable as string);
+        return outOfRange(page, value) ? [pageError(page, value)] : [];
+      });
+      if (errors.length) setResultAndStopExecution({ errors });
+    },
+  };
 }
