@@ -5,6 +5,19 @@ import { type Caller, mayAccessApp } from './caller.js';
 type AnyMethod = (...args: unknown[]) => unknown;
 
 /**
+ * Refuses the whole field when any of `appIds` is outside the caller's allow-list, before anything is
+ * loaded: a batch (`nodes`, two aliased `app` fields answered by one `get_apps`) must not quietly
+ * answer null for the app the caller may not see.
+ */
+export function assertMayAccessApps(caller: Caller, appIds: Iterable<string | undefined>): void {
+  if (caller.apps === '*') return;
+  for (const appId of appIds) {
+    if (appId !== undefined && !mayAccessApp(caller, appId))
+      throw new ForbiddenError(`Caller "${caller.name}" may not access app ${appId}.`);
+  }
+}
+
+/**
  * The client one caller's request uses: every app-scoped method (first argument `appId`, which
  * `apps.get`/`apps.update` share) refuses apps outside the caller's allow-list before any request,
  * `apps.list()` answers only the caller's apps, and `apps.create` needs access to every app. Being the

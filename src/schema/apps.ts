@@ -1,4 +1,5 @@
 import { type GraphQLResolveInfo, getArgumentValues, isObjectType, Kind, type SelectionNode } from 'graphql';
+import { assertMayAccessApps } from '../auth/restrict.js';
 import { mayResolveField } from '../auth/scope-auth.js';
 import type { WireApp, WireAppBody } from '../onesignal/apps.js';
 import { builder } from './builder.js';
@@ -172,6 +173,9 @@ builder.queryFields((t) => ({
     args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal app id.' }) },
     resolve: (_root, { id }, ctx, info) => {
       const appId = id.toLowerCase();
+      // Checked here, not only in the client: two `app` fields in one request share one get_apps,
+      // whose answer is filtered to the caller's apps, which would turn a refusal into a quiet null.
+      assertMayAccessApps(ctx.caller, [appId]);
       prefetchAppFields(appId, ctx, info);
       return orNull(ctx.loaders.app.load(appId));
     },

@@ -15,11 +15,12 @@ import {
   URLResolver,
   UUIDResolver,
 } from 'graphql-scalars';
+import { assertMayAccessApps } from '../auth/restrict.js';
 import { nodeTypeScopes, scopeDenied, scopesOf } from '../auth/scope-auth.js';
 import type { Scope } from '../auth/scopes.js';
 import type { Context } from './context.js';
 import { ValidationError } from './errors.js';
-import { decodeGlobalId, encodeGlobalId } from './ids.js';
+import { appIdOfNode, decodeGlobalId, encodeGlobalId } from './ids.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -66,16 +67,22 @@ export const builder = new SchemaBuilder<{
     nodeQueryOptions: {
       description: 'Fetches any object by its global id; null when it does not exist.',
       args: { id: { description: 'A global id returned by this API.' } },
-      authScopes: (_root, args, _ctx, info) => nodeTypeScopes(info.schema, [args.id.typename]),
+      authScopes: (_root, args, ctx, info) => {
+        assertMayAccessApps(ctx.caller, [appIdOfNode(args.id)]);
+        return nodeTypeScopes(info.schema, [args.id.typename]);
+      },
     },
     nodesQueryOptions: {
       description: 'Fetches several objects by global id, batched; null for each that does not exist.',
       args: { ids: { description: 'Global ids returned by this API.' } },
-      authScopes: (_root, args, _ctx, info) =>
-        nodeTypeScopes(
+      authScopes: (_root, args, ctx, info) => {
+        // Every id is checked before any is loaded.
+        assertMayAccessApps(ctx.caller, args.ids.map(appIdOfNode));
+        return nodeTypeScopes(
           info.schema,
           args.ids.map((id) => id.typename),
-        ),
+        );
+      },
     },
     idFieldOptions: { description: 'Opaque global id; pass it to `node(id:)` to refetch this object.' },
     cursorFieldOptions: { description: 'Opaque cursor of this edge, for `after:`.' },

@@ -44,6 +44,22 @@ export function parseAppScopedId(local: string): AppScopedKey | null {
   return { appId, id };
 }
 
+/**
+ * The app a decoded global id belongs to (lower case), or undefined when it names none. The relay
+ * plugin hands over the local id as the node type's `parse` returned it: an app id string for apps,
+ * an `AppScopedKey` for everything else.
+ */
+export function appIdOfNode(decoded: { typename: string; id: unknown }): string | undefined {
+  const local = decoded.id;
+  const appId =
+    typeof local === 'string'
+      ? decoded.typename === 'App'
+        ? local
+        : parseAppScopedId(local)?.appId
+      : (local as Partial<AppScopedKey> | null)?.appId;
+  return typeof appId === 'string' && isUuid(appId) ? appId.toLowerCase() : undefined;
+}
+
 export interface NodeIdOptions {
   /** Whether the resource id is a UUID (checked, then lower-cased like the app id). True for every type so far. */
   uuid?: boolean;
