@@ -25,13 +25,17 @@ async function main() {
   const shown = resolveSecurity(security);
   const authWarning = checkAuthAtStartup(auth, config.configured);
   if (authWarning) console.warn(authWarning);
+  const port = readPort('PORT', 4000);
+  const emulatorPort = readPort('EMULATOR_PORT', 4010);
   let emulator: RunningEmulator | undefined;
   let clientOptions = config;
   // Passthrough callers bring their keys for real OneSignal (or ONESIGNAL_API_URL), never the emulator's.
   if (!config.configured && auth.mode !== 'passthrough') {
     // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
     const { DEMO, demoAppKeys, startEmulator } = await import('./emulator/index.js');
-    emulator = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 4010), host: '127.0.0.1' });
+    emulator = await startEmulator({ port: emulatorPort, host: '127.0.0.1' }).catch((error: unknown) => {
+      throw listenError(error, 'EMULATOR_PORT', emulatorPort, '127.0.0.1');
+    });
     clientOptions = {
       ...config,
       apiUrl: emulator.url,
@@ -42,10 +46,9 @@ async function main() {
 
   const client = createOneSignalClient(clientOptions);
   const { server } = createGraphQLServer({ client, auth, clientOptions, security });
-  const port = Number(process.env.PORT ?? 4000);
-  const host = process.env.HOST ?? '127.0.0.1';
+  const host = process.env.HOST?.trim() || '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(listenError(error, 'PORT', port, host)));
     server.listen(port, host, () => resolve());
   });
 
@@ -93,6 +96,31 @@ async function main() {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** A TCP port from the environment (0 = any free port); the error names the variable. */
+function readPort(name: string, fallback: number): number {
+  const value = process.env[name]?.trim();
+  if (!value) return fallback;
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65_535) {
+    throw new Error(`${name} must be a port number from 0 to 65535 (0 picks a free port), got "${value}".`);
+  }
+  return port;
+}
+
+/** Says which setting to change when a port cannot be listened on. */
+function listenError(error: unknown, variable: string, port: number, host: string): Error {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  if (code === 'EADDRINUSE')
+    return new Error(
+      `${host}:${port} is already in use (${variable}). Stop whatever listens there, or set ${variable} to a free port.`,
+    );
+  if (code === 'EACCES')
+    return new Error(`${host}:${port} needs more privileges (${variable}): choose a port above 1023.`);
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND')
+    return new Error(`${host} is not an address of this machine (HOST): use 127.0.0.1 or 0.0.0.0.`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 main().catch((error: unknown) => {

@@ -1,8 +1,9 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import {
   type AuthConfig,
+  appAccessPreflightPlugin,
   authenticationPlugin,
   callerOf,
   PASSTHROUGH_KEY_SOURCE,
@@ -140,7 +141,9 @@ export function createGraphQLServer({
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,
-    healthCheckEndpoint: '/health',
+    // Yoga answers any URL that merely ends with its health path (`/graphql/health`, `?x=/health`);
+    // `routeRequest` answers `/health` itself, so Yoga's check gets a path no request URL can end with.
+    healthCheckEndpoint: '/health#',
     landingPage: false,
     graphiql: resolvedSecurity.graphiql
       ? { title: 'onesignal-graphql', defaultQuery: defaultQuery ?? defaultGraphiQLQuery() }
@@ -164,6 +167,7 @@ export function createGraphQLServer({
     plugins: [
       ...securityPlugins(resolvedSecurity),
       authenticationPlugin(auth, graphqlEndpoint),
+      appAccessPreflightPlugin(),
       codeEveryError,
     ],
     logging: {
@@ -201,5 +205,39 @@ export function createGraphQLServer({
       },
     },
   });
-  return { yoga, server: createServer(yoga) };
+  return { yoga, server: createServer(routeRequest(yoga, graphqlEndpoint, resolvedSecurity.graphiql)) };
+}
+
+/**
+ * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health`, and `/`, which leads a
+ * person to GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
+ */
+function routeRequest(
+  yoga: (req: IncomingMessage, res: ServerResponse) => unknown,
+  graphqlEndpoint: string,
+  graphiql: boolean,
+) {
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    if (path === graphqlEndpoint) return yoga(req, res);
+    if (path === '/health') {
+      if (req.method !== 'GET' && req.method !== 'HEAD')
+        return json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+      return json(res, 200, { status: 'ok' });
+    }
+    if (path === '/' && graphiql && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(302, { location: graphqlEndpoint, 'content-type': 'text/plain; charset=utf-8' });
+      return res.end(`GraphiQL is at ${graphqlEndpoint}\n`);
+    }
+    const where = `The GraphQL endpoint is ${graphqlEndpoint}${graphiql ? ' (open it in a browser for GraphiQL)' : ' (POST JSON: {"query": "…"})'}.`;
+    return json(res, 404, {
+      errors: [{ message: `Nothing here. ${where}`, extensions: { code: 'NOT_FOUND' } }],
+    });
+  };
 }
