@@ -18,11 +18,15 @@ const manifest = { [sha256(APP_NAME)]: APP_NAME, [sha256(LATEST)]: LATEST };
 
 let dir: string;
 let manifestPath: string;
+/** The form graphql-codegen writes today: keys `sha256:<hex>`. */
+let prefixedManifestPath: string;
 let stack: Stack;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'trusted-'));
   manifestPath = join(dir, 'persisted-documents.json');
   writeFileSync(manifestPath, JSON.stringify(manifest));
+  prefixedManifestPath = join(dir, 'persisted-documents-prefixed.json');
+  writeFileSync(prefixedManifestPath, JSON.stringify({ [`sha256:${sha256(APP_NAME)}`]: APP_NAME }));
   const { trustedDocuments } = loadSecurityConfig({ TRUSTED_DOCUMENTS: manifestPath });
   stack = await startStack({}, { security: { trustedDocuments } });
 });
@@ -42,6 +46,34 @@ async function post(body: unknown): Promise<GraphQLResponse> {
 }
 
 describe('trusted documents mode', () => {
+  it('finds a document registered as sha256:<hex> (codegen) whether asked by documentId or by APQ hash', async () => {
+    const { trustedDocuments } = loadSecurityConfig({ TRUSTED_DOCUMENTS: prefixedManifestPath });
+    const prefixed = await startStack({}, { security: { trustedDocuments } });
+    try {
+      for (const body of [
+        { documentId: `sha256:${sha256(APP_NAME)}`, variables: { id: SHOP } },
+        {
+          variables: { id: SHOP },
+          extensions: { persistedQuery: { version: 1, sha256Hash: sha256(APP_NAME) } },
+        },
+      ]) {
+        const res = await fetch(prefixed.graphqlUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        expect(await res.json()).toEqual({ data: { app: { name: 'Demo Shop' } } });
+      }
+    } finally {
+      await prefixed.close();
+    }
+  });
+
+  it('finds a bare-hex registration when asked with the sha256: prefix', async () => {
+    const res = await post({ documentId: `sha256:${sha256(APP_NAME)}`, variables: { id: SHOP } });
+    expect(res.data).toEqual({ app: { name: 'Demo Shop' } });
+  });
+
   it('runs a registered document sent by documentId, with its variables', async () => {
     const res = await post({ documentId: sha256(APP_NAME), variables: { id: SHOP } });
     expect(res.status).toBe(200);

@@ -71,10 +71,20 @@ const refusal = (code: keyof typeof TRUSTED_DOCUMENT_ERROR_CODES, message: strin
   extensions: { code, http: { status: 400 } },
 });
 
+/**
+ * The document registered under `id`. graphql-codegen's client preset writes manifest keys as
+ * `sha256:<hex>` and sends that as `documentId`; APQ clients send the bare hex as `sha256Hash`. Either
+ * form finds a document registered under either form.
+ */
+export function findTrustedDocument(documents: TrustedDocuments, id: string): string | null {
+  const hex = id.startsWith('sha256:') ? id.slice('sha256:'.length) : id;
+  return documents.get(id) ?? documents.get(hex) ?? documents.get(`sha256:${hex}`) ?? null;
+}
+
 /** Runs only documents registered in `documents`; anything else is refused before parsing. */
 export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
   return usePersistedOperations({
-    getPersistedOperation: (id) => documents.get(id) ?? null,
+    getPersistedOperation: (id) => findTrustedDocument(documents, id),
     extractPersistedOperationId: documentIdOf,
     allowArbitraryOperations: false,
     customErrors: {
