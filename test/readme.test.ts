@@ -13,6 +13,29 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
+const example = (name: string) => examples.find((e) => e.startsWith(`query ${name}`)) as string;
+
+describe("the README's upstream figures", () => {
+  it('AppOverview: two upstream requests in all', async () => {
+    stack.emulator.resetStats();
+    await stack.gql(example('AppOverview'));
+    expect(stack.upstreamCalls()).toEqual({ get_app: 1, get_notifications: 1 });
+  });
+
+  it('UserByExternalId: the app and the user with the app key configured; one more key look-up with only the organization key', async () => {
+    stack.emulator.resetStats();
+    await stack.gql(example('UserByExternalId'));
+    expect(stack.upstreamCalls()).toEqual({ get_app: 1, fetch_user: 1 });
+    const orgKeyOnly = await startStack({ appKeys: {} });
+    try {
+      await orgKeyOnly.gql(example('UserByExternalId'));
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ get_app: 2, fetch_user: 1 });
+    } finally {
+      await orgKeyOnly.close();
+    }
+  });
+});
+
 describe('the README examples', () => {
   it('are there to check', () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
