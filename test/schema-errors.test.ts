@@ -172,18 +172,38 @@ describe('upstream failures', () => {
     stack.emulator.setFaults({
       serverErrorRate: 1,
       serverErrorStatus: 500,
+      operations: ['create_segments'],
+      when: 'before',
+    });
+    const { segmentCreate } = await stack.gql<{
+      segmentCreate: { __typename: string; code: string; operation: string };
+    }>(
+      // News: an earlier test left Shop's create_segments paused by a 30 s Retry-After.
+      `mutation { segmentCreate(input: { appId: "${DEMO.apps[1]!.id}", name: "Upstream failure", filters: [{ condition: { field: LANGUAGE, relation: EQUALS, value: "de" } }] }) { __typename ... on UpstreamError { code operation } } }`,
+    );
+    expect(segmentCreate).toEqual({
+      __typename: 'UpstreamError',
+      code: 'UPSTREAM_UNAVAILABLE',
+      operation: 'create_segments',
+    });
+  });
+
+  it('returns SendOutcomeUnknown, with the idempotency key, when a send got only 5xx answers: it may have gone out', async () => {
+    stack.emulator.setFaults({
+      serverErrorRate: 1,
+      serverErrorStatus: 500,
       operations: ['create_notification'],
       when: 'before',
     });
     const { notificationCreate } = await stack.gql<{
-      notificationCreate: { __typename: string; code: string; operation: string };
+      notificationCreate: { __typename: string; code: string; idempotencyKey: string };
     }>(
-      `mutation { notificationCreate(input: { appId: "${SHOP}", contents: [{ language: "en", text: "x" }], includedSegments: ["Subscribed Users"] }) { __typename ... on UpstreamError { code operation } } }`,
+      `mutation { notificationCreate(input: { appId: "${SHOP}", contents: [{ language: "en", text: "x" }], includedSegments: ["Subscribed Users"], idempotencyKey: "5d0c3c2e-2f1a-4b7e-9a51-0c8e1f4b2a77" }) { __typename ... on SendOutcomeUnknown { code idempotencyKey } } }`,
     );
     expect(notificationCreate).toEqual({
-      __typename: 'UpstreamError',
-      code: 'UPSTREAM_UNAVAILABLE',
-      operation: 'create_notification',
+      __typename: 'SendOutcomeUnknown',
+      code: 'SEND_OUTCOME_UNKNOWN',
+      idempotencyKey: '5d0c3c2e-2f1a-4b7e-9a51-0c8e1f4b2a77',
     });
   });
 });

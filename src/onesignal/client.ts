@@ -287,7 +287,8 @@ export class OneSignalHttp {
       if (result.ok) return result.data as T;
 
       const error = result.error;
-      if (!result.provesNotActed) mayHaveActed = true;
+      // A read changes nothing, whatever became of its answer.
+      if (!result.provesNotActed && req.method !== 'GET') mayHaveActed = true;
       if (error.code === 'KEY_REJECTED' && req.auth.kind === 'app')
         this.lookedUpAppKeys.delete(req.auth.appId);
       if (error.code !== 'RATE_LIMITED') failures++;

@@ -64,12 +64,12 @@ const CLASS_OF: Record<string, LimitClass> = {
   transfer_subscription: 'user_write',
 };
 
-/** Operations OneSignal does not limit per class still get a bucket, so a 429 on them can pause it. */
+/** Operations OneSignal does not limit per class still get a bucket each, so a 429 on one can pause it. */
 const UNLIMITED = 'unlimited';
 
 /** One budget: an app's endpoint class, or one user's or subscription's writes. */
 export interface BucketRef {
-  /** `<app id>|<class>|<subject>`: ids only, never a key. */
+  /** `<app id>|<class>|<user, subscription or unlimited operation>`: ids only, never a key. */
   key: string;
   name: LimitClass | typeof UNLIMITED;
   rate: Rate | undefined;
@@ -187,7 +187,8 @@ export class Scheduler {
   bucketsFor(operation: string, appId: string | undefined, path: string): BucketRef[] {
     const app = (appId ?? '/apps').toLowerCase();
     const name = CLASS_OF[operation];
-    if (!name) return [this.ref(app, UNLIMITED, undefined)];
+    // Without a class of its own, an operation's 429s pause only that operation for the app.
+    if (!name) return [this.ref(app, UNLIMITED, operation)];
     const refs = [this.ref(app, name, undefined)];
     const subject = name === 'user_write' && operation !== 'create_user' ? subjectOf(path) : undefined;
     if (subject) refs.unshift(this.ref(app, 'user_write_per_subject', subject));

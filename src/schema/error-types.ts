@@ -7,6 +7,7 @@ import {
   ForbiddenError,
   NotFoundError,
   RateLimitedError,
+  SendOutcomeUnknown,
   UpstreamError,
   ValidationError,
 } from './errors.js';
@@ -63,7 +64,8 @@ builder.objectType(ConflictError, {
 
 builder.objectType(RateLimitedError, {
   name: 'RateLimitedError',
-  description: 'OneSignal rate-limited this app and retries ran out of time. Nothing was changed.',
+  description:
+    "OneSignal's rate limit for this app left no room before the call's deadline, so it was not made (or OneSignal refused every attempt). Nothing was changed.",
   interfaces: [ErrorInterface],
   fields: (t) => ({
     retryAfterSeconds: t.int({
@@ -82,6 +84,23 @@ builder.objectType(UpstreamError, {
   fields: (t) => ({
     operation: t.exposeString('operation', {
       description: 'The OneSignal REST operation that failed, e.g. `create_notification`.',
+    }),
+  }),
+});
+
+builder.objectType(SendOutcomeUnknown, {
+  name: 'SendOutcomeUnknown',
+  description:
+    'Every answer to the send was lost (timeouts, dropped connections, server errors), so OneSignal may or may not have sent it. Send again with `idempotencyKey`: OneSignal returns the first notification if there was one, so it is never sent twice.',
+  interfaces: [ErrorInterface],
+  fields: (t) => ({
+    idempotencyKey: t.field({
+      type: 'UUID',
+      description: 'The key the send carried; pass it as `idempotencyKey` to retry safely (within 30 days).',
+      resolve: (e) => e.idempotencyKey,
+    }),
+    operation: t.exposeString('operation', {
+      description: 'The OneSignal REST operation whose answers were lost, e.g. `create_notification`.',
     }),
   }),
 });

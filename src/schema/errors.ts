@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   UPSTREAM_TIMEOUT: 'OneSignal did not answer in time. Safe to retry.',
   UPSTREAM_UNAVAILABLE: 'OneSignal could not be reached or answered with a server error.',
   FORBIDDEN: 'The caller may not perform this operation.',
+  SEND_OUTCOME_UNKNOWN:
+    'Every answer to a send was lost: OneSignal may or may not have sent it. Retry with the same `idempotencyKey`; it cannot send twice.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -86,6 +88,25 @@ export class UpstreamError extends ApiError {
   }
 }
 
+/**
+ * A send whose every answer was lost (timeouts, dropped connections, 5xx): OneSignal may have sent it.
+ * Resending with `idempotencyKey` returns the first notification if there was one, so it never sends
+ * twice.
+ */
+export class SendOutcomeUnknown extends ApiError {
+  readonly code = 'SEND_OUTCOME_UNKNOWN' as const;
+  constructor(
+    readonly idempotencyKey: string,
+    readonly operation: string,
+    cause: string,
+  ) {
+    super(
+      `OneSignal may or may not have sent this notification: ${cause} Send again with idempotencyKey ${idempotencyKey}; OneSignal then returns the first notification if there was one, so nothing is sent twice.`,
+      { code: 'SEND_OUTCOME_UNKNOWN', idempotencyKey, operation },
+    );
+  }
+}
+
 export class ForbiddenError extends ApiError {
   readonly code = 'FORBIDDEN' as const;
   constructor(message: string) {
@@ -107,6 +128,14 @@ export function toApiError(error: unknown): unknown {
     case 'CONFLICT':
       return new ConflictError(error.message);
     case 'RATE_LIMITED':
+      // RateLimitedError promises nothing was changed; after an attempt without a clear answer that
+      // would not be true.
+      if (error.mayHaveActed)
+        return new UpstreamError(
+          'UPSTREAM_UNAVAILABLE',
+          `${error.message} An earlier attempt got no clear answer, so OneSignal may have carried it out.`,
+          error.operation,
+        );
       return new RateLimitedError(error.message, error.retryAfter ?? null);
     case 'KEY_REJECTED':
       return new UpstreamError('KEY_REJECTED', error.message, error.operation);

@@ -1,17 +1,28 @@
+import { randomUUID } from 'node:crypto';
 import type { LoadedNotification } from '../loaders/notifications.js';
 import type {
   WireCreateNotificationBody,
   WireCreateNotificationResult,
   WirePlatformDeliveryStats,
 } from '../onesignal/index.js';
+import { OneSignalError } from '../onesignal/index.js';
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import { UPSTREAM_ERRORS } from './error-types.js';
-import { type FieldProblem, orNull, UpstreamError, upstream, ValidationError } from './errors.js';
+import {
+  type FieldProblem,
+  orNull,
+  SendOutcomeUnknown,
+  toApiError,
+  UpstreamError,
+  upstream,
+  ValidationError,
+} from './errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
   appScopedId,
+  encodeNodeId,
   parseAppRef,
   parseLocalId,
   parseNodeId,
@@ -431,18 +442,35 @@ const AliasTargetInput = builder.inputType('AliasTargetInput', {
 interface CreateOutcome {
   appId: string;
   id: string;
+  idempotencyKey: string;
   recipientCount: number | null;
   invalidIds: string[];
   warnings: string[];
 }
 
 const NotificationCreatePayload = builder.objectRef<CreateOutcome>('NotificationCreatePayload').implement({
-  description: 'The notification was created and will be (or was) sent to at least one recipient.',
+  description:
+    "The notification was created and will be (or was) sent to at least one recipient. OneSignal's answer to the create alone makes this payload; only `notification` reads more.",
   fields: (t) => ({
     notification: t.field({
       type: NotificationRef,
-      description: 'The new notification (read from OneSignal when selected).',
+      nullable: true,
+      // Checked before the read, so a caller without the scope costs no upstream request.
+      skipTypeScopes: true,
+      authScopes: { 'notifications:read': true },
+      description:
+        'The new notification, read from OneSignal when selected. Null, with an error at this field only, when that read fails or the caller may not read notifications: the send itself succeeded.',
       resolve: (o, _a, ctx) => upstream(ctx.loaders.notification.load({ appId: o.appId, id: o.id })),
+    }),
+    id: t.id({
+      description: 'Global id of the new notification (for `node` and `notificationCancel`).',
+      resolve: (o) => encodeNodeId('Notification', { appId: o.appId, id: o.id }),
+    }),
+    idempotencyKey: t.field({
+      type: 'UUID',
+      description:
+        'The idempotency key the send carried (yours, or a fresh one): sending again with it returns this notification.',
+      resolve: (o) => o.idempotencyKey,
     }),
     oneSignalId: t.field({
       type: 'UUID',
@@ -494,11 +522,20 @@ builder.objectType(NotificationNotSent, {
 });
 
 const NotificationCancelPayload = builder.objectRef<AppScopedKey>('NotificationCancelPayload').implement({
-  description: 'The result of `notificationCancel`.',
+  description: 'The result of `notificationCancel`: OneSignal canceled the notification.',
   fields: (t) => ({
+    notificationId: t.id({
+      description: 'Global id of the canceled notification.',
+      resolve: (key) => encodeNodeId('Notification', key),
+    }),
     notification: t.field({
       type: NotificationRef,
-      description: 'The canceled notification, read again from OneSignal.',
+      nullable: true,
+      // Checked before the read, so a caller without the scope costs no upstream request.
+      skipTypeScopes: true,
+      authScopes: { 'notifications:read': true },
+      description:
+        'The canceled notification, read again from OneSignal. Null, with an error at this field only, when that read fails or the caller may not read notifications: the cancel itself succeeded.',
       resolve: (key, _a, ctx) => upstream(ctx.loaders.notification.load(key)),
     }),
   }),
@@ -592,7 +629,7 @@ builder.mutationFields((t) => ({
     },
     typeOptions: { description: 'Input of `notificationCreate`.' },
     errors: {
-      types: [...UPSTREAM_ERRORS, NotificationNotSent],
+      types: [...UPSTREAM_ERRORS, NotificationNotSent, SendOutcomeUnknown],
       directResult: true,
       union: {
         name: 'NotificationCreateResult',
@@ -601,13 +638,28 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
-      const body = toCreateNotificationBody(input as NotificationCreateInputShape);
-      const result = await upstream(ctx.client.notifications.create(appId, body));
+      // Chosen here, not in the client, so an unknown outcome can hand it back for a safe resend.
+      const idempotencyKey = input.idempotencyKey ?? randomUUID();
+      const body = {
+        ...toCreateNotificationBody(input as NotificationCreateInputShape),
+        idempotency_key: idempotencyKey,
+      };
+      let result: WireCreateNotificationResult;
+      try {
+        result = await ctx.client.notifications.create(appId, body);
+      } catch (error) {
+        // Retries reuse the key, so a lost answer is replayed when one gets through; when none did,
+        // only the key can tell what happened.
+        if (error instanceof OneSignalError && error.mayHaveActed)
+          throw new SendOutcomeUnknown(idempotencyKey, error.operation, error.message);
+        throw toApiError(error);
+      }
       const { reasons, invalidIds } = readCreateErrors(result);
       if (!result.id) throw new NotificationNotSent(reasons, invalidIds);
       return {
         appId,
         id: result.id,
+        idempotencyKey,
         recipientCount: result.recipients ?? null,
         invalidIds,
         warnings: reasons,
@@ -630,7 +682,11 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
-      await upstream(ctx.client.notifications.cancel(key.appId, key.id));
+      try {
+        await ctx.client.notifications.cancel(key.appId, key.id);
+      } catch (error) {
+        if (!cancelledByLostAttempt(error)) throw toApiError(error);
+      }
       ctx.loaders.notification.clear(key);
       ctx.loaders.notificationPage.clearAll();
       return key;
@@ -757,6 +813,19 @@ function localizedMap(
 }
 
 /** Validates the whole input (collecting every problem, before any upstream call) and builds create_notification's body. */
+/**
+ * A retried cancel whose earlier answer was lost finds the notification already canceled: that was
+ * this cancel, so it succeeded.
+ */
+function cancelledByLostAttempt(error: unknown): boolean {
+  return (
+    error instanceof OneSignalError &&
+    error.mayHaveActed &&
+    error.code === 'BAD_REQUEST' &&
+    error.errors.some((m) => /already been canceled/i.test(m))
+  );
+}
+
 function toCreateNotificationBody(input: NotificationCreateInputShape): WireCreateNotificationBody {
   const problems: FieldProblem[] = [];
   const body: Record<string, unknown> = {};
