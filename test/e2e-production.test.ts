@@ -221,6 +221,60 @@ describe('authorization keeps its word on every path', () => {
   });
 });
 
+describe('a write is never reported as refused after it happened', () => {
+  const byOperation = async () =>
+    (
+      (await (await fetch(`${emulator.url}/__emulator/stats`)).json()) as {
+        byOperation: Record<string, number>;
+      }
+    ).byOperation;
+  const run = async (query: string) => {
+    await fetch(`${emulator.url}/__emulator/stats`, { method: 'DELETE' });
+    const res = await fetch(production.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(TOKENS.shopSender) },
+      body: JSON.stringify({ query }),
+    });
+    return (await res.json()) as {
+      data: Record<string, Record<string, unknown>>;
+      errors?: { path?: (string | number)[]; extensions?: { code?: string } }[];
+    };
+  };
+
+  it('a send by a caller without notifications:read that selects the notification: payload reported, only that field refused, no read made', async () => {
+    const body = await run(`mutation {
+      notificationCreate(input: { appId: "${SHOP}", includedSegments: ["VIP Customers"], contents: [{ language: "en", text: "Hi" }] }) {
+        __typename
+        ... on NotificationCreatePayload { oneSignalId notification { status } }
+      }
+    }`);
+    expect(body.data.notificationCreate).toMatchObject({
+      __typename: 'NotificationCreatePayload',
+      notification: null,
+    });
+    expect(body.data.notificationCreate!.oneSignalId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([
+      ['notificationCreate.notification', 'FORBIDDEN'],
+    ]);
+    expect(await byOperation()).toEqual({ create_notification: 1 });
+  });
+
+  it('the same for a cancel', async () => {
+    const id = encodeGlobalId('Notification', `${SHOP}/${DEMO.notifications.scheduled[0]}`);
+    const body = await run(`mutation {
+      notificationCancel(input: { id: "${id}" }) { __typename ... on NotificationCancelPayload { notification { status } } }
+    }`);
+    expect(body.data.notificationCancel).toEqual({
+      __typename: 'NotificationCancelPayload',
+      notification: null,
+    });
+    expect(body.errors?.map((e) => [e.path?.join('.'), e.extensions?.code])).toEqual([
+      ['notificationCancel.notification', 'FORBIDDEN'],
+    ]);
+    expect(await byOperation()).toEqual({ cancel_notification: 1 });
+  });
+});
+
 describe('start-up errors name the setting', () => {
   let occupied: Server;
   let port: number;
