@@ -107,7 +107,8 @@ describe('App.players', () => {
       code: 'VALIDATION_FAILED',
       fields: [{ path: ['players', 'last'] }],
     });
-    expect(stack.upstreamCalls()).toEqual({ get_app: 2 });
+    // Refused at validation, so not even the app is read.
+    expect(stack.upstreamCalls()).toEqual({});
   });
 });
 

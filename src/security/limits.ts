@@ -319,14 +319,24 @@ function pageArgumentsOf(schema: GraphQLSchema, document: DocumentNode): PageArg
 }
 
 function pageError(page: PageArgument, value?: number): GraphQLError {
-  const connection = page.field.alias?.value ?? page.field.name.value;
+  const connection = page.field.name.value;
+  const problem =
+    page.argument === 'first'
+      ? `must be between 1 and ${page.max} (OneSignal's page size), got ${value}.`
+      : 'backward paging is not supported by OneSignal; use first/after.';
   const message =
     page.argument === 'first'
       ? `Requesting ${value} records on the \`${connection}\` connection is outside the \`first\` limit: \`first\` must be between 1 and ${page.max} (OneSignal's page size).`
       : `\`${connection}\` pages forward only (OneSignal has no backward paging): use \`first\` and \`after\` instead of \`${page.argument}\`.`;
+  // The shape of `ValidationError` (code, fields), which the same check had when it ran in resolvers.
   return new GraphQLError(message, {
     nodes: [page.field],
-    extensions: { code: 'VALIDATION_FAILED', limit: page.max, http: { status: 400 } },
+    extensions: {
+      code: 'VALIDATION_FAILED',
+      fields: [{ path: [connection, page.argument], message: problem }],
+      limit: page.max,
+      http: { status: 400 },
+    },
   });
 }
 
