@@ -51,6 +51,8 @@ describe('src/main.ts', () => {
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', EMULATOR_PORT: '0', HOST: '127.0.0.1' };
     delete env.ONESIGNAL_USER_AUTH_KEY;
     delete env.ONESIGNAL_APP_KEYS;
+    // The development start (GraphiQL on), also when the suite itself runs under NODE_ENV=production.
+    delete env.NODE_ENV;
     child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       env,
       stdio: ['ignore', 'pipe', 'pipe'],

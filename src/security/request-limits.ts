@@ -61,10 +61,16 @@ const MAX_DISCARDED_BYTES = 32 * 1024 * 1024;
  * read (401, 413) makes Node close the connection while the client is still writing, and most
  * clients then report a broken pipe instead of the answer; past the bound, that is what happens.
  */
-export async function discardBody(body: ReadableStream<Uint8Array> | null, alreadyRead = 0): Promise<void> {
-  if (!body) return;
+export async function discardBody(body: ReadableStream<Uint8Array> | null): Promise<void> {
+  if (body) await discardRest(body.getReader(), 0);
+}
+
+/** `discardBody` on a reader already in use (releasing its lock would abort the request). */
+async function discardRest(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  alreadyRead: number,
+): Promise<void> {
   let left = MAX_DISCARDED_BYTES - alreadyRead;
-  const reader = body.getReader();
   try {
     while (left > 0) {
       const { done, value } = await reader.read();
@@ -87,8 +93,7 @@ async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Pro
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      reader.releaseLock();
-      await discardBody(body, size);
+      await discardRest(reader, size);
       throw bodyTooLarge(limit);
     }
     chunks.push(value);
