@@ -114,8 +114,12 @@ export class MemoryBucketStore implements BucketStore {
   }
 
   async pause(key: string, ms: number): Promise<void> {
-    const until = Date.now() + ms;
+    const now = Date.now();
+    const until = now + ms;
     if (until > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, until);
+    // Per-user pauses nobody asks about again would pile up: drop the expired ones now and then.
+    if (this.pausedUntil.size > 10_000)
+      for (const [k, at] of this.pausedUntil) if (at <= now) this.pausedUntil.delete(k);
   }
 
   private limiterFor(rate: Rate): RateLimiterMemory {
