@@ -57,6 +57,26 @@ async function notificationCount(): Promise<number> {
   return ((await res.json()) as { total_count: number }).total_count;
 }
 
+describe('an upstream outage', () => {
+  it('gives typed errors while it lasts, keeps the server up, and reads recover at once after', async () => {
+    const read = `{ app(id: "${SHOP}") { notifications(first: 1) { totalCount } } }`;
+    stack.emulator.setFaults({ serverErrorRate: 1, serverErrorStatus: 503 });
+    const during = await Promise.all([stack.gqlRaw(read), stack.gqlRaw(read), send()]);
+    for (const res of during.slice(0, 2))
+      expect(res.errors?.[0]?.extensions?.code).toBe('UPSTREAM_UNAVAILABLE');
+    expect((during[2]?.data?.notificationCreate as Result | undefined)?.__typename).toBe(
+      'SendOutcomeUnknown',
+    );
+    expect((await fetch(stack.graphqlUrl.replace('/graphql', '/health'))).status).toBe(200);
+
+    stack.emulator.setFaults(null);
+    const started = performance.now();
+    const after = await stack.gql<{ app: { notifications: { totalCount: number } } }>(read);
+    expect(after.app.notifications.totalCount).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+});
+
 describe('a send is reported as what happened', () => {
   it('stays a success when the follow-up read of the new notification fails: only that field is null', async () => {
     stack.emulator.setFaults({
