@@ -8,27 +8,39 @@
  * authentication: AUTH_MODE, JWT_SECRET, JWT_JWKS_URL, JWT_ISSUER, JWT_AUDIENCE, AUTH_TOKENS_FILE,
  * AUTH_ALLOW_NONE (see src/auth/config.ts); limits and hardening: NODE_ENV, GRAPHQL_INTROSPECTION,
  * GRAPHIQL, LIMIT_MAX_DEPTH, LIMIT_MAX_ALIASES, LIMIT_MAX_TOKENS, LIMIT_MAX_DIRECTIVES, LIMIT_MAX_COST,
- * TRUSTED_DOCUMENTS (see src/security/index.ts).
+ * TRUSTED_DOCUMENTS (see src/security/index.ts); logs, metrics, traces: LOG_LEVEL, LOG_FORMAT,
+ * METRICS_PORT, METRICS_TOKEN, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
+ * (see src/observability/config.ts).
  */
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
 import { loadOneSignalConfig } from './config.js';
 import type { RunningEmulator } from './emulator/index.js';
-import { createOneSignalClient } from './onesignal/index.js';
+import { loadObservabilityConfig, Observability } from './observability/index.js';
+import { Readiness } from './observability/readiness.js';
+import { DEFAULT_API_URL } from './onesignal/client.js';
+import {
+  createOneSignalClient,
+  type OneSignalClient,
+  type OneSignalClientOptions,
+} from './onesignal/index.js';
 import { loadSecurityConfig, resolveSecurity } from './security/index.js';
-import { createGraphQLServer } from './server.js';
+import { createGraphQLServer, serveMetrics } from './server.js';
 
 async function main() {
   const config = loadOneSignalConfig();
   const auth = loadAuthConfig();
   const security = loadSecurityConfig();
+  const observability = new Observability(loadObservabilityConfig());
   const shown = resolveSecurity(security);
   const authWarning = checkAuthAtStartup(auth, config.configured);
   if (authWarning) console.warn(authWarning);
   const port = readPort('PORT', 4000);
   const emulatorPort = readPort('EMULATOR_PORT', 4010);
   let emulator: RunningEmulator | undefined;
-  let clientOptions = config;
+  // Every client (passthrough callers' too) reports its attempts to the logs, metrics and traces.
+  let clientOptions: OneSignalClientOptions = { ...config, onAttempt: observability.attempt };
   // Passthrough callers bring their keys for real OneSignal (or ONESIGNAL_API_URL), never the emulator's.
   if (!config.configured && auth.mode !== 'passthrough') {
     // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
@@ -37,7 +49,7 @@ async function main() {
       throw listenError(error, 'EMULATOR_PORT', emulatorPort, '127.0.0.1');
     });
     clientOptions = {
-      ...config,
+      ...clientOptions,
       apiUrl: emulator.url,
       userAuthKey: DEMO.userAuthKey,
       appKeys: demoAppKeys(),
@@ -45,12 +57,22 @@ async function main() {
   }
 
   const client = createOneSignalClient(clientOptions);
-  const { server } = createGraphQLServer({ client, auth, clientOptions, security });
+  const readiness = new Readiness(readinessProbe(client, clientOptions, auth.mode === 'passthrough'));
+  const { server } = createGraphQLServer({ client, auth, clientOptions, security, observability, readiness });
   const host = process.env.HOST?.trim() || '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(listenError(error, 'PORT', port, host)));
-    server.listen(port, host, () => resolve());
-  });
+  await listen(server, port, host, 'PORT');
+  const { metricsPort } = observability.config;
+  let metricsServer: Server | undefined;
+  if (metricsPort !== undefined) {
+    // Its own port, for a scraper on a private network: only /metrics, no token.
+    metricsServer = createServer((req, res) => {
+      if (req.url?.split('?')[0] === '/metrics') return void serveMetrics(observability, res);
+      res
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+        .end('Only /metrics is served here.\n');
+    });
+    await listen(metricsServer, metricsPort, host, 'METRICS_PORT');
+  }
 
   const address = server.address() as AddressInfo;
   const shownHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
@@ -59,7 +81,18 @@ async function main() {
   const readyMs = Math.round(performance.now());
   console.log(`onesignal-graphql ready in ${readyMs} ms`);
   console.log(shown.graphiql ? `  GraphiQL:  ${base}/graphql` : `  GraphQL:   ${base}/graphql`);
-  console.log(`  Health:    ${base}/health`);
+  console.log(`  Health:    ${base}/health (alive), ${base}/ready (OneSignal answers and accepts the key)`);
+  if (metricsServer) {
+    const m = metricsServer.address() as AddressInfo;
+    console.log(`  Metrics:   http://${shownHost}:${m.port}/metrics`);
+  } else {
+    console.log(
+      `  Metrics:   ${observability.config.metricsToken ? `${base}/metrics (Bearer METRICS_TOKEN)` : shown.production ? 'off (set METRICS_TOKEN or METRICS_PORT)' : `${base}/metrics`}`,
+    );
+  }
+  console.log(
+    `  Logs:      ${observability.config.logFormat} at level ${observability.config.logLevel}${observability.config.otlpTracesEndpoint ? `; traces to ${observability.config.otlpTracesEndpoint}` : ''}`,
+  );
   if (emulator) {
     console.log(
       `  Upstream:  embedded OneSignal emulator at ${emulator.url} (demo data; no ONESIGNAL_USER_AUTH_KEY or ONESIGNAL_APP_KEYS set)`,
@@ -91,11 +124,37 @@ async function main() {
     const forced = setTimeout(() => server.closeAllConnections(), 2_000);
     await closed;
     clearTimeout(forced);
+    metricsServer?.close();
     await emulator?.close();
+    await observability.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function listen(server: Server, port: number, host: string, variable: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(listenError(error, variable, port, host)));
+    server.listen(port, host, () => resolve());
+  });
+}
+
+/**
+ * What `/ready` asks OneSignal: with the organization key, the app list (the key is accepted); with
+ * app keys only, one app's segments (that app's key is accepted); in passthrough mode, where the
+ * server holds no key, only whether OneSignal answers at all.
+ */
+function readinessProbe(client: OneSignalClient, options: OneSignalClientOptions, passthrough: boolean) {
+  const firstApp = Object.keys(options.appKeys ?? {})[0];
+  return async () => {
+    if (passthrough || (!options.userAuthKey && !firstApp)) {
+      await fetch(`${options.apiUrl ?? DEFAULT_API_URL}/apps`, { signal: AbortSignal.timeout(5_000) });
+      return;
+    }
+    if (options.userAuthKey) await client.apps.list();
+    else await client.segments.list(firstApp as string, { limit: 1 });
+  };
 }
 
 /** A TCP port from the environment (0 = any free port); the error names the variable. */

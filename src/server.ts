@@ -1,6 +1,8 @@
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { GraphQLError } from 'graphql';
 import { createYoga, maskError, type Plugin, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
 import {
   type AuthConfig,
   appAccessPreflightPlugin,
@@ -10,6 +12,8 @@ import {
   restrictClient,
 } from './auth/index.js';
 import { createLoaders } from './loaders/index.js';
+import type { Observability } from './observability/index.js';
+import type { Readiness } from './observability/readiness.js';
 import {
   type OneSignalClient,
   type OneSignalClientOptions,
@@ -34,6 +38,10 @@ export interface GraphQLServerOptions {
   defaultQuery?: string;
   /** Query limits, production flags and trusted documents; safe defaults when omitted. */
   security?: SecurityOptions;
+  /** Logs, metrics and traces; without it, warnings and errors go to the console and there is no /metrics. */
+  observability?: Observability;
+  /** Answers `/ready`; without it, `/ready` answers like `/health`. */
+  readiness?: Readiness;
 }
 
 export interface GraphQLServer {
@@ -112,19 +120,25 @@ const codeEveryError: Plugin = {
 };
 
 /**
- * Typed errors (bad input, unknown ids) are answers, not server faults, so they are not logged.
- * Upstream failures get one line (OneSignalError messages never hold a key); the rest is a bug.
+ * Typed errors (bad input, unknown ids) and request errors (syntax, validation) are answers, not
+ * server faults, so they are not logged. Upstream failures get one line (OneSignalError messages
+ * never hold a key); the rest is a bug, logged with its stack.
  */
-function logUnexpected(...args: unknown[]) {
+function logUnexpected(args: unknown[], logger?: Logger) {
   const [first] = args;
   const original = first instanceof GraphQLError ? (first.originalError ?? first) : first;
-  if (original instanceof ApiError) return;
+  // ApiError included: a GraphQLError with no other cause is the client's mistake, not ours.
+  if (original instanceof GraphQLError) return;
   if (original instanceof OneSignalError) {
-    console.warn(`[upstream] ${original.code}: ${original.message}`);
+    if (logger) logger.warn({ code: original.code, operation: original.operation }, original.message);
+    else console.warn(`[upstream] ${original.code}: ${original.message}`);
     return;
   }
-  console.error(...args);
+  if (logger) logger.error({ err: original instanceof Error ? original : undefined }, describe(args));
+  else console.error(...args);
 }
+
+const describe = (args: unknown[]) => args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ');
 
 /** Builds the HTTP server without listening, so tests can listen on port 0. */
 export function createGraphQLServer({
@@ -133,6 +147,8 @@ export function createGraphQLServer({
   clientOptions,
   defaultQuery,
   security,
+  observability,
+  readiness,
 }: GraphQLServerOptions): GraphQLServer {
   const resolvedSecurity = resolveSecurity(security);
   if (auth.mode === 'passthrough' && !clientOptions)
@@ -169,13 +185,21 @@ export function createGraphQLServer({
       authenticationPlugin(auth, graphqlEndpoint),
       appAccessPreflightPlugin(),
       codeEveryError,
+      ...(observability?.plugins() ?? []),
     ],
-    logging: {
-      debug: () => {},
-      info: (...args) => console.info(...args),
-      warn: (...args) => console.warn(...args),
-      error: logUnexpected,
-    },
+    logging: observability
+      ? {
+          debug: () => {},
+          info: (...args) => observability.logger.info(describe(args)),
+          warn: (...args) => observability.logger.warn(describe(args)),
+          error: (...args) => logUnexpected(args, observability.logger),
+        }
+      : {
+          debug: () => {},
+          info: (...args) => console.info(...args),
+          warn: (...args) => console.warn(...args),
+          error: (...args) => logUnexpected(args),
+        },
     maskedErrors: {
       // Safety net: an upstream failure that no resolver converted still reaches the client typed, with
       // a code and an actionable message, instead of a bare "Unexpected error.".
@@ -205,31 +229,106 @@ export function createGraphQLServer({
       },
     },
   });
-  return { yoga, server: createServer(routeRequest(yoga, graphqlEndpoint, resolvedSecurity.graphiql)) };
+  const routes = routeRequest(yoga, {
+    graphqlEndpoint,
+    graphiql: resolvedSecurity.graphiql,
+    observability,
+    readiness,
+    metrics: observability ? metricsAccess(observability, resolvedSecurity.production) : 'off',
+  });
+  return { yoga, server: createServer(routes) };
 }
 
 /**
  * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health`, and `/`, which leads a
  * person to GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
  */
-function routeRequest(
-  yoga: (req: IncomingMessage, res: ServerResponse) => unknown,
-  graphqlEndpoint: string,
-  graphiql: boolean,
-) {
-  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-    res.end(JSON.stringify(body));
+interface Routes {
+  graphqlEndpoint: string;
+  graphiql: boolean;
+  observability: Observability | undefined;
+  readiness: Readiness | undefined;
+  /** Who may read `/metrics` on this port. */
+  metrics: MetricsAccess;
+}
+
+/**
+ * `/metrics` on the GraphQL port: behind `METRICS_TOKEN` when one is set; nowhere when `METRICS_PORT`
+ * moves it to a port of its own; open outside production; and in production without a token, not
+ * served (the answer says how to enable it).
+ */
+type MetricsAccess = 'off' | 'open' | { token: Buffer } | { refuse: string };
+
+function metricsAccess(observability: Observability, production: boolean): MetricsAccess {
+  const { metricsPort, metricsToken } = observability.config;
+  if (metricsPort !== undefined) return 'off';
+  if (metricsToken) return { token: Buffer.from(metricsToken) };
+  if (production)
+    return { refuse: 'Metrics are not served in production without METRICS_TOKEN or METRICS_PORT.' };
+  return 'open';
+}
+
+function bearerMatches(req: IncomingMessage, token: Buffer): boolean {
+  const given = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+  if (!given) return false;
+  const bytes = Buffer.from(given);
+  return bytes.length === token.length && timingSafeEqual(bytes, token);
+}
+
+/** Serves the Prometheus text format of `observability`'s registry. */
+export async function serveMetrics(observability: Observability, res: ServerResponse): Promise<void> {
+  const body = await observability.metrics.registry.metrics();
+  res.writeHead(200, { 'content-type': observability.metrics.registry.contentType });
+  res.end(body);
+}
+
+const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+/**
+ * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health` (alive), `/ready`
+ * (able to serve: OneSignal answers and accepts the key), `/metrics`, and `/`, which leads a person to
+ * GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
+ */
+function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unknown, routes: Routes) {
+  const { graphqlEndpoint, graphiql, observability, readiness, metrics } = routes;
+  const readOnly = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return true;
+    json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
+    return false;
   };
   return (req: IncomingMessage, res: ServerResponse) => {
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === graphqlEndpoint) return yoga(req, res);
-    if (path === '/health') {
-      if (req.method !== 'GET' && req.method !== 'HEAD')
-        return json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
-      return json(res, 200, { status: 'ok' });
+    if (path === graphqlEndpoint)
+      return observability ? observability.handle(req, res, () => yoga(req, res)) : yoga(req, res);
+    if (path === '/health') return readOnly(req, res) && json(res, 200, { status: 'ok' });
+    if (path === '/ready') {
+      if (!readOnly(req, res)) return;
+      if (!readiness) return json(res, 200, { status: 'ready' });
+      return readiness.state().then((state) =>
+        json(res, state.ready ? 200 : 503, {
+          status: state.ready ? 'ready' : 'not ready',
+          checkedAt: state.checkedAt,
+          ...(state.reason && { reason: state.reason }),
+        }),
+      );
+    }
+    if (path === '/metrics' && observability && metrics !== 'off') {
+      if (!readOnly(req, res)) return;
+      if (metrics === 'open') return serveMetrics(observability, res);
+      if ('refuse' in metrics) return json(res, 404, { status: 'not served', reason: metrics.refuse });
+      if (!bearerMatches(req, metrics.token))
+        return json(
+          res,
+          401,
+          { status: 'unauthorized', reason: 'Send Authorization: Bearer <METRICS_TOKEN>.' },
+          { 'www-authenticate': 'Bearer' },
+        );
+      return serveMetrics(observability, res);
     }
     if (path === '/' && graphiql && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(302, { location: graphqlEndpoint, 'content-type': 'text/plain; charset=utf-8' });

@@ -66,6 +66,10 @@ export interface AttemptEvent {
   status: number | undefined;
   durationMs: number;
   outcome: 'ok' | 'retry' | 'error';
+  /** Time this attempt waited for its rate-limit budget before it was sent. */
+  queuedMs?: number;
+  /** The limit a 429 named (OneSignal's body), when it named one. */
+  limit?: string;
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -265,6 +269,7 @@ export class OneSignalHttp {
     let failures = 0;
     let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
+      const queued = performance.now();
       try {
         await this.scheduler.acquire(buckets, deadline);
       } catch (error) {
@@ -278,9 +283,14 @@ export class OneSignalHttp {
         const answer = await this.attempt(req, key, appId);
         const durationMs = performance.now() - started;
         const judged = this.judge(answer, failures, deadline);
+        const named = answer.ok ? undefined : answer.limit?.name;
+        const limit = typeof named === 'string' ? named : undefined;
         this.onAttempt?.({
           ...this.event(req, appId, attempt, durationMs, answer.ok ? answer.status : answer.error.status),
           outcome: judged.outcome,
+          // From asking for the budget to being sent: the rate-limit wait and the in-flight cap's.
+          queuedMs: started - queued,
+          ...(limit !== undefined && { limit }),
         });
         return { result: answer, verdict: judged };
       });

@@ -1,0 +1,256 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { useOpenTelemetry } from '@envelop/opentelemetry';
+import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { Resource } from '@opentelemetry/resources';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace-base';
+import { GraphQLError, getOperationAST } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import type { AttemptEvent } from '../onesignal/client.js';
+import type { ObservabilityConfig } from './config.js';
+import { Metrics } from './metrics.js';
+import { currentRecord, newRecord, type RequestRecord, withRecord } from './request-record.js';
+
+export { loadObservabilityConfig, type ObservabilityConfig } from './config.js';
+export { currentRecord } from './request-record.js';
+
+export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
+  /** Where log lines go (stdout when omitted); tests pass a stream to read them. */
+  logDestination?: NodeJS.WritableStream;
+  /** Span exporter replacing OTLP (tests use an in-memory one). */
+  spanExporter?: SpanExporter;
+}
+
+/**
+ * Logs, metrics and traces for one server: a JSON log line per GraphQL request (what it was, who
+ * asked, how it ended and what it cost upstream), Prometheus metrics, and OpenTelemetry spans when
+ * an exporter is configured. Nothing it records holds a key, a token or a variable value.
+ */
+export class Observability {
+  readonly logger: Logger;
+  readonly metrics = new Metrics();
+  readonly config: ObservabilityConfig;
+  private readonly tracerProvider: BasicTracerProvider | undefined;
+  private readonly tracer: Tracer | undefined;
+
+  constructor(options: ObservabilityOptions = {}) {
+    this.config = {
+      logLevel: options.logLevel ?? 'info',
+      logFormat: options.logFormat ?? 'json',
+      metricsPort: options.metricsPort,
+      metricsToken: options.metricsToken,
+      otlpTracesEndpoint: options.otlpTracesEndpoint,
+      serviceName: options.serviceName ?? 'onesignal-graphql',
+    };
+    const destination =
+      this.config.logFormat === 'pretty'
+        ? pretty({ destination: options.logDestination ?? 1, colorize: false, sync: true })
+        : (options.logDestination ?? pino.destination({ dest: 1, sync: false }));
+    this.logger = pino(
+      {
+        level: this.config.logLevel,
+        base: { service: this.config.serviceName },
+        timestamp: pino.stdTimeFunctions.isoTime,
+        // Belt and braces: no field of these names is ever logged, but if one were, it is censored.
+        redact: {
+          paths: ['authorization', '*.authorization', 'key', '*.key', 'token', '*.token'],
+          censor: '[redacted]',
+        },
+      },
+      destination as pino.DestinationStream,
+    );
+    const exporter =
+      options.spanExporter ??
+      (this.config.otlpTracesEndpoint ? otlpExporter(this.config.otlpTracesEndpoint) : undefined);
+    if (exporter) {
+      this.tracerProvider = new BasicTracerProvider({
+        resource: new Resource({ 'service.name': this.config.serviceName }),
+      });
+      this.tracerProvider.addSpanProcessor(
+        options.spanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
+      );
+      enableContextPropagation();
+      this.tracer = this.tracerProvider.getTracer('onesignal-graphql');
+    }
+  }
+
+  /** The client's `onAttempt`: one event per HTTP attempt to OneSignal. */
+  readonly attempt = (event: AttemptEvent): void => {
+    const status = event.status === undefined ? 'none' : String(event.status);
+    const record = currentRecord();
+    this.metrics.upstreamRequests.inc({
+      operation: event.operation,
+      app_id: event.appId ?? '',
+      status,
+      outcome: event.outcome,
+    });
+    this.metrics.upstreamDuration.observe({ operation: event.operation }, event.durationMs / 1000);
+    if (event.queuedMs !== undefined)
+      this.metrics.upstreamQueueWait.observe({ operation: event.operation }, event.queuedMs / 1000);
+    if (event.status === 429)
+      this.metrics.upstreamRateLimited.inc({ limit: event.limit ?? 'unnamed', app_id: event.appId ?? '' });
+    if (event.outcome === 'retry') this.metrics.upstreamRetries.inc({ operation: event.operation, status });
+    if (record) {
+      record.upstream.calls++;
+      if (event.outcome === 'retry') record.upstream.retries++;
+      if (event.outcome === 'error') record.upstream.failures++;
+      if (event.queuedMs) record.upstream.queuedMs += event.queuedMs;
+    }
+    if (event.outcome !== 'ok') {
+      this.logger.warn(
+        {
+          requestId: record?.id,
+          upstream: {
+            operation: event.operation,
+            appId: event.appId,
+            attempt: event.attempt,
+            status: event.status,
+            durationMs: round(event.durationMs),
+            limit: event.limit,
+          },
+        },
+        event.outcome === 'retry' ? 'upstream attempt failed; retrying' : 'upstream call failed',
+      );
+    }
+    if (this.tracer) {
+      const parent = record?.span ? trace.setSpan(context.active(), record.span) : context.active();
+      const end = Date.now();
+      const span = this.tracer.startSpan(
+        `onesignal ${event.operation}`,
+        {
+          kind: SpanKind.CLIENT,
+          startTime: end - event.durationMs,
+          attributes: {
+            'onesignal.operation': event.operation,
+            'onesignal.attempt': event.attempt,
+            'onesignal.outcome': event.outcome,
+            ...(event.appId && { 'onesignal.app_id': event.appId }),
+            ...(event.status !== undefined && { 'http.response.status_code': event.status }),
+            ...(event.queuedMs !== undefined && { 'onesignal.queue_wait_ms': round(event.queuedMs) }),
+            ...(event.limit && { 'onesignal.rate_limit': event.limit }),
+          },
+        },
+        parent,
+      );
+      if (event.outcome !== 'ok') span.setStatus({ code: SpanStatusCode.ERROR });
+      span.end(end);
+    }
+  };
+
+  /** Yoga plugins: metrics, the execution span, and the hooks that fill the request's record. */
+  plugins(): Plugin[] {
+    const recordPlugin: Plugin = {
+      onParams({ params }) {
+        const record = currentRecord();
+        if (record && typeof params.operationName === 'string') record.operationName = params.operationName;
+      },
+      onExecute({ args }) {
+        const record = currentRecord();
+        if (!record) return;
+        const operation = getOperationAST(args.document, args.operationName);
+        record.operationType = operation?.operation;
+        record.operationName ??= operation?.name?.value;
+        record.caller = (args.contextValue as { caller?: { name: string } }).caller?.name;
+      },
+      onResultProcess({ result }) {
+        const record = currentRecord();
+        const errors = result && !Array.isArray(result) && 'errors' in result ? result.errors : undefined;
+        for (const error of errors ?? []) {
+          const code = (error instanceof GraphQLError ? error.extensions?.code : undefined) ?? 'UNCODED';
+          record?.errorCodes.add(String(code));
+        }
+      },
+    };
+    return [
+      this.metrics.yogaPlugin(),
+      ...(this.tracerProvider
+        ? [
+            useOpenTelemetry(
+              { resolvers: false, variables: false, result: false, document: true },
+              this.tracerProvider,
+            ) as Plugin,
+          ]
+        : []),
+      recordPlugin,
+    ];
+  }
+
+  /**
+   * Wraps the handling of one GraphQL request: its id (the client's `x-request-id`, or a new one,
+   * echoed in the response), its span, and, when the response is finished, its log line and metrics.
+   */
+  handle(req: IncomingMessage, res: ServerResponse, next: () => unknown): unknown {
+    const record = newRecord(req.method ?? 'GET', req.headers['x-request-id']);
+    res.setHeader('x-request-id', record.id);
+    res.once('finish', () => this.finish(record, res.statusCode));
+    res.once('close', () => {
+      if (!res.writableFinished) this.finish(record, 499);
+    });
+    if (!this.tracer) return withRecord(record, next);
+    record.span = this.tracer.startSpan('graphql.request', {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': record.method, 'request.id': record.id },
+    });
+    const active = trace.setSpan(context.active(), record.span);
+    return context.with(active, () => withRecord(record, next));
+  }
+
+  private finish(record: RequestRecord, status: number) {
+    if (record.startedAt < 0) return;
+    const durationMs = round(performance.now() - record.startedAt);
+    record.startedAt = -1;
+    for (const code of record.errorCodes) this.metrics.graphqlErrors.inc({ code });
+    const line = {
+      requestId: record.id,
+      method: record.method,
+      operationName: record.operationName,
+      operationType: record.operationType,
+      caller: record.caller,
+      status,
+      durationMs,
+      errorCodes: record.errorCodes.size ? [...record.errorCodes] : undefined,
+      upstream: { ...record.upstream, queuedMs: round(record.upstream.queuedMs) },
+    };
+    if (status >= 500) this.logger.error(line, 'graphql request');
+    else this.logger.info(line, 'graphql request');
+    if (record.span) {
+      record.span.setAttributes({
+        'http.response.status_code': status,
+        'onesignal.upstream_calls': record.upstream.calls,
+        ...(record.operationName && { 'graphql.operation.name': record.operationName }),
+      });
+      if (status >= 500) record.span.setStatus({ code: SpanStatusCode.ERROR });
+      record.span.end();
+    }
+  }
+
+  /** Flushes spans and logs before the process exits. */
+  async close(): Promise<void> {
+    await this.tracerProvider?.shutdown();
+    this.logger.flush();
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10;
+
+let contextManagerEnabled = false;
+/** Lets spans started while handling a request (Yoga's, the upstream client's) find their parent. */
+function enableContextPropagation() {
+  if (contextManagerEnabled) return;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  contextManagerEnabled = true;
+}
+
+function otlpExporter(url: string): SpanExporter {
+  return new OTLPTraceExporter({ url });
+}
+
+export type { Span };

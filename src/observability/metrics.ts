@@ -1,0 +1,81 @@
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
+import type { Plugin } from 'graphql-yoga';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics. GraphQL requests, their phases and errors come from graphql-yoga's prometheus
+ * plugin; what they cost upstream from ours. Label values are operation names, OneSignal operation
+ * ids, HTTP statuses, error codes, limit names and app ids: never a key, token or other id.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly upstreamRequests = new Counter({
+    name: 'onesignal_upstream_requests_total',
+    help: 'HTTP attempts sent to OneSignal, by OneSignal operation, app, status and outcome (ok, retry, error).',
+    labelNames: ['operation', 'app_id', 'status', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamDuration = new Histogram({
+    name: 'onesignal_upstream_request_duration_seconds',
+    help: 'Duration of one HTTP attempt to OneSignal, by OneSignal operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly upstreamRetries = new Counter({
+    name: 'onesignal_upstream_retries_total',
+    help: 'Attempts that failed and were retried, by OneSignal operation and status (none for a dropped connection).',
+    labelNames: ['operation', 'status'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamRateLimited = new Counter({
+    name: 'onesignal_upstream_rate_limited_total',
+    help: 'HTTP 429 answers from OneSignal, by the limit OneSignal named (unnamed when it named none) and app.',
+    labelNames: ['limit', 'app_id'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamQueueWait = new Histogram({
+    name: 'onesignal_upstream_queue_wait_seconds',
+    help: 'Time an upstream call waited for its rate-limit budget before it was sent, by OneSignal operation.',
+    labelNames: ['operation'] as const,
+    buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
+  readonly graphqlErrors = new Counter({
+    name: 'graphql_errors_total',
+    help: 'Errors in GraphQL responses, by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** graphql-yoga's own request, phase and error metrics, in this registry; served by us, not by it. */
+  yogaPlugin(): Plugin {
+    return usePrometheus({
+      registry: this.registry,
+      endpoint: false,
+      metrics: {
+        graphql_envelop_request: true,
+        graphql_envelop_request_duration: true,
+        graphql_envelop_phase_parse: true,
+        graphql_envelop_phase_validate: true,
+        graphql_envelop_phase_execute: true,
+        graphql_envelop_error_result: true,
+        graphql_yoga_http_duration: true,
+      },
+      // Only the operation name and type: a path or a URL could carry ids.
+      labels: {
+        url: false,
+        method: true,
+        statusCode: true,
+        path: false,
+        phase: true,
+        operationName: true,
+        operationType: true,
+      },
+    }) as Plugin;
+  }
+}

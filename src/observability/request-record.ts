@@ -1,0 +1,55 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Span } from '@opentelemetry/api';
+
+/**
+ * What one HTTP request did, filled in as it runs: Yoga's hooks add the operation and error codes,
+ * the upstream client (through `currentRecord`) its calls. It becomes the request's log line.
+ */
+export interface RequestRecord {
+  id: string;
+  startedAt: number;
+  method: string;
+  operationName: string | undefined;
+  operationType: string | undefined;
+  caller: string | undefined;
+  errorCodes: Set<string>;
+  upstream: {
+    /** HTTP attempts sent to OneSignal, retries included. */
+    calls: number;
+    retries: number;
+    failures: number;
+    /** Time calls waited for their rate-limit budget before being sent. */
+    queuedMs: number;
+  };
+  span: Span | undefined;
+}
+
+const scope = new AsyncLocalStorage<RequestRecord>();
+
+/** A request id a client may choose: short, printable, no spaces (it is echoed in a header and logs). */
+const CLIENT_REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+export function newRecord(method: string, requestIdHeader: string | string[] | undefined): RequestRecord {
+  const given = typeof requestIdHeader === 'string' ? requestIdHeader.trim() : undefined;
+  return {
+    id: given && CLIENT_REQUEST_ID.test(given) ? given : randomUUID(),
+    startedAt: performance.now(),
+    method,
+    operationName: undefined,
+    operationType: undefined,
+    caller: undefined,
+    errorCodes: new Set(),
+    upstream: { calls: 0, retries: 0, failures: 0, queuedMs: 0 },
+    span: undefined,
+  };
+}
+
+/** Runs `fn` (the request's whole handling) with `record` as the current request. */
+export const withRecord = <T>(record: RequestRecord, fn: () => T): T => scope.run(record, fn);
+
+/**
+ * The request being handled, for work started on its behalf (an upstream call). Undefined outside a
+ * request, such as a readiness check.
+ */
+export const currentRecord = (): RequestRecord | undefined => scope.getStore();
