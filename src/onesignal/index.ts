@@ -37,6 +37,17 @@ export type * from './notifications.js';
 export type * from './outcomes.js';
 export type * from './players.js';
 export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
+export {
+  type BucketRef,
+  type BucketStore,
+  LIMIT_CLASSES,
+  type LimitClass,
+  MemoryBucketStore,
+  ONESIGNAL_RATE_LIMITS,
+  type Rate,
+  type RateLimits,
+  Scheduler,
+} from './scheduler.js';
 export type * from './segments.js';
 export type * from './subscriptions.js';
 export type * from './users.js';
