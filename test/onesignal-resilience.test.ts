@@ -516,6 +516,28 @@ describe('rate budgets', () => {
     expect(performance.now() - started).toBeLessThan(1_400);
   });
 
+  it('bounds each queue: a call beyond ONESIGNAL_QUEUE_MAX waiters fails at once', async () => {
+    const os = h.client({ appKeys: demoAppKeys(), rateLimits: {}, maxQueuedPerBucket: 2 });
+    const started = performance.now();
+    const calls = Array.from({ length: 3 }, () =>
+      os.notifications.get(SHOP, NOTIFICATION).then(
+        () => ({ ok: true, ms: performance.now() - started }),
+        (error: OneSignalError) => ({ ok: false, ms: performance.now() - started, error }),
+      ),
+    );
+    const [first, second, third] = await Promise.all(calls);
+    expect(first).toMatchObject({ ok: true });
+    expect(second?.ok).toBe(true);
+    expect(second?.ms).toBeGreaterThanOrEqual(900);
+    expect(third).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryable: true } });
+    expect((third as { error: OneSignalError }).error.retryAfter).toBeGreaterThanOrEqual(1);
+    expect(third?.ms).toBeLessThan(100);
+    expect((third as { error: OneSignalError }).error.message).toContain(
+      'too many calls are already waiting',
+    );
+    expect(h.calls()).toEqual({ get_notification: 2 });
+  });
+
   it('says whether OneSignal may have acted: a 429 proves it did not, a lost answer does not', async () => {
     const os = h.client({ appKeys: demoAppKeys(), retryBudgetMs: 500 });
     const send = { contents: { en: 'maybe' }, included_segments: ['VIP Customers'] };
