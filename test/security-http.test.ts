@@ -32,9 +32,11 @@ describe('GraphQL over HTTP', () => {
     expect(stack.emulator.stats().total).toBe(0);
   });
 
-  it('refuses simple (CSRF-able) requests without the x-graphql-csrf header with 403 CSRF_HEADER_REQUIRED', async () => {
+  it('refuses form, text/plain and browser-style GET requests without the x-graphql-csrf header with 403 CSRF_HEADER_REQUIRED', async () => {
     const query = `{ app(id: "${SHOP}") { name } }`;
     const simple: RequestInit[] = [
+      // What an <img> tag sends; `fetch` itself sends `Accept: */*`, as a <script> tag does.
+      { headers: { accept: 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8' } },
       {},
       {
         method: 'POST',
@@ -44,12 +46,32 @@ describe('GraphQL over HTTP', () => {
       { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify({ query }) },
     ];
     for (const [i, init] of simple.entries()) {
-      const url = i === 0 ? `${stack.graphqlUrl}?query=${encodeURIComponent(query)}` : stack.graphqlUrl;
+      const url = i < 2 ? `${stack.graphqlUrl}?query=${encodeURIComponent(query)}` : stack.graphqlUrl;
       const res = await send(url, init);
       expect(res.status).toBe(403);
       expect(res.body.errors?.[0]?.extensions?.code).toBe('CSRF_HEADER_REQUIRED');
     }
     expect(stack.emulator.stats().total).toBe(0);
+  });
+
+  it('runs a GET query that asks for JSON without the CSRF header, as GraphQL clients send it, and sends a mutation over GET nowhere', async () => {
+    const query = `{ app(id: "${SHOP}") { name } }`;
+    for (const accept of [
+      'application/graphql-response+json, application/graphql+json, application/json, text/event-stream, multipart/mixed',
+      'application/json',
+    ]) {
+      const get = await send(`${stack.graphqlUrl}?query=${encodeURIComponent(query)}`, {
+        headers: { accept },
+      });
+      expect(get.status).toBe(200);
+      expect(get.body.data).toEqual({ app: { name: 'Demo Shop' } });
+    }
+    const mutation = `mutation { notificationCancel(input: { id: "${DEMO.notifications.scheduled[0]}" }) { __typename } }`;
+    const refused = await send(`${stack.graphqlUrl}?query=${encodeURIComponent(mutation)}`, {
+      headers: { accept: 'application/json' },
+    });
+    expect(refused.status).toBe(405);
+    expect(stack.upstreamCalls()).toEqual({ get_app: 2 });
   });
 
   it('runs a GET query that carries the x-graphql-csrf header, and a JSON POST without it', async () => {

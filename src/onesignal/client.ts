@@ -346,7 +346,7 @@ export class OneSignalHttp {
       const waitMs =
         error.retryAfter !== undefined
           ? Math.max(100, error.retryAfter * 1000 + RETRY_AFTER_MARGIN_MS)
-          : this.backoff(1 + failuresBefore);
+          : Math.max(100, this.backoff(1 + failuresBefore));
       return { outcome: Date.now() + waitMs <= deadline ? 'retry' : 'error', waitMs };
     }
     const failures = failuresBefore + 1;

@@ -1,26 +1,64 @@
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { GraphQLError, type ValidationRule } from 'graphql';
-import type { Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { LIMIT_ERROR_CODES } from './limits.js';
 import { TRUSTED_DOCUMENT_ERROR_CODES } from './trusted-documents.js';
 
 /**
  * Headers that mark a request as not "simple", so a browser must preflight it (and CORS applies).
- * Requests with a non-simple content type, such as `application/json` (GraphiQL, every GraphQL client),
- * need none of them; a form post or a plain GET does.
+ * A form or `text/plain` POST needs one; JSON POSTs and GET queries from GraphQL clients do not.
  */
 export const CSRF_HEADERS = ['x-graphql-csrf', 'x-graphql-yoga-csrf'] as const;
+
+/** Body types a cross-site HTML form can send without a preflight. */
+const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
+
+/** Media types GraphQL clients name in `Accept`; a browser's own GETs (links, images, scripts) never do. */
+const GRAPHQL_ACCEPT = /\bapplication\/(graphql-response\+json|graphql\+json|json)\b/i;
+
+/**
+ * Our CSRF policy, from the threat. Cross-site request forgery makes a victim's browser send a request
+ * that carries the browser's ambient credentials for this origin: cookies, cached basic auth, client
+ * certificates. No auth mode here uses any of them: callers send `Authorization: Bearer` or the
+ * `X-OneSignal-*` key headers, and our 401 challenges (`Bearer`, `OneSignal-Key`) never make a
+ * browser prompt for and replay credentials. A forged request therefore arrives as an anonymous caller.
+ *
+ * - A POST must have a JSON body, or carry a CSRF header. Form and `text/plain` POSTs stay refused:
+ *   with `AUTH_MODE=none` (local development) an anonymous caller may send notifications, and those
+ *   bodies are exactly what a cross-site form can post without a preflight.
+ * - A GET runs only queries (mutations over GET get 405), which change nothing, and a forged one
+ *   holds no credential, so it gets nothing a direct request from the forging page could not. So GET
+ *   queries need no CSRF header when they ask for a GraphQL or JSON answer in `Accept`, as every
+ *   GraphQL client does by default (urql sends its queries as GET). A browser's own GETs (an `<img>`,
+ *   a `<script>`, a link) accept HTML, images or anything, never JSON by name, and still need the
+ *   header, so a page cannot make its visitors' browsers spend this server's OneSignal rate limits.
+ */
+function csrfPrevention(): Plugin {
+  return {
+    onRequestParse({ request }) {
+      if (CSRF_HEADERS.some((name) => request.headers.has(name))) return;
+      if (request.method === 'GET') {
+        if (GRAPHQL_ACCEPT.test(request.headers.get('accept') ?? '')) return;
+      } else {
+        const type = request.headers.get('content-type')?.toLowerCase();
+        if (type && !FORM_CONTENT_TYPES.some((form) => type.startsWith(form))) return;
+      }
+      throw createGraphQLError(
+        'Required CSRF header not present: send `x-graphql-csrf: 1`, a JSON body, or (for a GET) `Accept: application/json`.',
+        { extensions: { code: 'CSRF_HEADER_REQUIRED', http: { status: 403 } } },
+      );
+    },
+  };
+}
 
 /** Codes for errors GraphQL-over-HTTP libraries raise without one (or with a generic one). */
 export const HTTP_ERROR_CODES = {
   CSRF_HEADER_REQUIRED:
-    'A simple (form or GET) request came without an `x-graphql-csrf` header; send one, or a JSON body. HTTP 403.',
+    'A form or text/plain POST, or a GET whose Accept names no JSON type, came without an `x-graphql-csrf` header; send one, a JSON body, or `Accept: application/json`. HTTP 403.',
   INTROSPECTION_DISABLED: 'Introspection is off (production). HTTP 400.',
 } as const;
 
 const LIBRARY_MESSAGES: [RegExp, keyof typeof HTTP_ERROR_CODES][] = [
-  [/^Required CSRF header/, 'CSRF_HEADER_REQUIRED'],
   [/^GraphQL introspection has been disabled/, 'INTROSPECTION_DISABLED'],
 ];
 
@@ -103,7 +141,7 @@ export const knownOperationTypesRule: ValidationRule = (context) => ({
  */
 export function httpHygienePlugins({ hideSuggestions, introspection }: HttpHygieneOptions): Plugin[] {
   return [
-    useCSRFPrevention({ requestHeaders: [...CSRF_HEADERS] }),
+    csrfPrevention(),
     ...(introspection ? [] : [useDisableIntrospection() as Plugin]),
     { onValidate: ({ addValidationRule }) => addValidationRule(knownOperationTypesRule) },
     normaliseErrors(hideSuggestions),

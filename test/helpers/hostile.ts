@@ -113,9 +113,10 @@ export const HOSTILE_CASES: HostileCase[] = [
     code: 'CSRF_HEADER_REQUIRED',
   },
   {
-    name: 'a GET without the CSRF header',
+    name: "a GET not asking for JSON (an <img> tag's), without the CSRF header",
     method: 'GET',
     search: '?query=%7Bapps%7Bname%7D%7D',
+    headers: { accept: 'image/avif,image/webp,image/apng,image/*,*/*;q=0.8' },
     status: 403,
     code: 'CSRF_HEADER_REQUIRED',
   },
