@@ -1,5 +1,6 @@
 /**
- * Builds what `npm start` runs: `dist/main.mjs` plus lazily loaded chunks (the emulator, GraphiQL).
+ * Builds what `npm start` runs: `dist/main.mjs` plus lazily loaded chunks (the emulator, GraphiQL),
+ * and `dist/emulator.mjs`, the emulator alone.
  *
  * Bundled because start-up is part of the product (ready in well under a second), but with one rule
  * the bundler does not give by itself: exactly one copy of graphql. graphql 16 ships CommonJS (`.js`)
@@ -11,7 +12,7 @@
  *
  * Plain `.mjs` so it runs under `node` with nothing compiled first (esbuild is the only tool it needs).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -46,7 +47,9 @@ const oneGraphql = {
 rmSync(join(root, 'dist'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
-  entryPoints: ['src/main.ts'],
+  // The server, and the emulator on its own for deployments that run it as a separate service
+  // (compose.yaml); they share chunks.
+  entryPoints: { main: 'src/main.ts', emulator: 'src/emulator/main.ts' },
   bundle: true,
   splitting: true,
   platform: 'node',
@@ -64,3 +67,5 @@ await build({
   },
   plugins: [oneGraphql],
 });
+// `bin` (npx onesignal-graphql) runs the file itself.
+for (const entry of ['main', 'emulator']) chmodSync(join(root, 'dist', `${entry}.mjs`), 0o755);

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Entry point: `npm start`. Serves GraphQL (with GraphiQL) on HOST:PORT (default 127.0.0.1:4000).
  * Without OneSignal keys in the environment it starts the embedded emulator with demo data and

@@ -4,7 +4,7 @@
  * a real port. Sources and bundle must agree: the same hostile battery runs against both.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -108,11 +108,19 @@ describe('NODE_ENV=production npm start', () => {
     expect(await res.json()).toEqual({ data: { app: { name: 'Demo Shop' } } });
   });
 
+  it('builds an executable bin for npx onesignal-graphql', () => {
+    const bin = join(ROOT, 'dist', 'main.mjs');
+    expect(readFileSync(bin, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(bin).mode & 0o111).not.toBe(0);
+  });
+
   it('ships exactly one copy of graphql', () => {
     // esbuild marks each bundled module with a `// node_modules/…` line; GraphiQL's browser code,
     // which carries its own graphql, is a string and never starts a line.
     const files = [
-      join(ROOT, 'dist', 'main.mjs'),
+      ...readdirSync(join(ROOT, 'dist'))
+        .filter((f) => f.endsWith('.mjs'))
+        .map((f) => join(ROOT, 'dist', f)),
       ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => join(ROOT, 'dist', 'chunks', f)),
     ];
     const copies = files.flatMap(

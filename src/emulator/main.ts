@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { parseFaultConfig } from './faults.js';
 import { DEFAULT_PORT, DEFAULT_USER_AUTH_KEY, DEMO, startEmulator } from './index.js';
