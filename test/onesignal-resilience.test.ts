@@ -530,9 +530,9 @@ describe('rate budgets', () => {
     expect(second?.ok).toBe(true);
     expect(second?.ms).toBeGreaterThanOrEqual(900);
     expect(third).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED', retryable: true } });
-    expect((third as { error: OneSignalError }).error.retryAfter).toBeGreaterThanOrEqual(1);
+    expect((third as unknown as { error: OneSignalError }).error.retryAfter).toBeGreaterThanOrEqual(1);
     expect(third?.ms).toBeLessThan(100);
-    expect((third as { error: OneSignalError }).error.message).toContain(
+    expect((third as unknown as { error: OneSignalError }).error.message).toContain(
       'too many calls are already waiting',
     );
     expect(h.calls()).toEqual({ get_notification: 2 });
