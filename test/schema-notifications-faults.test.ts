@@ -214,3 +214,33 @@ describe('a caller who may send but not read notifications', () => {
     expect(jwtStack.upstreamCalls()).toEqual({ create_notification: 1 });
   });
 });
+
+describe("with the emulator's OneSignal limits on", () => {
+  const rate = { perSecond: 20, burst: 20 };
+  let limited: Stack;
+  beforeAll(async () => {
+    limited = await startStack({ rateLimits: { create_message: rate } });
+    limited.emulator.setLimits({ enabled: true, rates: { create_message: rate } });
+  });
+  afterAll(() => limited?.close());
+
+  it('queues a burst of sends above the budget and serves every one, with no upstream 429', async () => {
+    const started = performance.now();
+    const results = await Promise.all(
+      Array.from({ length: 45 }, (_, i) =>
+        limited.gql<{ notificationCreate: Result }>(
+          SEND.replace(' notification { oneSignalId status }', ''),
+          {
+            input: input({ contents: [{ language: 'en', text: `Burst ${i}` }] }),
+          },
+        ),
+      ),
+    );
+    expect(results.map((r) => r.notificationCreate.__typename)).toEqual(
+      Array(45).fill('NotificationCreatePayload'),
+    );
+    expect(limited.emulator.stats().rateLimited).toEqual({});
+    expect(limited.upstreamCalls()).toEqual({ create_notification: 45 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(900);
+  });
+});
