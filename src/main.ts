@@ -46,7 +46,12 @@ async function main() {
   if (!config.configured && auth.mode !== 'passthrough') {
     // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
     const { DEMO, demoAppKeys, startEmulator } = await import('./emulator/index.js');
-    emulator = await startEmulator({ port: emulatorPort, host: '127.0.0.1' }).catch((error: unknown) => {
+    // With OneSignal's own rate limits on, so the demo behaves (and is paced) as the real service.
+    emulator = await startEmulator({
+      port: emulatorPort,
+      host: '127.0.0.1',
+      limits: { enabled: true },
+    }).catch((error: unknown) => {
       throw listenError(error, 'EMULATOR_PORT', emulatorPort, '127.0.0.1');
     });
     clientOptions = {

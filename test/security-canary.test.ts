@@ -165,6 +165,9 @@ describe('the secrets canary', () => {
       ).toContain('RATE_LIMITED');
       await gql('429 mutation', send(SHOP.id, 'Rate limited'));
     });
+    // The buckets those 429s named stay paused for their Retry-After (1 s), longer than this server's
+    // retry budget: let the pause pass so the next steps meet the failure they are about.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
     await withFaults({ serverErrorRate: 1, serverErrorStatus: 503 }, async () => {
       expect(
         (await gql('5xx', `{ app(id: "${SHOP.id}") { segments(first: 1) { totalCount } } }`)).text,

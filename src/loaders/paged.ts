@@ -24,22 +24,32 @@ export interface PagedLoaderOptions<K extends { appId: string }, P, I> {
 export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLoaderOptions<K, P, I>) {
   const { fetchPage, itemsOf, itemId, fetchOne, pageCacheKey } = options;
   /** Pages whose answer is still on its way, per app: item reads wait for them instead of fetching twice. */
-  const pagesInFlight = new Map<string, Set<Promise<readonly I[]>>>();
+  const pagesInFlight = new Map<string, Set<Promise<P>>>();
+  /**
+   * Every item a page of this request has listed. Priming alone is not enough: a read already queued
+   * when its page lands is not answered by the prime, and would fetch the item again.
+   */
+  const listedItems = new Map<string, I>();
 
   const page = perKeyLoader<K, P, string>(
     async (key) => {
-      const pending = fetchPage(key);
-      const items = pending.then(itemsOf);
-      items.catch(() => {}); // awaited (settled) only when items wait on it; the page reports the failure
+      // Settles once the page's items are in `listedItems` (and primed), which item reads wait for.
+      const listing = (async () => {
+        const result = await fetchPage(key);
+        for (const i of itemsOf(result)) {
+          const itemKey = { appId: key.appId, id: itemId(i) };
+          listedItems.set(appScopedCacheKey(itemKey), i);
+          item.prime(itemKey, i);
+        }
+        return result;
+      })();
       const inFlight = pagesInFlight.get(key.appId) ?? new Set();
       pagesInFlight.set(key.appId, inFlight);
-      inFlight.add(items);
+      inFlight.add(listing);
       try {
-        const result = await pending;
-        for (const i of itemsOf(result)) item.prime({ appId: key.appId, id: itemId(i) }, i);
-        return result;
+        return await listing;
       } finally {
-        inFlight.delete(items);
+        inFlight.delete(listing);
       }
     },
     { cacheKeyFn: pageCacheKey },
@@ -49,18 +59,12 @@ export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLo
     async (keys) => {
       // Let every loader scheduled in this tick dispatch, so pages requested beside these items are in flight.
       await new Promise((resolve) => setImmediate(resolve));
-      const listed = new Map<string, I>();
-      await Promise.all(
-        [...new Set(keys.map((k) => k.appId))].map(async (appId) => {
-          for (const result of await Promise.allSettled(pagesInFlight.get(appId) ?? [])) {
-            if (result.status === 'fulfilled')
-              for (const i of result.value) listed.set(appScopedCacheKey({ appId, id: itemId(i) }), i);
-          }
-        }),
-      );
+      // Pages still on their way add their items to `listedItems` when they land.
+      const apps = new Set(keys.map((k) => k.appId));
+      await Promise.allSettled([...apps].flatMap((appId) => [...(pagesInFlight.get(appId) ?? [])]));
       return Promise.all(
         keys.map(async (key) => {
-          const found = listed.get(appScopedCacheKey(key));
+          const found = listedItems.get(appScopedCacheKey(key));
           if (found) return found;
           try {
             return await fetchOne(key);
