@@ -59,6 +59,16 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * `n` distinct notification ids of `app`, read with a client of their own (counters reset after):
+ * identical reads in flight at once are shared, so tests about concurrency read different ones.
+ */
+async function distinctNotifications(app: string, n: number): Promise<string[]> {
+  const page = await h.client({ appKeys: demoAppKeys() }).notifications.list(app, { limit: n });
+  h.emulator.resetStats();
+  return (page.notifications ?? []).map((x) => x.id as string);
+}
+
 describe('keys', () => {
   it('signs /apps calls with the user auth key and looks an app key up once, then caches it', async () => {
     const os = h.client({ userAuthKey: DEMO.userAuthKey });
@@ -409,11 +419,12 @@ describe('per-app concurrency', () => {
         spans[e.appId as string]?.push({ start: end - e.durationMs, end });
       },
     });
+    const shopIds = await distinctNotifications(SHOP, 6);
     h.emulator.setFaults({ latencyMs: 60 });
 
     const started = performance.now();
-    const shop = Promise.all(Array.from({ length: 6 }, () => os.notifications.get(SHOP, NOTIFICATION)));
-    const news = Promise.all(Array.from({ length: 2 }, () => os.notifications.list(NEWS, { limit: 1 })));
+    const shop = Promise.all(shopIds.map((id) => os.notifications.get(SHOP, id)));
+    const news = Promise.all([0, 1].map((offset) => os.notifications.list(NEWS, { limit: 1, offset })));
     const newsDone = await news.then(() => performance.now() - started);
     const shopDone = await shop.then(() => performance.now() - started);
 
@@ -439,14 +450,10 @@ describe('rate budgets', () => {
   it('pauses only the bucket a 429 names: views of one notification wait, listing goes on', async () => {
     const os = h.client({ appKeys: demoAppKeys() });
     // News, not Shop: an earlier test's slow Shop read may still land in the emulator.
-    const listed0 = await os.notifications.list(NEWS, { limit: 1 });
-    const news = listed0.notifications?.[0]?.id as string;
-    h.emulator.resetStats();
+    const news = await distinctNotifications(NEWS, 4);
     h.emulator.setLimits({ enabled: true });
     const started = performance.now();
-    const gets = Array.from({ length: 4 }, () =>
-      os.notifications.get(NEWS, news).then(() => performance.now() - started),
-    );
+    const gets = news.map((id) => os.notifications.get(NEWS, id).then(() => performance.now() - started));
     await new Promise((r) => setTimeout(r, 100));
     const listed = await os.notifications.list(NEWS, { limit: 1 }).then(() => performance.now() - started);
     const done = await Promise.all(gets);
@@ -498,10 +505,9 @@ describe('rate budgets', () => {
 
   it('fails at once with RATE_LIMITED and retryAfter when the deadline cannot be met, sending nothing', async () => {
     const os = h.client({ appKeys: demoAppKeys(), rateLimits: {}, retryBudgetMs: 1_500 });
+    const ids = await distinctNotifications(SHOP, 5);
     const started = performance.now();
-    const results = await Promise.allSettled(
-      Array.from({ length: 5 }, () => os.notifications.get(SHOP, NOTIFICATION)),
-    );
+    const results = await Promise.allSettled(ids.map((id) => os.notifications.get(SHOP, id)));
     const refused = results.filter((r) => r.status === 'rejected');
     // 1/s, in windows of one: the first now, the second after a second; the rest cannot make 1.5 s.
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(2);
@@ -518,9 +524,10 @@ describe('rate budgets', () => {
 
   it('bounds each queue: a call beyond ONESIGNAL_QUEUE_MAX waiters fails at once', async () => {
     const os = h.client({ appKeys: demoAppKeys(), rateLimits: {}, maxQueuedPerBucket: 2 });
+    const ids = await distinctNotifications(SHOP, 3);
     const started = performance.now();
-    const calls = Array.from({ length: 3 }, () =>
-      os.notifications.get(SHOP, NOTIFICATION).then(
+    const calls = ids.map((id) =>
+      os.notifications.get(SHOP, id).then(
         () => ({ ok: true, ms: performance.now() - started }),
         (error: OneSignalError) => ({ ok: false, ms: performance.now() - started, error }),
       ),

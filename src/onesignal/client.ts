@@ -2,6 +2,7 @@ import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { errorMessagesOf, type KeyKind, OneSignalError, type OneSignalErrorCode } from './errors.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
+import { credentialId, SharedReads } from './shared-reads.js';
 
 export const DEFAULT_API_URL = 'https://api.onesignal.com';
 
@@ -43,6 +44,11 @@ export interface OneSignalClientOptions {
   maxQueuedPerBucket?: number;
   /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
   onAttempt?: (event: AttemptEvent) => void;
+  /**
+   * Reads shared across requests (and across the clients given the same instance): the cache and
+   * in-flight sharing. When omitted, identical reads are shared only while in flight, per client.
+   */
+  sharedReads?: SharedReads;
   /** Where the keys came from, named in errors so callers know what to fix (never the key itself). */
   keySource?: KeySource;
 }
@@ -134,6 +140,8 @@ export class OneSignalHttp {
   private readonly retryBaseDelayMs: number;
   private readonly maxConcurrentPerApp: number | undefined;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
+  private readonly sharedReads: SharedReads;
+  private readonly credentialIds = new Map<string, string>();
   private readonly keySource: KeySource;
 
   constructor(options: OneSignalClientOptions = {}) {
@@ -155,6 +163,7 @@ export class OneSignalHttp {
       ...(options.maxQueuedPerBucket !== undefined && { maxQueuedPerBucket: options.maxQueuedPerBucket }),
     });
     this.onAttempt = options.onAttempt;
+    this.sharedReads = options.sharedReads ?? new SharedReads();
     this.keySource = options.keySource ?? ENV_KEY_SOURCE;
     if (this.userAuthKey) this.secrets.add(this.userAuthKey);
     for (const key of this.configuredAppKeys.values()) this.secrets.add(key);
@@ -170,11 +179,28 @@ export class OneSignalHttp {
   }
 
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
-  async request<T>(req: OperationRequest): Promise<T> {
+  async request<T>(req: OperationRequest, { keyLookup = false } = {}): Promise<T> {
     const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
     const deadline = Date.now() + this.retryBudgetMs;
     const key = await this.keyFor(req);
-    return this.attemptWithRetries<T>(req, key, appId, deadline);
+    const send = () => this.attemptWithRetries<T>(req, key, appId, deadline);
+    if (req.method === 'GET') return this.sharedReads.read(req, this.credentialOf(key), send, { keyLookup });
+    try {
+      return await send();
+    } finally {
+      // Whatever became of the write, what it may have changed is read afresh.
+      await this.sharedReads.wrote(req);
+    }
+  }
+
+  /** The key's identity in shared-read keys: a hash, computed once per key. */
+  private credentialOf(key: string): string {
+    let id = this.credentialIds.get(key);
+    if (!id) {
+      id = credentialId(key);
+      this.credentialIds.set(key, id);
+    }
+    return id;
   }
 
   /** Adds a key seen in an answer (an app's `basic_auth_key`) to those `redact` removes. */
@@ -233,13 +259,18 @@ export class OneSignalHttp {
   }
 
   private async lookUpAppKey(appId: string, operation: string): Promise<string> {
-    const app = await this.request<{ basic_auth_key?: string | null }>({
-      operation: 'get_app',
-      method: 'GET',
-      path: path`/apps/${appId}`,
-      auth: userAuth,
-      retry: 'idempotent',
-    });
+    // Shared with a concurrent read of the same app's fields, but never answered from the cache,
+    // which stores no key.
+    const app = await this.request<{ basic_auth_key?: string | null }>(
+      {
+        operation: 'get_app',
+        method: 'GET',
+        path: path`/apps/${appId}`,
+        auth: userAuth,
+        retry: 'idempotent',
+      },
+      { keyLookup: true },
+    );
     const key = app?.basic_auth_key;
     if (!key) {
       throw new OneSignalError({

@@ -49,6 +49,18 @@ export {
   Scheduler,
 } from './scheduler.js';
 export type * from './segments.js';
+export {
+  type CachedRead,
+  type CacheStore,
+  type CacheTtls,
+  DEFAULT_CACHE_TTLS,
+  MemoryCacheStore,
+  type ReadEvent,
+  SharedReads,
+  type SharedReadsOptions,
+  tagsOf,
+  withFreshReads,
+} from './shared-reads.js';
 export type * from './subscriptions.js';
 export type * from './users.js';
 

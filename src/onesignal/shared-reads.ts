@@ -1,0 +1,358 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import type { OperationRequest } from './client.js';
+import { OneSignalError } from './errors.js';
+
+/**
+ * Reads shared across requests, one floor below the per-request loaders: a read goes cache →
+ * in-flight map → (scheduler → fetch). At about one view per second per app, the reads that scale
+ * to a team of dashboards are the ones not sent.
+ *
+ * Keys are the resource (path and query) and a hash of the credential that read it, never the key,
+ * so no caller sees data fetched with someone else's key. Entries carry tags (an app's notification
+ * lists, one notification, an app's audience, …); a write bumps the versions of the tags it touches,
+ * and an entry read back under an older version is stale. Versions live in the store, so with Redis a
+ * write through one replica invalidates every replica's reads.
+ */
+
+/** What the cache holds for one read: the answer, or OneSignal's "not found" (negative caching). */
+export interface CachedRead {
+  found: boolean;
+  data?: unknown;
+  /** When OneSignal answered (ms since the epoch). */
+  fetchedAt: number;
+}
+
+/** Where cached reads and tag versions live: memory (one process) or Redis (replicas). */
+export interface CacheStore {
+  /** The entry under `key`, unless it expired or one of `tags` changed since it was stored. */
+  get(key: string, tags: readonly string[]): Promise<CachedRead | undefined>;
+  set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void>;
+  /** Makes every entry tagged with one of `tags` stale. */
+  invalidate(tags: readonly string[]): Promise<void>;
+}
+
+/** How long each kind of answer stays fresh, in ms. */
+export interface CacheTtls {
+  /** App settings and the app list: change rarely, and only through app management. */
+  apps: number;
+  /** Pages of notifications, players and segments. */
+  lists: number;
+  /** A notification still scheduled or sending: its counts move. */
+  sending: number;
+  /** A delivered or canceled notification: final. */
+  delivered: number;
+  /** Users, their aliases and subscriptions, and players. */
+  users: number;
+  /** Outcome aggregates. */
+  outcomes: number;
+  /** "Not found": unknown ids cost one request, then are remembered this long. */
+  notFound: number;
+}
+
+export const DEFAULT_CACHE_TTLS: CacheTtls = {
+  apps: 300_000,
+  lists: 10_000,
+  sending: 5_000,
+  delivered: 600_000,
+  users: 10_000,
+  outcomes: 60_000,
+  notFound: 30_000,
+};
+
+/** What happened to one read, for logs, metrics and the response's freshness. */
+export interface ReadEvent {
+  operation: string;
+  /** `hit`: from the cache; `shared`: joined a read in flight; `miss`: sent upstream. */
+  source: 'hit' | 'shared' | 'miss';
+  /** How old the data is. */
+  ageMs: number;
+}
+
+export interface SharedReadsOptions {
+  /** Where answers are cached; none: reads are only shared while in flight. */
+  store?: CacheStore;
+  ttls?: Partial<CacheTtls>;
+  onRead?: (event: ReadEvent) => void;
+}
+
+/** Per request: `Cache-Control: no-cache` asks for answers from OneSignal, which then refresh the cache. */
+const policy = new AsyncLocalStorage<{ bypassCache: boolean }>();
+
+/** Runs `fn` with cached answers skipped (fresh reads still refresh the cache). */
+export const withFreshReads = <T>(fn: () => T): T => policy.run({ bypassCache: true }, fn);
+
+export class SharedReads {
+  private readonly store: CacheStore | undefined;
+  private readonly ttls: CacheTtls;
+  private readonly onRead: ((event: ReadEvent) => void) | undefined;
+  private readonly inFlight = new Map<string, Promise<CachedRead>>();
+
+  constructor(options: SharedReadsOptions = {}) {
+    this.store = options.store;
+    this.ttls = { ...DEFAULT_CACHE_TTLS, ...options.ttls };
+    this.onRead = options.onRead;
+  }
+
+  /**
+   * One GET: from the cache when fresh, joined when the same read is in flight, else `fetch`. A
+   * "not found" is an answer like any other (cached briefly, thrown as NOT_FOUND to every reader).
+   */
+  async read<T>(
+    req: OperationRequest,
+    credential: string,
+    fetch: () => Promise<T>,
+    { keyLookup = false } = {},
+  ): Promise<T> {
+    const key = cacheKey(req, credential);
+    const tags = tagsOf(req);
+    // A key lookup needs the key, which the cache never stores; it still joins a read in flight.
+    const bypass = keyLookup || policy.getStore()?.bypassCache === true;
+    if (this.store && !bypass) {
+      const cached = await this.store.get(key, tags);
+      if (cached) {
+        this.onRead?.({ operation: req.operation, source: 'hit', ageMs: Date.now() - cached.fetchedAt });
+        return unwrap<T>(cached, req);
+      }
+    }
+    const joined = this.inFlight.get(key);
+    if (joined) {
+      const entry = await joined;
+      this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
+      return unwrap<T>(entry, req);
+    }
+    const pending = this.fetchEntry(req, key, tags, fetch);
+    this.inFlight.set(key, pending);
+    try {
+      const entry = await pending;
+      this.onRead?.({ operation: req.operation, source: 'miss', ageMs: 0 });
+      return unwrap<T>(entry, req);
+    } finally {
+      this.inFlight.delete(key);
+    }
+  }
+
+  /** After a write (whatever its outcome): what it may have changed is read afresh. */
+  async wrote(req: OperationRequest): Promise<void> {
+    const tags = tagsOf(req);
+    if (this.store && tags.length) await this.store.invalidate(tags);
+  }
+
+  private async fetchEntry(
+    req: OperationRequest,
+    key: string,
+    tags: readonly string[],
+    fetch: () => Promise<unknown>,
+  ): Promise<CachedRead> {
+    let entry: CachedRead;
+    try {
+      entry = { found: true, data: await fetch(), fetchedAt: Date.now() };
+    } catch (error) {
+      // Only OneSignal's "not found" is an answer worth keeping; every other failure is retried anew.
+      if (!(error instanceof OneSignalError) || error.code !== 'NOT_FOUND') throw error;
+      entry = { found: false, fetchedAt: Date.now() };
+    }
+    if (this.store) {
+      const ttl = this.ttlOf(req, entry);
+      if (ttl > 0) await this.store.set(key, tags, withoutSecrets(entry), ttl);
+    }
+    return entry;
+  }
+
+
+  private ttlOf(req: OperationRequest, entry: CachedRead): number {
+    if (!entry.found) return this.ttls.notFound;
+    switch (resourceOf(req.operation)) {
+      case 'apps':
+        return this.ttls.apps;
+      case 'lists':
+        return this.ttls.lists;
+      case 'notification': {
+        const n = entry.data as { completed_at?: unknown; canceled?: unknown } | undefined;
+        return n?.completed_at || n?.canceled ? this.ttls.delivered : this.ttls.sending;
+      }
+      case 'users':
+        return this.ttls.users;
+      case 'outcomes':
+        return this.ttls.outcomes;
+      default:
+        return 0;
+    }
+  }
+}
+
+/**
+ * App settings carry credentials (the REST API key, push certificates and keys). The cache, which
+ * Redis may hold, stores a marker in their place: the schema only asks whether they are set.
+ */
+const SECRET_FIELDS = [
+  'basic_auth_key',
+  'apns_p12',
+  'apns_p12_password',
+  'apns_p8',
+  'gcm_key',
+  'fcm_v1_service_account_json',
+];
+
+function withoutSecrets(entry: CachedRead): CachedRead {
+  const redact = (value: unknown): unknown => {
+    if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+    const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const field of SECRET_FIELDS) if (copy[field]) copy[field] = '[redacted]';
+    return copy;
+  };
+  if (!entry.found) return entry;
+  return { ...entry, data: Array.isArray(entry.data) ? entry.data.map(redact) : redact(entry.data) };
+}
+
+function unwrap<T>(entry: CachedRead, req: OperationRequest): T {
+  if (entry.found) return entry.data as T;
+  const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
+  throw new OneSignalError({
+    code: 'NOT_FOUND',
+    operation: req.operation,
+    keyKind: req.auth.kind,
+    appId,
+    status: 404,
+    message: `${req.operation}: not found${appId ? ` for app ${appId}` : ''} (HTTP 404)`,
+  });
+}
+
+type Resource = 'apps' | 'lists' | 'notification' | 'users' | 'outcomes' | 'none';
+
+function resourceOf(operation: string): Resource {
+  switch (operation) {
+    case 'get_apps':
+    case 'get_app':
+      return 'apps';
+    case 'get_notifications':
+    case 'get_players':
+    case 'get_segments':
+      return 'lists';
+    case 'get_notification':
+      return 'notification';
+    case 'get_player':
+    case 'fetch_user':
+    case 'fetch_user_identity':
+    case 'fetch_aliases':
+    case 'get_eligible_iams':
+      return 'users';
+    case 'get_outcomes':
+      return 'outcomes';
+    default:
+      return 'none';
+  }
+}
+
+/**
+ * The tags of a read or a write, from its operation and path. Reads and writes of the same thing
+ * share a tag: `notifications:<app>` (an app's notification lists), `notification:<app>/<id>`,
+ * `audience:<app>` (players, users, aliases and subscriptions are one record upstream), `segments:<app>`,
+ * `app:<app>`, `apps`.
+ */
+export function tagsOf(req: OperationRequest): string[] {
+  const app = (req.auth.kind === 'app' ? req.auth.appId : appFromPath(req.path))?.toLowerCase();
+  const notificationId = /^\/notifications\/([^/?]+)/.exec(req.path)?.[1];
+  switch (req.operation) {
+    case 'get_apps':
+      return ['apps'];
+    case 'get_app':
+    case 'update_app':
+      return app ? ['apps', `app:${app}`] : ['apps'];
+    case 'create_app':
+      return ['apps'];
+    case 'get_notifications':
+    case 'create_notification':
+      return app ? [`notifications:${app}`] : [];
+    case 'get_notification':
+      return app && notificationId ? [`notification:${app}/${notificationId.toLowerCase()}`] : [];
+    case 'cancel_notification':
+      return app && notificationId
+        ? [`notifications:${app}`, `notification:${app}/${notificationId.toLowerCase()}`]
+        : [];
+    case 'get_segments':
+    case 'create_segments':
+    case 'delete_segments':
+      return app ? [`segments:${app}`] : [];
+    case 'get_outcomes':
+      return app ? [`outcomes:${app}`] : [];
+    default:
+      // Players, users, aliases, subscriptions, tags and live activities: the app's audience.
+      return app && AUDIENCE.has(req.operation) ? [`audience:${app}`] : [];
+  }
+}
+
+const AUDIENCE = new Set([
+  'get_players',
+  'get_player',
+  'create_player',
+  'update_player',
+  'delete_player',
+  'update_player_tags',
+  'create_user',
+  'fetch_user',
+  'update_user',
+  'delete_user',
+  'fetch_user_identity',
+  'fetch_aliases',
+  'identify_user_by_alias',
+  'identify_user_by_subscription_id',
+  'delete_alias',
+  'create_subscription',
+  'update_subscription',
+  'delete_subscription',
+  'transfer_subscription',
+  'get_eligible_iams',
+]);
+
+const appFromPath = (path: string) => /^\/apps\/([^/?]+)/.exec(path)?.[1];
+
+/** The resource and the credential's identity: a SHA-256 of the key, never the key. */
+function cacheKey(req: OperationRequest, credential: string): string {
+  const query = req.query
+    ? Object.entries(req.query)
+        .filter(([, v]) => v !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .join('&')
+    : '';
+  return `${credential}|${req.path}?${query}`;
+}
+
+/** The identity of a key in cache keys: a SHA-256 prefix long enough never to collide in practice. */
+export const credentialId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
+/** Bounded memory, least recently used out first; sizes are the entries' JSON lengths. */
+export class MemoryCacheStore implements CacheStore {
+  private readonly entries: LRUCache<string, { entry: CachedRead; versions: number[] }>;
+  private readonly versions = new Map<string, number>();
+
+  constructor(maxBytes = 32 * 1024 * 1024) {
+    this.entries = new LRUCache({
+      maxSize: maxBytes,
+      sizeCalculation: (value, key) => key.length + JSON.stringify(value.entry.data ?? null).length + 64,
+      ttlAutopurge: false,
+    });
+  }
+
+  async get(key: string, tags: readonly string[]): Promise<CachedRead | undefined> {
+    const stored = this.entries.get(key);
+    if (!stored) return undefined;
+    const current = tags.map((t) => this.versions.get(t) ?? 0);
+    return current.every((v, i) => v === stored.versions[i]) ? stored.entry : undefined;
+  }
+
+  async set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void> {
+    this.entries.set(key, { entry, versions: tags.map((t) => this.versions.get(t) ?? 0) }, { ttl: ttlMs });
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) this.versions.set(tag, (this.versions.get(tag) ?? 0) + 1);
+  }
+
+  /** Bytes held, for tests and the bench. */
+  get size(): number {
+    return this.entries.calculatedSize;
+  }
+}
