@@ -12,7 +12,7 @@
  *
  * Plain `.mjs` so it runs under `node` with nothing compiled first (esbuild is the only tool it needs).
  */
-import { chmodSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,7 +44,10 @@ const oneGraphql = {
   },
 };
 
-rmSync(join(root, 'dist'), { recursive: true, force: true });
+// Built beside dist/ and swapped in at the end, so a server started meanwhile (tests run builds and
+// servers side by side) never finds a half-written dist/.
+const fresh = join(root, `dist.building-${process.pid}`);
+rmSync(fresh, { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   // The server, and the emulator on its own for deployments that run it as a separate service
@@ -57,7 +60,7 @@ await build({
   target: 'node20',
   // ESM entry points first: graphql reached through CommonJS getters is measurably slower.
   mainFields: ['module', 'main'],
-  outdir: 'dist',
+  outdir: fresh,
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
   logLevel: 'warning',
@@ -68,4 +71,8 @@ await build({
   plugins: [oneGraphql],
 });
 // `bin` (npx onesignal-graphql) runs the file itself.
-for (const entry of ['main', 'emulator']) chmodSync(join(root, 'dist', `${entry}.mjs`), 0o755);
+for (const entry of ['main', 'emulator']) chmodSync(join(fresh, `${entry}.mjs`), 0o755);
+const old = join(root, `dist.old-${process.pid}`);
+if (existsSync(join(root, 'dist'))) renameSync(join(root, 'dist'), old);
+renameSync(fresh, join(root, 'dist'));
+rmSync(old, { recursive: true, force: true });

@@ -1,5 +1,6 @@
 import type { OneSignalClientOptions } from './onesignal/client.js';
 import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './onesignal/scheduler.js';
+import type { CacheTtls } from './onesignal/shared-reads.js';
 
 export type OneSignalConfig = OneSignalClientOptions & {
   /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */
@@ -143,4 +144,52 @@ function readAppKeys(env: NodeJS.ProcessEnv, name: string): Record<string, strin
     keys[id] = key.trim();
   }
   return keys;
+}
+
+/** What replicas share and how long reads stay fresh (`src/onesignal/stores.ts`). */
+export interface SharedStateConfig {
+  /** `redis://…`: cache and rate budgets live in Redis, shared by every replica; memory otherwise. */
+  redisUrl: string | undefined;
+  /** Whether upstream reads are cached at all (in-flight sharing always happens). */
+  cache: boolean;
+  /** Memory cache size cap (the Redis store is bounded by Redis' own maxmemory). */
+  cacheMaxBytes: number;
+  ttls: Partial<CacheTtls>;
+}
+
+const TTL_ENV: Record<keyof CacheTtls, string> = {
+  apps: 'CACHE_TTL_APPS_MS',
+  lists: 'CACHE_TTL_LISTS_MS',
+  sending: 'CACHE_TTL_SENDING_MS',
+  delivered: 'CACHE_TTL_DELIVERED_MS',
+  users: 'CACHE_TTL_USERS_MS',
+  outcomes: 'CACHE_TTL_OUTCOMES_MS',
+  notFound: 'CACHE_TTL_NOT_FOUND_MS',
+};
+
+/**
+ * `REDIS_URL`, `CACHE` (`on`, the default, or `off`), `CACHE_MAX_BYTES` (default 32 MiB) and one
+ * `CACHE_TTL_*_MS` per kind of answer (0: never cache that kind). Errors name the variable; a Redis
+ * URL's password is never repeated.
+ */
+export function loadSharedStateConfig(env: NodeJS.ProcessEnv = process.env): SharedStateConfig {
+  const redisUrl = read(env, 'REDIS_URL');
+  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
+    throw new Error('REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379.');
+  const cache = read(env, 'CACHE')?.toLowerCase() ?? 'on';
+  if (cache !== 'on' && cache !== 'off') throw new Error('CACHE must be on or off.');
+  const ttls: Partial<CacheTtls> = {};
+  for (const [kind, name] of Object.entries(TTL_ENV) as [keyof CacheTtls, string][]) {
+    const value = read(env, name);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value))
+      throw new Error(`${name} must be a whole number of milliseconds (0: never cache).`);
+    ttls[kind] = Number(value);
+  }
+  return {
+    redisUrl,
+    cache: cache === 'on',
+    cacheMaxBytes: readPositiveInt(env, 'CACHE_MAX_BYTES') ?? 32 * 1024 * 1024,
+    ttls,
+  };
 }

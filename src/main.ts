@@ -16,7 +16,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
-import { loadOneSignalConfig } from './config.js';
+import { loadOneSignalConfig, loadSharedStateConfig } from './config.js';
 import type { RunningEmulator } from './emulator/index.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
@@ -25,12 +25,15 @@ import {
   createOneSignalClient,
   type OneSignalClient,
   type OneSignalClientOptions,
+  SharedReads,
 } from './onesignal/index.js';
+import { createSharedStores } from './onesignal/stores.js';
 import { loadSecurityConfig, resolveSecurity } from './security/index.js';
 import { createGraphQLServer, serveMetrics } from './server.js';
 
 async function main() {
   const config = loadOneSignalConfig();
+  const sharedState = loadSharedStateConfig();
   const auth = loadAuthConfig();
   const security = loadSecurityConfig();
   const observability = new Observability(loadObservabilityConfig());
@@ -40,8 +43,21 @@ async function main() {
   const port = readPort('PORT', 4000);
   const emulatorPort = readPort('EMULATOR_PORT', 4010);
   let emulator: RunningEmulator | undefined;
-  // Every client (passthrough callers' too) reports its attempts to the logs, metrics and traces.
-  let clientOptions: OneSignalClientOptions = { ...config, onAttempt: observability.attempt };
+  // One cache, one set of rate budgets and one in-flight map for every client (passthrough callers'
+  // too), in memory or, with REDIS_URL, in Redis for every replica; every client reports its
+  // attempts and reads to the logs, metrics and traces.
+  const stores = await createSharedStores(sharedState);
+  const sharedReads = new SharedReads({
+    ...(stores.cache && { store: stores.cache }),
+    ttls: sharedState.ttls,
+    onRead: observability.read,
+  });
+  let clientOptions: OneSignalClientOptions = {
+    ...config,
+    onAttempt: observability.attempt,
+    sharedReads,
+    ...(stores.buckets && { bucketStore: stores.buckets }),
+  };
   // Passthrough callers bring their keys for real OneSignal (or ONESIGNAL_API_URL), never the emulator's.
   if (!config.configured && auth.mode !== 'passthrough') {
     // Loaded only when needed: against real OneSignal the emulator is never parsed or started.
@@ -111,6 +127,7 @@ async function main() {
     );
   }
   console.log(`  Auth:      AUTH_MODE=${auth.mode}`);
+  console.log(`  Shared:    ${stores.description}`);
   console.log(
     `  Security:  ${shown.production ? 'production' : 'development'} (introspection ${shown.introspection ? 'on' : 'off'}, GraphiQL ${shown.graphiql ? 'on' : 'off'}), ${shown.trustedDocuments ? `trusted documents only (${shown.trustedDocuments.size})` : 'any document'}, limits ${Object.entries(
       shown.limits,
@@ -131,6 +148,7 @@ async function main() {
     await closed;
     clearTimeout(forced);
     metricsServer?.close();
+    await stores.close();
     await emulator?.close();
     await observability.close();
     process.exit(0);

@@ -19,6 +19,7 @@ import {
   type OneSignalClientOptions,
   OneSignalError,
   passthroughClient,
+  withFreshReads,
 } from './onesignal/index.js';
 import type { Context } from './schema/context.js';
 import { ApiError, toApiError } from './schema/errors.js';
@@ -303,8 +304,12 @@ function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unkno
     const url = req.url ?? '/';
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
-    if (path === graphqlEndpoint)
-      return observability ? observability.handle(req, res, () => yoga(req, res)) : yoga(req, res);
+    if (path === graphqlEndpoint) {
+      const serve = () =>
+        observability ? observability.handle(req, res, () => yoga(req, res)) : yoga(req, res);
+      // `Cache-Control: no-cache`: answers from OneSignal itself, which then refresh the shared cache.
+      return /\bno-cache\b/i.test(req.headers['cache-control'] ?? '') ? withFreshReads(serve) : serve();
+    }
     if (path === '/health') return readOnly(req, res) && json(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (!readOnly(req, res)) return;

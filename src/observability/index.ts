@@ -15,6 +15,7 @@ import type { Plugin } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import type { AttemptEvent } from '../onesignal/client.js';
+import type { ReadEvent } from '../onesignal/shared-reads.js';
 import type { ObservabilityConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { currentRecord, newRecord, type RequestRecord, withRecord } from './request-record.js';
@@ -145,6 +146,16 @@ export class Observability {
     }
   };
 
+  /** SharedReads' `onRead`: where each read's answer came from. */
+  readonly read = (event: ReadEvent): void => {
+    this.metrics.upstreamReads.inc({ operation: event.operation, source: event.source });
+    const record = currentRecord();
+    if (!record) return;
+    if (event.source === 'hit') record.upstream.cacheHits++;
+    if (event.source === 'shared') record.upstream.sharedReads++;
+    record.upstream.oldestDataMs = Math.max(record.upstream.oldestDataMs, event.ageMs);
+  };
+
   /** Yoga plugins: metrics, the execution span, and the hooks that fill the request's record. */
   plugins(): Plugin[] {
     const recordPlugin: Plugin = {
@@ -160,13 +171,29 @@ export class Observability {
         record.operationName ??= operation?.name?.value;
         record.caller = (args.contextValue as { caller?: { name: string } }).caller?.name;
       },
-      onResultProcess({ result }) {
+      onResultProcess({ result, setResult }) {
         const record = currentRecord();
-        const errors = result && !Array.isArray(result) && 'errors' in result ? result.errors : undefined;
+        if (!record || !result || Array.isArray(result) || typeof result !== 'object') return;
+        const errors = 'errors' in result ? result.errors : undefined;
         for (const error of errors ?? []) {
           const code = (error instanceof GraphQLError ? error.extensions?.code : undefined) ?? 'UNCODED';
-          record?.errorCodes.add(String(code));
+          record.errorCodes.add(String(code));
         }
+        // How fresh the answer is: what was read upstream for it, and how old cached data was.
+        if (!('data' in result)) return;
+        const { calls, cacheHits, sharedReads, oldestDataMs } = record.upstream;
+        setResult({
+          ...result,
+          extensions: {
+            ...(result as { extensions?: Record<string, unknown> }).extensions,
+            upstream: {
+              calls,
+              cacheHits,
+              sharedReads,
+              oldestDataAgeSeconds: Math.floor(oldestDataMs / 1000),
+            },
+          },
+        });
       },
     };
     return [

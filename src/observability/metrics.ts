@@ -41,6 +41,12 @@ export class Metrics {
     buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [this.registry],
   });
+  readonly upstreamReads = new Counter({
+    name: 'onesignal_upstream_reads_total',
+    help: 'Upstream reads by OneSignal operation and source: hit (shared cache), shared (joined a read in flight), miss (sent).',
+    labelNames: ['operation', 'source'] as const,
+    registers: [this.registry],
+  });
   readonly graphqlErrors = new Counter({
     name: 'graphql_errors_total',
     help: 'Errors in GraphQL responses, by extensions.code.',

@@ -21,6 +21,12 @@ export interface RequestRecord {
     failures: number;
     /** Time calls waited for their rate-limit budget before being sent. */
     queuedMs: number;
+    /** Reads answered from the shared cache. */
+    cacheHits: number;
+    /** Reads that joined the same read already in flight (for any request). */
+    sharedReads: number;
+    /** Age of the oldest data the response used, when any came from the cache (ms). */
+    oldestDataMs: number;
   };
   span: Span | undefined;
 }
@@ -40,7 +46,15 @@ export function newRecord(method: string, requestIdHeader: string | string[] | u
     operationType: undefined,
     caller: undefined,
     errorCodes: new Set(),
-    upstream: { calls: 0, retries: 0, failures: 0, queuedMs: 0 },
+    upstream: {
+      calls: 0,
+      retries: 0,
+      failures: 0,
+      queuedMs: 0,
+      cacheHits: 0,
+      sharedReads: 0,
+      oldestDataMs: 0,
+    },
     span: undefined,
   };
 }
