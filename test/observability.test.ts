@@ -93,6 +93,9 @@ describe('the log line of a request', () => {
       retries: 0,
       failures: 0,
       queuedMs: expect.any(Number),
+      cacheHits: 0,
+      sharedReads: 0,
+      oldestDataMs: 0,
     });
     expect(line!.upstream.calls).toBe(3);
     expect(line!.errorCodes).toBeUndefined();
