@@ -1,3 +1,4 @@
+import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
 import type { BucketStore } from './scheduler.js';
 import { type CacheStore, MemoryCacheStore } from './shared-reads.js';
 
@@ -20,11 +21,32 @@ export interface SharedStoresConfig {
 
 /**
  * Memory, the embedded default: one process's cache (size-capped) and budgets. With `redisUrl`, both
- * live in Redis and every replica shares them.
+ * live in Redis and every replica shares them; a Redis that cannot be reached at start-up (or later)
+ * is warned about through `log`, and the server serves uncached meanwhile rather than not at all.
  */
-export async function createSharedStores(config: SharedStoresConfig): Promise<SharedStores> {
+export async function createSharedStores(
+  config: SharedStoresConfig,
+  log: (message: string) => void = console.warn,
+): Promise<SharedStores> {
   if (config.redisUrl) {
-    throw new Error('REDIS_URL is set, but this build keeps shared state in memory only.');
+    const shown = redisUrlShown(config.redisUrl);
+    const redis = connectRedis(config.redisUrl);
+    const password = passwordOf(config.redisUrl);
+    const health = new RedisHealth(shown, password, log);
+    // ioredis reconnects by itself; errors are reported once through `health`, not as events.
+    redis.on('error', (error: unknown) => health.failed(error));
+    redis.on('ready', () => health.ok());
+    await redis.connect().catch((error: unknown) => health.failed(error));
+    return {
+      cache: config.cache
+        ? new RedisCacheStore(redis, { health, maxEntryBytes: config.cacheMaxBytes })
+        : undefined,
+      buckets: new RedisBucketStore(redis, health),
+      description: `redis (${shown}${password ? ', password hidden' : ''}${config.cache ? '' : ', cache off'})`,
+      close: async () => {
+        await redis.quit().catch(() => redis.disconnect());
+      },
+    };
   }
   return {
     cache: config.cache ? new MemoryCacheStore(config.cacheMaxBytes) : undefined,
@@ -34,4 +56,13 @@ export async function createSharedStores(config: SharedStoresConfig): Promise<Sh
       : 'memory (cache off)',
     close: async () => {},
   };
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    const u = new URL(url);
+    return decodeURIComponent(u.password) || undefined;
+  } catch {
+    return undefined;
+  }
 }

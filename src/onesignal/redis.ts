@@ -1,0 +1,319 @@
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { type BucketStore, type Rate, windowOf } from './scheduler.js';
+import type { CachedRead, CacheStore } from './shared-reads.js';
+
+/**
+ * The shared stores with `REDIS_URL`: every replica reads and writes one cache and one set of rate
+ * budgets. Redis is a help, never a dependency: when it is unreachable the cache is skipped (reads go
+ * upstream), budgets fall back to each process's own, and requests never fail because of it.
+ *
+ * No cross-replica in-flight sharing: SharedReads joins identical reads within a process, and across
+ * replicas the shared cache answers the second one as soon as the first has landed. A Redis lock to
+ * join reads still in flight on another replica would cost every miss a round trip (and a poll or a
+ * pub/sub wait) to save only the reads that arrive at two replicas within one upstream round trip of
+ * each other, which the rate budgets already keep within OneSignal's limits.
+ */
+
+const PREFIX = 'onesignal-graphql:';
+
+/** The URL without its credentials, for messages: `redis://host:port/db`. */
+export function redisUrlShown(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+  } catch {
+    return 'redis://(unparsable URL)';
+  }
+}
+
+/** One connection per process, failing fast: a dead Redis answers "no" at once instead of hanging requests. */
+export function connectRedis(url: string): Redis {
+  return new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 1_000,
+    commandTimeout: 1_000,
+    maxRetriesPerRequest: 1,
+    // While disconnected, commands fail at once (and reads go upstream) rather than queue up.
+    enableOfflineQueue: false,
+    retryStrategy: (times) => Math.min(times * 200, 2_000),
+    keyPrefix: PREFIX,
+  });
+}
+
+/**
+ * Tells once when Redis becomes unreachable and once when it is back, whatever the number of
+ * failed commands in between. Messages name the host, never the password.
+ */
+export class RedisHealth {
+  private down = false;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(
+    private readonly shownUrl: string,
+    private readonly secret: string | undefined,
+    private readonly log: (message: string) => void,
+  ) {}
+
+  failed(error: unknown): void {
+    if (this.down) return;
+    this.down = true;
+    let reason = error instanceof Error ? error.message : String(error);
+    if (this.secret) reason = reason.split(this.secret).join('***');
+    this.log(
+      `Redis at ${this.shownUrl} is unreachable (${reason}): reads go uncached to OneSignal and each replica keeps its own rate budgets until it is back.`,
+    );
+  }
+
+  ok(): void {
+    if (!this.down) return;
+    this.down = false;
+    this.log(`Redis at ${this.shownUrl} is reachable again: the cache and rate budgets are shared again.`);
+    for (const listener of this.listeners) listener();
+  }
+
+  onBack(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+}
+
+/**
+ * Tag versions are random tokens, not counters, and an entry is stored only with tokens that exist:
+ * `get` and `set` create a missing version key before reading it. So a version key that expired or was evicted
+ * (Redis' maxmemory policy may drop any key) reads as missing, which never equals a stored token: the
+ * entries under that tag turn stale, the safe direction. Counters would restart at 1 after an expiry
+ * and could match an entry stored under the old 1. Version keys live a day and every `set` under a tag
+ * extends it, so in practice they outlive the entries that saw them.
+ */
+const VERSION_TTL_MS = 24 * 3600_000;
+
+/**
+ * KEYS: the entry, then its tags' version keys; ARGV: a fresh token, the version ttl. Returns the entry
+ * (or false) and the current versions, creating missing ones so that the miss has versions to compare.
+ */
+const GET_SCRIPT = `
+local versions = {}
+for i = 2, #KEYS do
+  local v = redis.call('GET', KEYS[i])
+  if not v then
+    v = ARGV[1]
+    redis.call('SET', KEYS[i], v, 'PX', ARGV[2])
+  end
+  versions[i - 1] = v
+end
+return { redis.call('GET', KEYS[1]) or false, table.concat(versions, ',') }`;
+
+/**
+ * KEYS: the entry, then its tags' version keys. ARGV: entry JSON, ttl ms, a fresh token, the version
+ * ttl, and the versions the miss saw (or '-' for none). Stores the entry with its tags' versions,
+ * unless a write changed them since the miss: an answer fetched before an invalidation must not be
+ * cached under the version that came after it.
+ */
+const SET_SCRIPT = `
+local versions = {}
+for i = 2, #KEYS do
+  redis.call('SET', KEYS[i], ARGV[3], 'NX', 'PX', ARGV[4])
+  redis.call('PEXPIRE', KEYS[i], ARGV[4])
+  versions[i - 1] = redis.call('GET', KEYS[i])
+end
+local joined = table.concat(versions, ',')
+if ARGV[5] ~= '-' and ARGV[5] ~= joined then return 0 end
+redis.call('SET', KEYS[1], joined .. '\\n' .. ARGV[1], 'PX', ARGV[2])
+return 1`;
+
+type ScriptedRedis = Redis & {
+  cacheGet(numberOfKeys: number, ...keysThenArgs: string[]): Promise<[string | null, string]>;
+  cacheSet(numberOfKeys: number, ...keysThenArgs: string[]): Promise<number>;
+};
+
+export interface RedisCacheStoreOptions {
+  health: RedisHealth;
+  /** Entries whose JSON is longer are not stored (Redis' maxmemory bounds the total). */
+  maxEntryBytes?: number;
+}
+
+export class RedisCacheStore implements CacheStore {
+  private readonly redis: ScriptedRedis;
+  private readonly health: RedisHealth;
+  private readonly maxEntryBytes: number;
+  /** The versions each miss saw, until its answer is stored (bounded: a failed fetch stores nothing). */
+  private readonly seenAtMiss = new LRUCache<string, string>({ max: 10_000 });
+  /** Invalidations Redis did not take while unreachable, sent again when it is back. */
+  private readonly unsent = new Set<string>();
+
+  constructor(redis: Redis, options: RedisCacheStoreOptions) {
+    redis.defineCommand('cacheGet', { lua: GET_SCRIPT });
+    redis.defineCommand('cacheSet', { lua: SET_SCRIPT });
+    this.redis = redis as ScriptedRedis;
+    this.health = options.health;
+    this.maxEntryBytes = options.maxEntryBytes ?? 32 * 1024 * 1024;
+    options.health.onBack(() => void this.invalidate([]));
+  }
+
+  async get(key: string, tags: readonly string[]): Promise<CachedRead | undefined> {
+    let stored: string | null;
+    let current: string;
+    try {
+      [stored, current] = await this.redis.cacheGet(
+        tags.length + 1,
+        entryKey(key),
+        ...tags.map(versionKey),
+        token(),
+        String(VERSION_TTL_MS),
+      );
+      this.health.ok();
+    } catch (error) {
+      this.health.failed(error);
+      return undefined;
+    }
+    const newline = stored?.indexOf('\n') ?? -1;
+    if (stored && newline >= 0 && stored.slice(0, newline) === current) {
+      return JSON.parse(stored.slice(newline + 1)) as CachedRead;
+    }
+    if (!this.seenAtMiss.has(key)) this.seenAtMiss.set(key, current);
+    return undefined;
+  }
+
+  async set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void> {
+    const seen = this.seenAtMiss.get(key);
+    this.seenAtMiss.delete(key);
+    const json = JSON.stringify(entry);
+    if (json.length > this.maxEntryBytes) return;
+    try {
+      await this.redis.cacheSet(
+        tags.length + 1,
+        entryKey(key),
+        ...tags.map(versionKey),
+        json,
+        String(Math.max(1, Math.round(ttlMs))),
+        token(),
+        String(VERSION_TTL_MS),
+        // A read with Cache-Control: no-cache saw no versions before its fetch: nothing to check.
+        seen ?? '-',
+      );
+      this.health.ok();
+    } catch (error) {
+      this.health.failed(error);
+    }
+  }
+
+  async invalidate(tags: readonly string[]): Promise<void> {
+    for (const tag of tags) this.unsent.add(tag);
+    if (this.unsent.size === 0) return;
+    const pending = [...this.unsent];
+    this.unsent.clear();
+    try {
+      const pipeline = this.redis.pipeline();
+      for (const tag of pending) pipeline.set(versionKey(tag), token(), 'PX', VERSION_TTL_MS);
+      const results = await pipeline.exec();
+      const failure = results?.find(([error]) => error)?.[0];
+      if (failure) throw failure;
+      this.health.ok();
+    } catch (error) {
+      // Kept for when Redis is back: entries stored before the outage may outlive it.
+      if (this.unsent.size + pending.length <= 100_000) for (const tag of pending) this.unsent.add(tag);
+      this.health.failed(error);
+    }
+  }
+}
+
+const entryKey = (key: string) => `cache:${key}`;
+const versionKey = (tag: string) => `tag:${tag}`;
+const token = () => randomBytes(9).toString('base64url');
+
+/**
+ * rate-limiter-flexible's Redis script counts windows in whole seconds, and a window under one second
+ * (150 messages/s → 75 per 500 ms) would get no expiry at all. This script takes the window in ms from
+ * the limiter's own `duration` argument, and `_upsert` is told at least a second so the script runs.
+ */
+const INCR_MS_SCRIPT = `
+local ms = math.floor(tonumber(ARGV[4]) * 1000)
+redis.call('SET', KEYS[1], 0, 'PX', ms, 'NX')
+local consumed = redis.call('INCRBY', KEYS[1], ARGV[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == -1 then redis.call('PEXPIRE', KEYS[1], ms) ttl = ms end
+return { consumed, ttl }`;
+
+class RateLimiterRedisMs extends RateLimiterRedis {
+  _upsert(rlKey: string, points: number, msDuration: number, forceExpire = false, options = {}): unknown {
+    const upsert = (RateLimiterRedis.prototype as unknown as Record<string, (...args: unknown[]) => unknown>)
+      ._upsert as (...args: unknown[]) => unknown;
+    return upsert.call(this, rlKey, points, Math.max(msDuration, 1000), forceExpire, options);
+  }
+}
+
+/**
+ * Budgets in Redis, so replicas together stay within one app's limits: the same fixed windows as the
+ * memory store (`windowOf`). When Redis fails, each process falls back to its own memory budget
+ * (rate-limiter-flexible's insurance limiter), as without `REDIS_URL`.
+ */
+export class RedisBucketStore implements BucketStore {
+  private readonly limiters = new Map<string, RateLimiterRedis>();
+  /** This process's own pauses, also honoured when Redis is unreachable. */
+  private readonly pausedUntil = new Map<string, number>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly health: RedisHealth,
+  ) {}
+
+  async take(key: string, rate: Rate | undefined): Promise<number> {
+    const local = (this.pausedUntil.get(key) ?? 0) - Date.now();
+    if (local > 0) return local;
+    this.pausedUntil.delete(key);
+    try {
+      const paused = await this.redis.pttl(pauseKey(key));
+      this.health.ok();
+      if (paused > 0) return paused;
+    } catch (error) {
+      this.health.failed(error);
+    }
+    if (!rate) return 0;
+    try {
+      await this.limiterFor(rate).consume(key);
+      return 0;
+    } catch (res) {
+      if (res instanceof Error) return 0;
+      return Math.max(1, (res as RateLimiterRes).msBeforeNext);
+    }
+  }
+
+  async pause(key: string, ms: number): Promise<void> {
+    const now = Date.now();
+    if (now + ms > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, now + ms);
+    if (this.pausedUntil.size > 10_000)
+      for (const [k, at] of this.pausedUntil) if (at <= now) this.pausedUntil.delete(k);
+    try {
+      // Only ever lengthens a pause another replica set.
+      const left = await this.redis.pttl(pauseKey(key));
+      if (left < ms) await this.redis.set(pauseKey(key), '1', 'PX', Math.max(1, Math.round(ms)));
+    } catch (error) {
+      this.health.failed(error);
+    }
+  }
+
+  private limiterFor(rate: Rate): RateLimiterRedis {
+    const spec = `${rate.perSecond}/${rate.burst}`;
+    let limiter = this.limiters.get(spec);
+    if (!limiter) {
+      const { points, durationMs } = windowOf(rate);
+      const duration = durationMs / 1000;
+      limiter = new RateLimiterRedisMs({
+        storeClient: this.redis,
+        // ioredis adds the connection's `onesignal-graphql:` prefix.
+        keyPrefix: `rl:${spec}`,
+        points,
+        duration,
+        customIncrTtlLuaScript: INCR_MS_SCRIPT,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory({ points, duration }),
+      });
+      this.limiters.set(spec, limiter);
+    }
+    return limiter;
+  }
+}
+
+const pauseKey = (key: string) => `pause:${key}`;
