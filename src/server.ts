@@ -11,6 +11,7 @@ import {
   PASSTHROUGH_KEY_SOURCE,
   restrictClient,
 } from './auth/index.js';
+import { GRAPHIQL_ASSET_PATH, graphiqlOptions, renderGraphiQL, serveGraphiQLAsset } from './graphiql.js';
 import { createLoaders } from './loaders/index.js';
 import type { Observability } from './observability/index.js';
 import type { Readiness } from './observability/readiness.js';
@@ -163,12 +164,10 @@ export function createGraphQLServer({
     healthCheckEndpoint: '/health#',
     landingPage: false,
     graphiql: resolvedSecurity.graphiql
-      ? { title: 'onesignal-graphql', defaultQuery: defaultQuery ?? defaultGraphiQLQuery() }
+      ? graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery())
       : false,
-    // Serve GraphiQL's assets ourselves (Yoga's default loads them from a CDN), so it also works
-    // offline and behind strict CSPs. Imported on first use: the bundle is large and start-up is not.
-    renderGraphiQL: async (options) =>
-      (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
+    // A small page whose assets (cached, compressed) are served by `routeRequest`; see src/graphiql.ts.
+    renderGraphiQL,
     context: async ({ request }) => {
       const caller = await callerOf(request, auth);
       const keys = caller.oneSignalKeys;
@@ -335,6 +334,7 @@ function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unkno
         );
       return serveMetrics(observability, res);
     }
+    if (graphiql && path.startsWith(GRAPHIQL_ASSET_PATH)) return serveGraphiQLAsset(req, res, path);
     if (path === '/' && graphiql && (req.method === 'GET' || req.method === 'HEAD')) {
       res.writeHead(302, { location: graphqlEndpoint, 'content-type': 'text/plain; charset=utf-8' });
       return res.end(`GraphiQL is at ${graphqlEndpoint}\n`);
