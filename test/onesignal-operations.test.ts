@@ -15,8 +15,12 @@ describe('OPERATIONS', () => {
   });
 
   it('has exactly one client method per operation', () => {
-    const resources = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
-    const methods = Object.values(resources).flatMap((resource) => Object.values(resource));
+    const {
+      apps: { known: _known, ...apps },
+      ...rest
+    } = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
+    // `apps.known` is no operation of its own: it answers from the configured keys or the key look-up.
+    const methods = Object.values({ apps, ...rest }).flatMap((resource) => Object.values(resource));
     expect(methods.every((m) => typeof m === 'function')).toBe(true);
     expect(methods).toHaveLength(OPERATIONS.length);
   });

@@ -141,7 +141,7 @@ describe('App.player and node(id:)', () => {
       { app: SHOP, id: second!.oneSignalId },
     );
     expect(data.app.player.oneSignalId).toBe(second!.oneSignalId);
-    expect(stack.upstreamCalls()).toEqual({ get_app: 1, get_players: 1 });
+    expect(stack.upstreamCalls()).toEqual({ get_players: 1 });
   });
 
   it('resolves an unknown player id to null, and a player of another app to null', async () => {

@@ -64,7 +64,7 @@ describe('Subscription reads', () => {
       expect(s.user).toEqual({ oneSignalId: DEMO_USER.onesignalId, externalId: DEMO_USER.externalId });
     const email = subs.find((s) => s.type === 'EMAIL');
     expect(email?.token).toBe(DEMO_USER.emails[0]);
-    expect(stack.upstreamCalls()).toEqual({ get_app: 1, fetch_user: 1 });
+    expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
   });
 
   it('loads a subscription by global id with one fetch_aliases and one fetch_user, its owner included', async () => {

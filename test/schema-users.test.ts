@@ -61,7 +61,7 @@ describe('App.user', () => {
       [...DEMO_USER.subscriptionIds].sort(),
     );
     expect(user.properties.tags.length).toBeGreaterThan(0);
-    expect(stack.upstreamCalls()).toEqual({ get_app: 1, fetch_user: 1 });
+    expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
   });
 
   it('costs one request for the same user fetched by onesignal_id and by external_id in one operation', async () => {
@@ -75,7 +75,7 @@ describe('App.user', () => {
     );
     expect(data.app.a.id).toBe(data.app.b.id);
     expect(data.app.c.id).toBe(data.app.a.id);
-    expect(stack.upstreamCalls()).toEqual({ get_app: 1, fetch_user: 1 });
+    expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
   });
 
   it('refetches a user by global id through node(id:)', async () => {

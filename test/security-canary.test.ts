@@ -56,6 +56,8 @@ beforeAll(async () => {
       ONESIGNAL_TIMEOUT_MS: '300',
       ONESIGNAL_MAX_ATTEMPTS: '2',
       ONESIGNAL_RETRY_BUDGET_MS: '600',
+      // Every step must reach the emulator and meet its fault, not a cached answer.
+      CACHE: 'off',
       AUTH_MODE: 'none',
       AUTH_ALLOW_NONE: 'true',
     },

@@ -58,6 +58,12 @@ export function appsApi(http: OneSignalHttp) {
       return apps;
     });
   return {
+    /**
+     * Whether `appId` can be reached with the keys held, reading OneSignal only when its key must be
+     * looked up (a get_app shared with any read of the app): false when OneSignal knows no such app.
+     */
+    known: (appId: string) => http.appKnown(appId),
+
     /** GET /apps (get_apps): every app of the organization. */
     list: () =>
       remembered(

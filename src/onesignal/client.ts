@@ -226,6 +226,28 @@ export class OneSignalHttp {
     return limiter(run);
   }
 
+  /**
+   * Whether calls for `appId` can be made, known without reading the app when possible: its key is
+   * configured (it exists), or looked up with the user auth key (false when OneSignal knows no such
+   * app). Without either key there is nothing to ask; calls will say which key is missing.
+   */
+  async appKnown(appId: string): Promise<boolean> {
+    if (this.configuredAppKeys.has(appId.toLowerCase()) || !this.userAuthKey) return true;
+    try {
+      await this.keyFor({
+        operation: 'get_app',
+        method: 'GET',
+        path: path`/apps/${appId}`,
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      });
+      return true;
+    } catch (error) {
+      if (error instanceof OneSignalError && error.code === 'NOT_FOUND') return false;
+      throw error;
+    }
+  }
+
   private async keyFor(req: OperationRequest): Promise<string> {
     if (req.auth.kind === 'user') {
       if (this.userAuthKey) return this.userAuthKey;

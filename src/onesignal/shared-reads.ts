@@ -107,11 +107,12 @@ export class SharedReads {
   ): Promise<T> {
     const key = cacheKey(req, credential);
     const tags = tagsOf(req);
-    // A key lookup needs the key, which the cache never stores; it still joins a read in flight.
-    const bypass = keyLookup || policy.getStore()?.bypassCache === true;
+    const bypass = policy.getStore()?.bypassCache === true;
     if (this.store && !bypass) {
       const cached = await this.store.get(key, tags);
-      if (cached) {
+      // A key look-up needs the key, which the cache never stores: only a remembered "not found"
+      // answers it. It still joins a read in flight, which has the whole answer.
+      if (cached && (!keyLookup || !cached.found)) {
         this.onRead?.({ operation: req.operation, source: 'hit', ageMs: Date.now() - cached.fetchedAt });
         return unwrap<T>(cached, req);
       }
@@ -159,7 +160,6 @@ export class SharedReads {
     }
     return entry;
   }
-
 
   private ttlOf(req: OperationRequest, entry: CachedRead): number {
     if (!entry.found) return this.ttls.notFound;

@@ -49,113 +49,138 @@ builder.node(AppRef, {
     authScopes: ANY_READ_SCOPE,
   },
   loadMany: (ids, ctx) => ids.map((id) => orNull(ctx.loaders.app.load(id))),
-  fields: (t) => ({
-    oneSignalId: t.field({
-      type: 'UUID',
-      skipTypeScopes: true,
-      authScopes: ANY_READ_SCOPE,
-      description: 'The app id as OneSignal and its dashboard show it (`app_id` in REST).',
-      resolve: (a) => a.id,
+  fields: (t) =>
+    recordAppDataFields({
+      oneSignalId: t.field({
+        type: 'UUID',
+        skipTypeScopes: true,
+        authScopes: ANY_READ_SCOPE,
+        description: 'The app id as OneSignal and its dashboard show it (`app_id` in REST).',
+        resolve: (a) => a.id,
+      }),
+      name: t.exposeString('name', { description: 'Display name of the app.' }),
+      playerCount: t.int({
+        nullable: true,
+        description:
+          'Number of players (subscriptions) ever registered with the app; null when OneSignal does not report it.',
+        resolve: (a) => a.players ?? null,
+      }),
+      messageablePlayerCount: t.int({
+        nullable: true,
+        description:
+          'Number of players that can currently receive a message; null when OneSignal does not report it.',
+        resolve: (a) => a.messageable_players ?? null,
+      }),
+      createdAt: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'When the app was created.',
+        resolve: (a) => fromIso(a.created_at),
+      }),
+      updatedAt: t.field({
+        type: 'DateTime',
+        nullable: true,
+        description: 'When the app settings last changed.',
+        resolve: (a) => fromIso(a.updated_at),
+      }),
+      organizationId: t.string({
+        nullable: true,
+        description: 'Id of the OneSignal organization that owns the app.',
+        resolve: (a) => a.organization_id ?? null,
+      }),
+      apnsEnvironment: t.field({
+        type: ApnsEnvironmentEnum,
+        nullable: true,
+        description: 'APNs environment used for iOS pushes; null when iOS is not configured.',
+        resolve: (a) => (a.apns_env === 'sandbox' || a.apns_env === 'production' ? a.apns_env : null),
+      }),
+      apnsConfigured: t.boolean({
+        description:
+          'True when an APNs certificate or .p8 key is stored for the app (the credential itself is never exposed).',
+        resolve: (a) => Boolean(a.apns_p8 || a.apns_p12 || a.apns_certificates),
+      }),
+      apnsKeyId: t.string({
+        nullable: true,
+        description: 'Key id of the APNs .p8 auth key, when token-based auth is used.',
+        resolve: (a) => a.apns_key_id ?? null,
+      }),
+      apnsTeamId: t.string({
+        nullable: true,
+        description: 'Apple developer team id used with the .p8 auth key.',
+        resolve: (a) => a.apns_team_id ?? null,
+      }),
+      apnsBundleId: t.string({
+        nullable: true,
+        description: 'Bundle id of the iOS app, used with the .p8 auth key.',
+        resolve: (a) => a.apns_bundle_id ?? null,
+      }),
+      androidGcmSenderId: t.string({
+        nullable: true,
+        description: 'Firebase Cloud Messaging sender id (project number) for Android.',
+        resolve: (a) => a.android_gcm_sender_id || null,
+      }),
+      chromeWebOrigin: t.string({
+        nullable: true,
+        description: 'Origin of the website for Chrome web push, e.g. `https://example.com`.',
+        resolve: (a) => a.chrome_web_origin ?? null,
+      }),
+      chromeWebDefaultNotificationIcon: t.string({
+        nullable: true,
+        description: 'Default icon URL of Chrome web push notifications.',
+        resolve: (a) => a.chrome_web_default_notification_icon ?? null,
+      }),
+      chromeWebSubDomain: t.string({
+        nullable: true,
+        description: 'OneSignal subdomain used by HTTP (non-HTTPS) sites for web push.',
+        resolve: (a) => a.chrome_web_sub_domain ?? null,
+      }),
+      safariSiteOrigin: t.string({
+        nullable: true,
+        description: 'Origin of the website for Safari web push.',
+        resolve: (a) => a.safari_site_origin ?? null,
+      }),
+      safariPushId: t.string({
+        nullable: true,
+        description: 'Website push id Apple issued for Safari web push.',
+        resolve: (a) => a.safari_push_id ?? null,
+      }),
+      siteName: t.string({
+        nullable: true,
+        description: 'Site name shown in web push prompts.',
+        resolve: (a) => a.site_name ?? null,
+      }),
+      additionalDataIsRootPayload: t.boolean({
+        nullable: true,
+        description:
+          'True when notification `data` is sent at the root of the push payload instead of under `custom.a`.',
+        resolve: (a) => a.additional_data_is_root_payload ?? null,
+      }),
     }),
-    name: t.exposeString('name', { description: 'Display name of the app.' }),
-    playerCount: t.int({
-      nullable: true,
-      description:
-        'Number of players (subscriptions) ever registered with the app; null when OneSignal does not report it.',
-      resolve: (a) => a.players ?? null,
-    }),
-    messageablePlayerCount: t.int({
-      nullable: true,
-      description:
-        'Number of players that can currently receive a message; null when OneSignal does not report it.',
-      resolve: (a) => a.messageable_players ?? null,
-    }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the app was created.',
-      resolve: (a) => fromIso(a.created_at),
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the app settings last changed.',
-      resolve: (a) => fromIso(a.updated_at),
-    }),
-    organizationId: t.string({
-      nullable: true,
-      description: 'Id of the OneSignal organization that owns the app.',
-      resolve: (a) => a.organization_id ?? null,
-    }),
-    apnsEnvironment: t.field({
-      type: ApnsEnvironmentEnum,
-      nullable: true,
-      description: 'APNs environment used for iOS pushes; null when iOS is not configured.',
-      resolve: (a) => (a.apns_env === 'sandbox' || a.apns_env === 'production' ? a.apns_env : null),
-    }),
-    apnsConfigured: t.boolean({
-      description:
-        'True when an APNs certificate or .p8 key is stored for the app (the credential itself is never exposed).',
-      resolve: (a) => Boolean(a.apns_p8 || a.apns_p12 || a.apns_certificates),
-    }),
-    apnsKeyId: t.string({
-      nullable: true,
-      description: 'Key id of the APNs .p8 auth key, when token-based auth is used.',
-      resolve: (a) => a.apns_key_id ?? null,
-    }),
-    apnsTeamId: t.string({
-      nullable: true,
-      description: 'Apple developer team id used with the .p8 auth key.',
-      resolve: (a) => a.apns_team_id ?? null,
-    }),
-    apnsBundleId: t.string({
-      nullable: true,
-      description: 'Bundle id of the iOS app, used with the .p8 auth key.',
-      resolve: (a) => a.apns_bundle_id ?? null,
-    }),
-    androidGcmSenderId: t.string({
-      nullable: true,
-      description: 'Firebase Cloud Messaging sender id (project number) for Android.',
-      resolve: (a) => a.android_gcm_sender_id || null,
-    }),
-    chromeWebOrigin: t.string({
-      nullable: true,
-      description: 'Origin of the website for Chrome web push, e.g. `https://example.com`.',
-      resolve: (a) => a.chrome_web_origin ?? null,
-    }),
-    chromeWebDefaultNotificationIcon: t.string({
-      nullable: true,
-      description: 'Default icon URL of Chrome web push notifications.',
-      resolve: (a) => a.chrome_web_default_notification_icon ?? null,
-    }),
-    chromeWebSubDomain: t.string({
-      nullable: true,
-      description: 'OneSignal subdomain used by HTTP (non-HTTPS) sites for web push.',
-      resolve: (a) => a.chrome_web_sub_domain ?? null,
-    }),
-    safariSiteOrigin: t.string({
-      nullable: true,
-      description: 'Origin of the website for Safari web push.',
-      resolve: (a) => a.safari_site_origin ?? null,
-    }),
-    safariPushId: t.string({
-      nullable: true,
-      description: 'Website push id Apple issued for Safari web push.',
-      resolve: (a) => a.safari_push_id ?? null,
-    }),
-    siteName: t.string({
-      nullable: true,
-      description: 'Site name shown in web push prompts.',
-      resolve: (a) => a.site_name ?? null,
-    }),
-    additionalDataIsRootPayload: t.boolean({
-      nullable: true,
-      description:
-        'True when notification `data` is sent at the root of the push payload instead of under `custom.a`.',
-      resolve: (a) => a.additional_data_is_root_payload ?? null,
-    }),
-  }),
 });
+
+/**
+ * The App fields read from the app's own settings (get_app). The rest (its id, and child lists such as
+ * `notifications` that other domains add with reads of their own) need no read of the app, so
+ * `app(id:)` skips get_app when the selection holds none of these.
+ */
+const APP_DATA_FIELDS = new Set<string>();
+
+function recordAppDataFields<F extends Record<string, unknown>>(fields: F): F {
+  for (const name of Object.keys(fields)) if (name !== 'oneSignalId') APP_DATA_FIELDS.add(name);
+  return fields;
+}
+
+/** Whether the selection of `app(id:)` (fragments included) asks for any of `APP_DATA_FIELDS`. */
+function selectsAppData(info: GraphQLResolveInfo): boolean {
+  const visit = (selections: readonly SelectionNode[], depth: number): boolean =>
+    selections.some((sel) => {
+      if (sel.kind === Kind.FIELD) return APP_DATA_FIELDS.has(sel.name.value);
+      const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : info.fragments[sel.name.value];
+      // Deeper than any real query nests fragments: load, to be safe.
+      return !fragment || depth > 8 || visit(fragment.selectionSet.selections, depth + 1);
+    });
+  return info.fieldNodes.some((node) => !node.selectionSet || visit(node.selectionSet.selections, 0));
+}
 
 builder.queryFields((t) => ({
   apps: t.field({
@@ -171,13 +196,16 @@ builder.queryFields((t) => ({
     authScopes: ANY_READ_SCOPE,
     description: 'One app by its OneSignal app id; null when it does not exist.',
     args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal app id.' }) },
-    resolve: (_root, { id }, ctx, info) => {
+    resolve: async (_root, { id }, ctx, info) => {
       const appId = id.toLowerCase();
       // Checked here, not only in the client: two `app` fields in one request share one get_apps,
       // whose answer is filtered to the caller's apps, which would turn a refusal into a quiet null.
       assertMayAccessApps(ctx.caller, [appId]);
       prefetchAppFields(appId, ctx, info);
-      return orNull(ctx.loaders.app.load(appId));
+      if (selectsAppData(info)) return orNull(ctx.loaders.app.load(appId));
+      // Only the id and child lists: a hand-written client would not read the app either. Whether it
+      // exists is known from its configured key, or from the key look-up its children need anyway.
+      return (await upstream(ctx.client.apps.known(appId))) ? ({ id: appId } as WireApp) : null;
     },
   }),
 }));
