@@ -191,6 +191,21 @@ describe('the Redis stores between two replicas', () => {
     expect(await store.get(key, [tag])).toBeUndefined();
   });
 
+  it('send a write made while Redis was unreachable once it is back', async () => {
+    const [one, two] = [await replicaConnection(), await replicaConnection()];
+    const a = new RedisCacheStore(one.redis, { health: one.health });
+    const b = new RedisCacheStore(two.redis, { health: two.health });
+    const [key, tag] = [k('outage'), k('notifications')];
+    await b.set(key, [tag], entry('before'), 10_000);
+    one.redis.disconnect(true); // A loses its connection (and reconnects by itself)…
+    await a.invalidate([tag]); // …while it writes.
+    expect(await b.get(key, [tag])).toMatchObject({ data: 'before' });
+    const deadline = Date.now() + 5_000;
+    while ((await b.get(key, [tag])) !== undefined && Date.now() < deadline) await sleep(50);
+    expect(await b.get(key, [tag])).toBeUndefined();
+    expect(one.warnings).toHaveLength(2); // unreachable, then back
+  });
+
   it('share one budget per app and class, and each other’s pauses', async () => {
     const [one, two] = [await replicaConnection(), await replicaConnection()];
     const a = new RedisBucketStore(one.redis, one.health);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
-import { type BucketStore, type Rate, windowOf } from './scheduler.js';
+import { type BucketStore, MemoryBucketStore, type Rate, windowOf } from './scheduler.js';
 import type { CachedRead, CacheStore } from './shared-reads.js';
 
 /**
@@ -251,8 +251,8 @@ class RateLimiterRedisMs extends RateLimiterRedis {
  */
 export class RedisBucketStore implements BucketStore {
   private readonly limiters = new Map<string, RateLimiterRedis>();
-  /** This process's own pauses, also honoured when Redis is unreachable. */
-  private readonly pausedUntil = new Map<string, number>();
+  /** This process's own pauses (a memory store without rates), also honoured when Redis is unreachable. */
+  private readonly local = new MemoryBucketStore();
 
   constructor(
     private readonly redis: Redis,
@@ -260,31 +260,27 @@ export class RedisBucketStore implements BucketStore {
   ) {}
 
   async take(key: string, rate: Rate | undefined): Promise<number> {
-    const local = (this.pausedUntil.get(key) ?? 0) - Date.now();
-    if (local > 0) return local;
-    this.pausedUntil.delete(key);
+    const pausedHere = await this.local.take(key, undefined);
+    if (pausedHere > 0) return pausedHere;
     try {
-      const paused = await this.redis.pttl(pauseKey(key));
+      const pausedElsewhere = await this.redis.pttl(pauseKey(key));
       this.health.ok();
-      if (paused > 0) return paused;
+      if (pausedElsewhere > 0) return pausedElsewhere;
     } catch (error) {
       this.health.failed(error);
     }
     if (!rate) return 0;
-    try {
-      await this.limiterFor(rate).consume(key);
-      return 0;
-    } catch (res) {
-      if (res instanceof Error) return 0;
-      return Math.max(1, (res as RateLimiterRes).msBeforeNext);
-    }
+    // Redis errors go to the insurance (memory) limiter: what rejects here is a refusal.
+    return this.limiterFor(rate)
+      .consume(key)
+      .then(
+        () => 0,
+        (res: unknown) => (res instanceof Error ? 0 : Math.max(1, (res as RateLimiterRes).msBeforeNext)),
+      );
   }
 
   async pause(key: string, ms: number): Promise<void> {
-    const now = Date.now();
-    if (now + ms > (this.pausedUntil.get(key) ?? 0)) this.pausedUntil.set(key, now + ms);
-    if (this.pausedUntil.size > 10_000)
-      for (const [k, at] of this.pausedUntil) if (at <= now) this.pausedUntil.delete(k);
+    await this.local.pause(key, ms);
     try {
       // Only ever lengthens a pause another replica set.
       const left = await this.redis.pttl(pauseKey(key));
