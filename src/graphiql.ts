@@ -1,10 +1,11 @@
 /**
- * GraphiQL, served by this process (no CDN, so it works offline and behind strict CSPs) as a small
- * page plus separate assets. `@graphql-yoga/render-graphiql` inlines its 9 MB of scripts, styles,
- * workers and icon into every page, uncompressed, so a browser fetched all of it on every visit. Here
- * the page is a few kilobytes and names its assets under a content hash (`/graphiql/<hash>/graphiql.js`), so
- * they can be cached for a year (`immutable`, plus an ETag); each is compressed (brotli or gzip) once,
- * the first time a browser asks for it, and kept in memory.
+ * GraphiQL, served by this process (no CDN, so it works offline) as a small page plus separate
+ * assets. `@graphql-yoga/render-graphiql` inlines its 9 MB of scripts, styles, workers and icon into
+ * every page, uncompressed, so a browser fetched all of it on every visit. Here the page is a few
+ * kilobytes and names its assets under a content hash (`/graphiql/<hash>/graphiql.js`), so they can
+ * be cached for a year (`immutable`, plus an ETag); each is compressed (brotli or gzip) once, the
+ * first time a browser asks for it, and kept in memory. The hash comes from the bytes, so replicas
+ * behind one port name the same URLs.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
