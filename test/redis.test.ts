@@ -314,6 +314,28 @@ describe('two server replicas on one Redis', () => {
     expect(throughB.extensions?.upstream?.cacheHits).toBeGreaterThan(0);
   });
 
+  // With the organization key only, a replica learns an app's REST key from OneSignal once (keys are
+  // never cached, in Redis least of all): B's first read of the app costs that look-up, no data read.
+  it.each([
+    ['app keys only', { ONESIGNAL_USER_AUTH_KEY: '' }, {}],
+    ['the organization key only', { ONESIGNAL_APP_KEYS: '' }, { get_app: 1 }],
+  ])('serves B from A’s cache with %s too', async (_keys, env, expected) => {
+    const pair = await Promise.all([startArtifact(replicaEnv(env)), startArtifact(replicaEnv(env))]);
+    try {
+      const query = `{ app(id: "${SHOP}") { notifications(first: 4) { totalCount nodes { oneSignalId } } } }`;
+      const throughA = await post(pair[0], query);
+      expect(throughA.errors).toBeUndefined();
+      emulator.resetStats();
+      const throughB = await post(pair[1], query);
+      expect(throughB.errors).toBeUndefined();
+      expect(throughB.data).toEqual(throughA.data);
+      expect(emulator.stats().byOperation).toEqual(expected);
+      expect(throughB.extensions?.upstream?.cacheHits).toBeGreaterThan(0);
+    } finally {
+      await Promise.all(pair.map((r) => r.stop()));
+    }
+  });
+
   it('shows a notification sent through A in B’s list at once', async () => {
     type List = { app: { notifications: { totalCount: number; nodes: { oneSignalId: string }[] } } };
     const before = await post<List>(b, LIST);

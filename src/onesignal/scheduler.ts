@@ -76,9 +76,9 @@ export interface BucketRef {
 }
 
 /**
- * Where budgets live. Memory serves one process; a Redis store (`REDIS_URL`, later) would share them
- * between replicas with the same calls, since rate-limiter-flexible's RateLimiterRedis has the same
- * `consume` as the RateLimiterMemory used here.
+ * Where budgets live. Memory serves one process; RedisBucketStore (`REDIS_URL`, src/onesignal/redis.ts)
+ * shares them between replicas with the same calls, rate-limiter-flexible's RateLimiterRedis having
+ * the same `consume` as the RateLimiterMemory used here.
  */
 export interface BucketStore {
   /** Takes one request from `key`'s budget: resolves 0 when taken, else the ms until one may be. */
