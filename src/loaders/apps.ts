@@ -1,6 +1,6 @@
-import DataLoader from 'dataloader';
 import type { OneSignalClient, WireApp, WireOutcome } from '../onesignal/index.js';
 import { perKeyLoader } from './per-key.js';
+import { tracedLoader } from './traced.js';
 
 /** Arguments of one get_outcomes request. */
 export interface OutcomeQuery {
@@ -15,7 +15,7 @@ export interface OutcomeQuery {
 
 export function appLoaders(client: OneSignalClient) {
   /** Every app of the organization, fetched once per request; primes `app`. */
-  const allApps = new DataLoader<'all', WireApp[]>(async () => {
+  const allApps = tracedLoader<'all', WireApp[]>('apps', async () => {
     try {
       const apps = await client.apps.list();
       for (const a of apps) app.prime(a.id, a);
@@ -29,7 +29,7 @@ export function appLoaders(client: OneSignalClient) {
    * OneSignal has no batch read for apps: one id costs a get_app, several ids in the same tick cost a
    * single get_apps that answers them all.
    */
-  const app = new DataLoader<string, WireApp | null>(async (ids) => {
+  const app = tracedLoader<string, WireApp | null>('app', async (ids) => {
     if (ids.length === 1) {
       const [id] = ids as [string];
       try {
@@ -49,6 +49,7 @@ export function appLoaders(client: OneSignalClient) {
 
   /** get_outcomes, once per distinct set of arguments in a request. */
   const outcomes = perKeyLoader<OutcomeQuery, WireOutcome[], string>(
+    'outcomes',
     async ({ appId, ...params }) => (await client.outcomes.get(appId, params)).outcomes ?? [],
     {
       cacheKeyFn: (q) =>

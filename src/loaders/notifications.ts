@@ -25,6 +25,7 @@ export function notificationLoaders(client: OneSignalClient) {
     NotificationPage,
     LoadedNotification
   >({
+    name: 'notification',
     fetchPage: async (key) => {
       const slice = await client.notifications.list(key.appId, {
         limit: key.limit,

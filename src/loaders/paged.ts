@@ -1,9 +1,11 @@
-import DataLoader from 'dataloader';
 import type { AppScopedKey } from '../schema/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
+import { tracedLoader } from './traced.js';
 
 export interface PagedLoaderOptions<K extends { appId: string }, P, I> {
+  /** The items' name in traces (`loader notification`, `loader notification page`). */
+  name: string;
   /** One list request (e.g. get_players) for one page key. */
   fetchPage: (key: K) => Promise<P>;
   /** The items a page lists; they belong to the page key's app. */
@@ -22,7 +24,7 @@ export interface PagedLoaderOptions<K extends { appId: string }, P, I> {
  * and some of its items" costs the page request only. Failures, NOT_FOUND included, come back as errors.
  */
 export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLoaderOptions<K, P, I>) {
-  const { fetchPage, itemsOf, itemId, fetchOne, pageCacheKey } = options;
+  const { name, fetchPage, itemsOf, itemId, fetchOne, pageCacheKey } = options;
   /** Pages whose answer is still on its way, per app: item reads wait for them instead of fetching twice. */
   const pagesInFlight = new Map<string, Set<Promise<P>>>();
   /**
@@ -32,6 +34,7 @@ export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLo
   const listedItems = new Map<string, I>();
 
   const page = perKeyLoader<K, P, string>(
+    `${name} page`,
     async (key) => {
       // Settles once the page's items are in `listedItems` (and primed), which item reads wait for.
       const listing = (async () => {
@@ -55,7 +58,8 @@ export function pagedLoaders<K extends { appId: string }, P, I>(options: PagedLo
     { cacheKeyFn: pageCacheKey },
   );
 
-  const item = new DataLoader<AppScopedKey, I, string>(
+  const item = tracedLoader<AppScopedKey, I, string>(
+    name,
     async (keys) => {
       // Let every loader scheduled in this tick dispatch, so pages requested beside these items are in flight.
       await new Promise((resolve) => setImmediate(resolve));

@@ -23,6 +23,7 @@ export function playerLoaders(client: OneSignalClient) {
    * so "a page and some of its players" costs the page request only.
    */
   const { page: playerPage, item: player } = pagedLoaders<PlayerPageKey, PlayerPage, AppPlayer>({
+    name: 'player',
     fetchPage: async ({ appId, offset, limit }) => {
       const slice = await client.players.list(appId, { offset, limit });
       return {

@@ -19,6 +19,7 @@ export function segmentLoaders(client: OneSignalClient) {
     Omit<WireSegmentSlice, 'segments'> & { segments: LoadedSegment[] },
     string
   >(
+    'segment page',
     async (key) => {
       const slice = await client.segments.list(key.appId, { limit: key.limit, offset: key.offset });
       return { ...slice, segments: (slice.segments ?? []).map((s) => ({ ...s, app_id: key.appId })) };
@@ -30,7 +31,7 @@ export function segmentLoaders(client: OneSignalClient) {
    * Every segment of an app. OneSignal cannot read one segment by id, so refetching a segment node
    * reads the list (pages of 300, reusing a first page already loaded in this request).
    */
-  const allSegments = perKeyLoader<string, LoadedSegment[]>(async (appId) => {
+  const allSegments = perKeyLoader<string, LoadedSegment[]>('segments', async (appId) => {
     const all: LoadedSegment[] = [];
     for (let offset = 0; ; offset += PAGE_MAX) {
       const page = await segmentPage.load({ appId, limit: PAGE_MAX, offset });

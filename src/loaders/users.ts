@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type {
   OneSignalClient,
   WireIdentity,
@@ -9,6 +8,7 @@ import type {
 import type { AppScopedKey } from '../schema/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
+import { tracedLoader } from './traced.js';
 
 /** A v5 user with the app it belongs to (OneSignal's answer does not say). */
 export interface AppUser {
@@ -45,6 +45,7 @@ export function toAppUser(appId: string, wire: WireUser): AppUser {
 export function userLoaders(client: OneSignalClient) {
   /** subscription id → the identity (aliases) of its owner, via fetch_aliases. Primed by every user fetch. */
   const subscriptionOwner = perKeyLoader<AppScopedKey, WireIdentity, string>(
+    'subscription owner',
     async ({ appId, id }) => (await client.aliases.getBySubscription(appId, id)).identity as WireIdentity,
     { cacheKeyFn: appScopedCacheKey },
   );
@@ -72,7 +73,8 @@ export function userLoaders(client: OneSignalClient) {
    * no user fetched in the same batch already carries that alias: reading one user by onesignal_id
    * and by external_id in one operation costs one request, at most two round trips per batch.
    */
-  const user_ = new DataLoader<UserKey, AppUser, string>(
+  const user_ = tracedLoader<UserKey, AppUser, string>(
+    'user',
     async (keys) => {
       const results = new Map<string, AppUser | Error>();
       const byAlias = new Map<string, AppUser>();
@@ -119,6 +121,7 @@ export function userLoaders(client: OneSignalClient) {
    * Resolves to null when the subscription does not exist.
    */
   const subscription = perKeyLoader<AppScopedKey, AppSubscription | null, string>(
+    'subscription',
     async (key) => {
       const identity = await subscriptionOwner.load(key);
       const ownerId = String(identity[ONESIGNAL_ID] ?? '');
@@ -131,6 +134,7 @@ export function userLoaders(client: OneSignalClient) {
 
   /** get_eligible_iams for one subscription. */
   const eligibleInAppMessages = perKeyLoader<AppScopedKey, WireInAppMessage[], string>(
+    'eligible in-app messages',
     async ({ appId, id }) =>
       (await client.subscriptions.eligibleInAppMessages(appId, id)).in_app_messages ?? [],
     { cacheKeyFn: appScopedCacheKey },

@@ -79,6 +79,8 @@ export class Observability {
         options.spanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
       );
       enableContextPropagation();
+      // Global, so the loaders' batch spans (src/loaders/traced.ts, API only) are recorded too.
+      trace.setGlobalTracerProvider(this.tracerProvider);
       this.tracer = this.tracerProvider.getTracer('onesignal-graphql');
     }
   }
@@ -122,7 +124,9 @@ export class Observability {
       );
     }
     if (this.tracer) {
-      const parent = record?.span ? trace.setSpan(context.active(), record.span) : context.active();
+      // Under the loader batch that made the call when there is one (its span is active), else the request.
+      const active = context.active();
+      const parent = trace.getSpan(active) || !record?.span ? active : trace.setSpan(active, record.span);
       const end = Date.now();
       const span = this.tracer.startSpan(
         `onesignal ${event.operation}`,

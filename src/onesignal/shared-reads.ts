@@ -323,7 +323,7 @@ function cacheKey(req: OperationRequest, credential: string): string {
 /** The identity of a key in cache keys: a SHA-256 prefix long enough never to collide in practice. */
 export const credentialId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
-/** Bounded memory, least recently used out first; sizes are the entries' JSON lengths. */
+/** Bounded memory, least recently used out first; sizes estimate the entries' heap bytes. */
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: LRUCache<string, { entry: CachedRead; versions: number[] }>;
   private readonly versions = new Map<string, number>();
@@ -331,7 +331,8 @@ export class MemoryCacheStore implements CacheStore {
   constructor(maxBytes = 32 * 1024 * 1024) {
     this.entries = new LRUCache({
       maxSize: maxBytes,
-      sizeCalculation: (value, key) => key.length + JSON.stringify(value.entry.data ?? null).length + 64,
+      // Parsed JSON takes about three times its text on the heap: count that, so the cap bounds memory.
+      sizeCalculation: (value, key) => key.length + 3 * JSON.stringify(value.entry.data ?? null).length + 64,
       ttlAutopurge: false,
     });
   }
