@@ -159,6 +159,13 @@ export function createGraphQLServer({
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,
+    // Yoga's default reflects any Origin; only the configured ones (CORS_ORIGINS) get permission.
+    cors:
+      resolvedSecurity.corsOrigins === '*'
+        ? { origin: '*', credentials: false }
+        : resolvedSecurity.corsOrigins.length
+          ? { origin: [...resolvedSecurity.corsOrigins], credentials: false }
+          : false,
     // Yoga answers any URL that merely ends with its health path (`/graphql/health`, `?x=/health`);
     // `routeRequest` answers `/health` itself, so Yoga's check gets a path no request URL can end with.
     healthCheckEndpoint: '/health#',

@@ -20,7 +20,7 @@ beforeEach(() => {
 const SEND = `mutation($input: NotificationCreateInput!) {
   notificationCreate(input: $input) {
     __typename
-    ... on NotificationCreatePayload { id oneSignalId idempotencyKey notification { oneSignalId status } }
+    ... on NotificationCreatePayload { notificationId oneSignalId idempotencyKey notification { oneSignalId status } }
     ... on SendOutcomeUnknown { idempotencyKey operation }
     ... on RateLimitedError { retryAfterSeconds }
     ... on Error { code message }
@@ -29,7 +29,7 @@ const SEND = `mutation($input: NotificationCreateInput!) {
 
 type Result = {
   __typename: string;
-  id?: string;
+  notificationId?: string;
   oneSignalId?: string;
   idempotencyKey?: string;
   notification?: { oneSignalId: string; status: string } | null;
@@ -135,12 +135,12 @@ describe('a send is reported as what happened', () => {
     stack.emulator.setFaults({ lostAnswerRate: 1, operations: ['cancel_notification'], times: 1 });
     const res = await stack.gqlRaw<{ notificationCancel: Record<string, unknown> }>(
       'mutation($id: ID!) { notificationCancel(input: { id: $id }) { __typename ... on NotificationCancelPayload { notificationId notification { status } } ... on Error { code message } } }',
-      { id: scheduled.id },
+      { id: scheduled.notificationId },
     );
     expect(res.errors).toBeUndefined();
     expect(res.data?.notificationCancel).toEqual({
       __typename: 'NotificationCancelPayload',
-      notificationId: scheduled.id,
+      notificationId: scheduled.notificationId,
       notification: { status: 'CANCELED' },
     });
     expect(stack.upstreamCalls().cancel_notification).toBe(2);

@@ -168,3 +168,61 @@ describe('security settings from the environment', () => {
     );
   });
 });
+
+describe('CORS', () => {
+  const preflight = (url: string, origin: string) =>
+    fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin,
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type',
+      },
+    });
+  const send = (url: string, origin: string) =>
+    fetch(url, {
+      method: 'POST',
+      headers: { origin, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+
+  it('gives no other origin permission by default, so a page elsewhere cannot call a local server', async () => {
+    const stack = await startStack();
+    try {
+      const res = await preflight(stack.graphqlUrl, 'https://evil.example');
+      expect(res.headers.get('access-control-allow-origin')).toBeNull();
+      expect(
+        (await send(stack.graphqlUrl, 'https://evil.example')).headers.get('access-control-allow-origin'),
+      ).toBeNull();
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('lets the origins in CORS_ORIGINS call it, and no other', async () => {
+    const { corsOrigins } = loadSecurityConfig({
+      CORS_ORIGINS: 'https://app.example, http://localhost:5173',
+    });
+    expect(corsOrigins).toEqual(['https://app.example', 'http://localhost:5173']);
+    const stack = await startStack({}, { security: { corsOrigins } });
+    try {
+      const allowed = await preflight(stack.graphqlUrl, 'https://app.example');
+      expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example');
+      expect(
+        (await send(stack.graphqlUrl, 'http://localhost:5173')).headers.get('access-control-allow-origin'),
+      ).toBe('http://localhost:5173');
+      expect(
+        (await preflight(stack.graphqlUrl, 'https://evil.example')).headers.get(
+          'access-control-allow-origin',
+        ),
+      ).not.toBe('https://evil.example');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('refuses a CORS_ORIGINS that is not a list of origins, naming it', () => {
+    expect(() => loadSecurityConfig({ CORS_ORIGINS: 'https://app.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => loadSecurityConfig({ CORS_ORIGINS: 'not a url' })).toThrow(/CORS_ORIGINS/);
+  });
+});

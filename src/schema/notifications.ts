@@ -462,7 +462,9 @@ const NotificationCreatePayload = builder.objectRef<CreateOutcome>('Notification
         'The new notification, read from OneSignal when selected. Null, with an error at this field only, when that read fails or the caller may not read notifications: the send itself succeeded.',
       resolve: (o, _a, ctx) => upstream(ctx.loaders.notification.load({ appId: o.appId, id: o.id })),
     }),
-    id: t.id({
+    // Not `id`: a payload is not the notification, and clients that key records by `id` (Relay,
+    // Apollo) would merge the two.
+    notificationId: t.id({
       description: 'Global id of the new notification (for `node` and `notificationCancel`).',
       resolve: (o) => encodeNodeId('Notification', { appId: o.appId, id: o.id }),
     }),

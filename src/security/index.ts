@@ -44,6 +44,12 @@ export interface SecurityOptions {
   graphiql?: boolean;
   /** When set, only these documents run (trusted documents / persisted operations). */
   trustedDocuments?: TrustedDocuments;
+  /**
+   * Origins whose browser pages may call the API (CORS), or `*` for any. None by default: a page on
+   * another origin cannot read answers or send JSON (its preflight gets no permission), so a site a
+   * developer visits cannot use a server running with AUTH_MODE=none on their machine.
+   */
+  corsOrigins?: readonly string[] | '*';
 }
 
 export interface ResolvedSecurity {
@@ -53,6 +59,7 @@ export interface ResolvedSecurity {
   introspection: boolean;
   graphiql: boolean;
   trustedDocuments: TrustedDocuments | undefined;
+  corsOrigins: readonly string[] | '*';
 }
 
 export function resolveSecurity(options: SecurityOptions = {}): ResolvedSecurity {
@@ -64,6 +71,7 @@ export function resolveSecurity(options: SecurityOptions = {}): ResolvedSecurity
     introspection: options.introspection ?? !production,
     graphiql: options.graphiql ?? !production,
     trustedDocuments: options.trustedDocuments,
+    corsOrigins: options.corsOrigins ?? [],
   };
 }
 
@@ -76,6 +84,25 @@ export function securityPlugins(security: ResolvedSecurity): Plugin[] {
     ...(security.trustedDocuments ? [trustedDocumentsPlugin(security.trustedDocuments)] : []),
     ...queryLimitPlugins(security.limits),
   ];
+}
+
+/** `CORS_ORIGINS`: `*`, or comma-separated origins such as `https://app.example.com`. */
+function readCorsOrigins(value: string): readonly string[] | '*' {
+  if (value === '*') return '*';
+  return value.split(',').map((origin) => {
+    const trimmed = origin.trim().replace(/\/+$/, '');
+    let url: URL;
+    try {
+      url = new URL(trimmed);
+    } catch {
+      throw new Error('CORS_ORIGINS must be * or comma-separated origins such as https://app.example.com.');
+    }
+    if (url.origin !== trimmed)
+      throw new Error(
+        'CORS_ORIGINS must list origins only (scheme, host and port, no path), such as https://app.example.com.',
+      );
+    return trimmed;
+  });
 }
 
 function readBoolean(env: NodeJS.ProcessEnv, name: string): boolean | undefined {
@@ -103,6 +130,7 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
   const introspection = readBoolean(env, 'GRAPHQL_INTROSPECTION');
   const graphiql = readBoolean(env, 'GRAPHIQL');
   const manifest = env.TRUSTED_DOCUMENTS?.trim();
+  const cors = env.CORS_ORIGINS?.trim();
   return {
     production,
     limits: loadQueryLimits(env),
@@ -110,5 +138,6 @@ export function loadSecurityConfig(env: NodeJS.ProcessEnv = process.env): Securi
     ...(introspection !== undefined && { introspection }),
     ...(graphiql !== undefined && { graphiql }),
     ...(manifest && { trustedDocuments: loadTrustedDocuments(manifest) }),
+    ...(cors && { corsOrigins: readCorsOrigins(cors) }),
   };
 }
