@@ -149,6 +149,16 @@ describe.each([
     expect(await store.get(a, [tag, 'apps'])).toMatchObject({ data: 'a2' });
   });
 
+  it('does not keep an answer fetched before a write made meanwhile', async () => {
+    const [key, tag] = [k('race'), k('notifications')];
+    expect(await store.get(key, [tag])).toBeUndefined(); // a miss, then the fetch…
+    await store.invalidate([tag]); // …a send meanwhile…
+    await store.set(key, [tag], entry('before the send'), 10_000); // …the answer predates it.
+    expect(await store.get(key, [tag])).toBeUndefined();
+    await store.set(key, [tag], entry('after the send'), 10_000); // the next miss's answer is kept
+    expect((await store.get(key, [tag]))?.data).toBe('after the send');
+  });
+
   it('does not keep an entry larger than its byte cap, and keeps those under it', async () => {
     const [big, small] = [k('big'), k('small')];
     await store.set(big, [], entry('x'.repeat(CAP * 2)), 10_000);

@@ -327,6 +327,8 @@ export const credentialId = (key: string) => createHash('sha256').update(key).di
 export class MemoryCacheStore implements CacheStore {
   private readonly entries: LRUCache<string, { entry: CachedRead; versions: number[] }>;
   private readonly versions = new Map<string, number>();
+  /** The versions each miss saw, until its answer is stored (bounded: a failed fetch stores nothing). */
+  private readonly seenAtMiss = new LRUCache<string, number[]>({ max: 10_000 });
 
   constructor(maxBytes = 32 * 1024 * 1024) {
     this.entries = new LRUCache({
@@ -338,14 +340,20 @@ export class MemoryCacheStore implements CacheStore {
   }
 
   async get(key: string, tags: readonly string[]): Promise<CachedRead | undefined> {
-    const stored = this.entries.get(key);
-    if (!stored) return undefined;
     const current = tags.map((t) => this.versions.get(t) ?? 0);
-    return current.every((v, i) => v === stored.versions[i]) ? stored.entry : undefined;
+    const stored = this.entries.get(key);
+    if (stored && current.every((v, i) => v === stored.versions[i])) return stored.entry;
+    if (!this.seenAtMiss.has(key)) this.seenAtMiss.set(key, current);
+    return undefined;
   }
 
   async set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void> {
-    this.entries.set(key, { entry, versions: tags.map((t) => this.versions.get(t) ?? 0) }, { ttl: ttlMs });
+    const current = tags.map((t) => this.versions.get(t) ?? 0);
+    const seen = this.seenAtMiss.get(key) ?? current;
+    this.seenAtMiss.delete(key);
+    // A write while the answer was being fetched (another request's send, say) makes it stale already.
+    if (!seen.every((v, i) => v === current[i])) return;
+    this.entries.set(key, { entry, versions: current }, { ttl: ttlMs });
   }
 
   async invalidate(tags: readonly string[]): Promise<void> {
