@@ -12,10 +12,16 @@ import './live-activities.js';
 import { GraphQLSchema } from 'graphql';
 
 /**
- * Pothos takes any type named `Subscription` as the subscription root, and OneSignal's domain type
- * has that name, so `subscription { token }` would pass validation and fail at run time. This API
- * serves no GraphQL subscriptions (yet), so the schema gets no subscription root at all and such an
- * operation is refused at validation (HTTP 400).
+ * Pothos would take any type named `Subscription` as the subscription root, and OneSignal's domain
+ * type has that name; so the roots are named apart from the domain (the subscription root is
+ * `SubscriptionRoot`, declared in src/schema/builder.ts) and the schema carries a description, which
+ * makes `printSchema` write the explicit `schema { … }` block into schema.graphql. Without a
+ * subscription root, `subscription { token }` is refused at validation (HTTP 400).
  */
 const built = builder.toSchema({ sortSchema: false });
-export const schema = new GraphQLSchema({ ...built.toConfig(), subscription: null });
+export const schema = new GraphQLSchema({
+  ...built.toConfig(),
+  description:
+    'OneSignal apps, their messages, users and subscriptions. `Subscription` is the OneSignal subscription (a device, email address or phone number), not a GraphQL operation type.',
+  subscription: null,
+});
