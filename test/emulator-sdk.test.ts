@@ -10,6 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, OPERATIONS, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
 import { SHOP } from './helpers/emulator.js';
+import { SUITE_OPERATIONS } from './helpers/onesignal-emulator.js';
 
 let emulator: RunningEmulator;
 let api: DefaultApi;
@@ -339,7 +340,9 @@ describe('the official SDK against the emulator', () => {
 
   it('has exercised every operation through the SDK', () => {
     const used = Object.keys(emulator.stats().byOperation);
-    const all = OPERATIONS.map((op) => op.id).filter((id) => id !== 'get_segments');
+    // The current API's additions are driven by the 5.x SDK (test/sdk-v5-current-api.test.ts).
+    const current = new Set<string>(SUITE_OPERATIONS.apiKeys);
+    const all = OPERATIONS.map((op) => op.id).filter((id) => id !== 'get_segments' && !current.has(id));
     expect(all).toHaveLength(37);
     expect(all.filter((id) => !used.includes(id))).toEqual([]);
   });

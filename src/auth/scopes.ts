@@ -7,6 +7,9 @@ export const SCOPES = {
   'users:read': 'Read users, their aliases and subscriptions, and players.',
   'users:write': 'Create, change and delete users, aliases, subscriptions and players.',
   'segments:write': 'Create and delete segments.',
+  'apikeys:read': "Read an app's API keys: names and IP allow-lists, never the keys (`App.apiKeys`).",
+  'apikeys:write':
+    'Create, change, rotate and delete API keys (`apiKeyCreate`, `apiKeyUpdate`, `apiKeyRotate`, `apiKeyDelete`); also reads them.',
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

@@ -1,3 +1,4 @@
+import { appOfApiKey } from './routes/api-keys.js';
 import type { AppState, Store } from './store.js';
 import { ApiError, fail, isUuid } from './util.js';
 
@@ -20,12 +21,12 @@ export function requireUserKey(header: string | undefined, userAuthKey: string):
 export function requireAppKey(store: Store, header: string | undefined, appId: string | undefined): AppState {
   const token = tokenOf(header);
   const denied = new ApiError(403, { errors: [APP_KEY_DENIED] });
-  if (!token || !store.appByKey(token)) throw denied;
+  if (!token || (!store.appByKey(token) && !appOfApiKey(store, token))) throw denied;
   if (appId === undefined || appId === '')
     throw fail(400, 'app_id not found. You may be missing a Content-Type: application/json header.');
   if (!isUuid(appId)) throw fail(400, `app_id '${appId}' is not a valid UUID`);
   const app = store.apps.get(appId);
   if (!app) throw fail(400, `app_id not found: no app with id '${appId}'`);
-  if (app.app.basic_auth_key !== token) throw denied;
+  if (app.app.basic_auth_key !== token && appOfApiKey(store, token) !== app.id) throw denied;
   return app;
 }

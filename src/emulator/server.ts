@@ -6,6 +6,7 @@ import { requireAppKey, requireUserKey } from './auth.js';
 import { type FaultKind, Faults, parseFaultConfig } from './faults.js';
 import { type LimitsConfig, limitBody, limitNameOf, parseLimitsConfig, RateLimits } from './limits.js';
 import type { OpContext, Operation, OpResult } from './operation.js';
+import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
 import { liveActivityOperations } from './routes/live-activities.js';
 import { notificationOperations } from './routes/notifications.js';
@@ -26,6 +27,7 @@ export const OPERATIONS: Operation[] = [
   ...liveActivityOperations,
   ...userOperations,
   ...playerOperations,
+  ...apiKeyOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -1,4 +1,5 @@
 import { aliasesApi } from './aliases.js';
+import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
 import { type OneSignalClientOptions, OneSignalHttp } from './client.js';
 import { liveActivitiesApi } from './live-activities.js';
@@ -10,6 +11,7 @@ import { subscriptionsApi } from './subscriptions.js';
 import { usersApi } from './users.js';
 
 export type * from './aliases.js';
+export type * from './api-keys.js';
 export type * from './apps.js';
 export {
   type AttemptEvent,
@@ -113,6 +115,12 @@ export const OPERATIONS = [
   'update_live_activity',
   'begin_live_activity',
   'end_live_activity',
+  // API keys (user auth key; current API)
+  'view_api_keys',
+  'create_api_key',
+  'update_api_key',
+  'delete_api_key',
+  'rotate_api_key',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];
@@ -132,6 +140,7 @@ export function createOneSignalClient(options: OneSignalClientOptions = {}) {
     aliases: aliasesApi(http),
     subscriptions: subscriptionsApi(http),
     liveActivities: liveActivitiesApi(http),
+    apiKeys: apiKeysApi(http),
   };
 }
 

@@ -193,6 +193,8 @@ const SECRET_FIELDS = [
   'apns_p8',
   'gcm_key',
   'fcm_v1_service_account_json',
+  // An API key itself (create_api_key/rotate_api_key answer with it; no read should, but none is kept).
+  'formatted_token',
 ];
 
 function withoutSecrets(entry: CachedRead): CachedRead {
@@ -229,6 +231,7 @@ function resourceOf(operation: string): Resource {
     case 'get_notifications':
     case 'get_players':
     case 'get_segments':
+    case 'view_api_keys':
       return 'lists';
     case 'get_notification':
       return 'notification';
@@ -277,6 +280,12 @@ export function tagsOf(req: OperationRequest): string[] {
       return app ? [`segments:${app}`] : [];
     case 'get_outcomes':
       return app ? [`outcomes:${app}`] : [];
+    case 'view_api_keys':
+    case 'create_api_key':
+    case 'update_api_key':
+    case 'delete_api_key':
+    case 'rotate_api_key':
+      return app ? [`apikeys:${app}`] : [];
     default:
       // Players, users, aliases, subscriptions, tags and live activities: the app's audience.
       return app && AUDIENCE.has(req.operation) ? [`audience:${app}`] : [];

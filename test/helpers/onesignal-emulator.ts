@@ -83,6 +83,8 @@ export const SUITE_OPERATIONS = {
     'begin_live_activity',
     'end_live_activity',
   ],
+  /** test/schema-api-keys.test.ts and test/sdk-v5-current-api.test.ts. */
+  apiKeys: ['view_api_keys', 'create_api_key', 'update_api_key', 'delete_api_key', 'rotate_api_key'],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */
