@@ -21,6 +21,7 @@ import type { RunningEmulator } from './emulator/index.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
 import { DEFAULT_API_URL } from './onesignal/client.js';
+import { createDeliveryWatch } from './onesignal/delivery-watch.js';
 import {
   createOneSignalClient,
   type OneSignalClient,
@@ -67,6 +68,11 @@ async function main() {
       port: emulatorPort,
       host: '127.0.0.1',
       limits: { enabled: true },
+      // Sends deliver over a few seconds and exports appear after a moment, as they do at OneSignal.
+      pacing: {
+        deliveryMs: readMs('EMULATOR_DELIVERY_MS', 12_000),
+        exportMs: readMs('EMULATOR_EXPORT_MS', 3_000),
+      },
     }).catch((error: unknown) => {
       throw listenError(error, 'EMULATOR_PORT', emulatorPort, '127.0.0.1');
     });
@@ -80,7 +86,20 @@ async function main() {
 
   const client = createOneSignalClient(clientOptions);
   const readiness = new Readiness(readinessProbe(client, clientOptions, auth.mode === 'passthrough'));
-  const { server } = createGraphQLServer({ client, auth, clientOptions, security, observability, readiness });
+  // notificationDelivery's one poll per notification: shared by every replica through REDIS_URL.
+  const deliveryWatch = createDeliveryWatch({
+    redisUrl: sharedState.redisUrl,
+    pollMs: readMs('DELIVERY_POLL_MS', 2_000),
+  });
+  const { server } = createGraphQLServer({
+    client,
+    auth,
+    clientOptions,
+    security,
+    observability,
+    readiness,
+    deliveryWatch,
+  });
   const host = process.env.HOST?.trim() || '127.0.0.1';
   await listen(server, port, host, 'PORT');
   const { metricsPort } = observability.config;
@@ -148,6 +167,7 @@ async function main() {
     await closed;
     clearTimeout(forced);
     metricsServer?.close();
+    await deliveryWatch.close();
     await stores.close();
     await emulator?.close();
     await observability.close();
@@ -190,6 +210,14 @@ function readPort(name: string, fallback: number): number {
     throw new Error(`${name} must be a port number from 0 to 65535 (0 picks a free port), got "${value}".`);
   }
   return port;
+}
+
+/** A duration in ms from the environment; the error names the variable. */
+function readMs(name: string, fallback: number): number {
+  const value = process.env[name]?.trim();
+  if (!value) return fallback;
+  if (!/^\d+$/.test(value)) throw new Error(`${name} must be a number of milliseconds, got "${value}".`);
+  return Number(value);
 }
 
 /** Says which setting to change when a port cannot be listened on. */

@@ -15,6 +15,7 @@ import { GRAPHIQL_ASSET_PATH, graphiqlOptions, renderGraphiQL, serveGraphiQLAsse
 import { createLoaders } from './loaders/index.js';
 import type { Observability } from './observability/index.js';
 import type { Readiness } from './observability/readiness.js';
+import { DeliveryWatch } from './onesignal/delivery-watch.js';
 import {
   type OneSignalClient,
   type OneSignalClientOptions,
@@ -44,6 +45,8 @@ export interface GraphQLServerOptions {
   observability?: Observability;
   /** Answers `/ready`; without it, `/ready` answers like `/health`. */
   readiness?: Readiness;
+  /** The shared poll behind `notificationDelivery`; an in-memory one when omitted. */
+  deliveryWatch?: DeliveryWatch;
 }
 
 export interface GraphQLServer {
@@ -151,6 +154,7 @@ export function createGraphQLServer({
   security,
   observability,
   readiness,
+  deliveryWatch = new DeliveryWatch(),
 }: GraphQLServerOptions): GraphQLServer {
   const resolvedSecurity = resolveSecurity(security);
   if (auth.mode === 'passthrough' && !clientOptions)
@@ -184,7 +188,7 @@ export function createGraphQLServer({
         ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
         : client;
       const scoped = restrictClient(base, caller);
-      return { caller, client: scoped, loaders: createLoaders(scoped) };
+      return { caller, client: scoped, loaders: createLoaders(scoped), delivery: deliveryWatch };
     },
     // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.
     plugins: [

@@ -3,9 +3,17 @@
  * and `notificationDelivery` streams a send's progress over Server-Sent Events.
  */
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../scripts/print-schema.js';
+import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { DeliveryWatch } from '../src/onesignal/delivery-watch.js';
+import { createOneSignalClient, MemoryCacheStore, SharedReads } from '../src/onesignal/index.js';
+import { createGraphQLServer } from '../src/server.js';
+import { DELIVERY, expectProgress, subscribeSse, updatesOf } from './helpers/sse.js';
 import { type Stack, startStack } from './helpers/stack.js';
+
+const SHOP = DEMO.apps[0]!.id;
 
 describe('root operation types', () => {
   let stack: Stack;
@@ -32,5 +40,80 @@ describe('root operation types', () => {
       '{ __schema { subscriptionType { name } } }',
     );
     expect(data.__schema.subscriptionType?.name ?? null).not.toBe('Subscription');
+  });
+});
+
+describe('notificationDelivery over Server-Sent Events', () => {
+  const POLL_MS = 400;
+  const DELIVERY_MS = 2_000;
+  let emulator: RunningEmulator;
+  let url: string;
+  let watch: DeliveryWatch;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, pacing: { deliveryMs: DELIVERY_MS } });
+    const client = createOneSignalClient({
+      apiUrl: emulator.url,
+      userAuthKey: DEMO.userAuthKey,
+      appKeys: demoAppKeys(),
+      rateLimits: false,
+      sharedReads: new SharedReads({ store: new MemoryCacheStore(16 * 1024 * 1024) }),
+    });
+    watch = new DeliveryWatch({ pollMs: POLL_MS });
+    const { server } = createGraphQLServer({ client, deliveryWatch: watch });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    close = async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await watch.close();
+      await emulator.close();
+    };
+  });
+  afterAll(() => close());
+
+  async function send(): Promise<string> {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
+      }),
+    });
+    const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
+    return body.data.notificationCreate.notification.id;
+  }
+
+  it('streams a fresh send from its first counts to DELIVERED, then completes', async () => {
+    const id = await send();
+    const { events, completed } = await subscribeSse(url, DELIVERY, { id });
+    expect(completed).toBe(true);
+    expectProgress(updatesOf(events));
+  });
+
+  it('50 subscribers to one notification cost the upstream calls of one', async () => {
+    const calls = async (subscribers: number) => {
+      const id = await send();
+      emulator.resetStats();
+      const runs = await Promise.all(
+        Array.from({ length: subscribers }, () => subscribeSse(url, DELIVERY, { id })),
+      );
+      for (const run of runs) expectProgress(updatesOf(run.events));
+      return emulator.stats().byOperation;
+    };
+    const one = await calls(1);
+    const fifty = await calls(50);
+    // One first read (the others join it or hit the cache), then one poll per interval until delivered.
+    expect(one.get_notification).toBeLessThanOrEqual(2 + Math.ceil(DELIVERY_MS / POLL_MS));
+    expect(fifty).toEqual(one);
+  });
+
+  it('refuses an id that is not a notification before any upstream call', async () => {
+    emulator.resetStats();
+    const { events } = await subscribeSse(url, DELIVERY, { id: 'nope' });
+    const errors = events[0]?.errors as { extensions: { code: string } }[] | undefined;
+    expect(errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
+    expect(emulator.stats().byOperation).toEqual({});
   });
 });

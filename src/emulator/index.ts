@@ -7,12 +7,12 @@ import type { LimitsConfig } from './limits.js';
 import { createStore, DEFAULT_USER_AUTH_KEY } from './seed.js';
 import { createHttpApp, EmulatorCore } from './server.js';
 import { Store } from './store.js';
-import type { EmulatorStats, FaultConfig } from './types.js';
+import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 
 export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate } from './limits.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
 export { OPERATIONS } from './server.js';
-export type { EmulatorStats, FaultConfig } from './types.js';
+export type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 
 export interface EmulatorOptions {
   /** Load the deterministic demo data (default true). */
@@ -23,6 +23,11 @@ export interface EmulatorOptions {
   limits?: LimitsConfig;
   /** JSON snapshot: loaded at start when it exists, written on close(). */
   dataFile?: string;
+  /**
+   * How long sends take to deliver and exports to appear (ms; default 0, at once). With `deliveryMs`,
+   * a send's counts grow from its start until it is delivered `deliveryMs` later.
+   */
+  pacing?: Partial<Pacing>;
 }
 
 export interface RunningEmulator {
@@ -72,6 +77,7 @@ export async function startEmulator(
     opts.faults ?? null,
     opts.limits ?? null,
   );
+  core.pacing = { deliveryMs: opts.pacing?.deliveryMs ?? 0, exportMs: opts.pacing?.exportMs ?? 0 };
   const app = createHttpApp(core);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {

@@ -1,4 +1,5 @@
 import type { AppState, Store } from './store.js';
+import type { Pacing } from './types.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -10,6 +11,8 @@ export interface OpContext {
   /** Origin of the request, used for the export URLs the emulator serves itself. */
   baseUrl: string;
   now: number;
+  /** Pacing of sends and exports (EmulatorOptions.pacing). */
+  pacing: Pacing;
 }
 
 export interface AppOpContext extends OpContext {

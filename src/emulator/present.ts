@@ -117,19 +117,30 @@ export function presentUser(state: AppState, user: UserRecord): Record<string, u
   };
 }
 
-/** Delivers a scheduled notification once its send_after has passed (lazily, on read). */
+/**
+ * Delivers a notification once its send_after has passed (lazily, on read): at once, or with pacing
+ * (`delivery_ms`) progressively, each platform's count growing with the time since delivery began.
+ */
 export function settle(n: NotificationRecord, now: number): void {
   if (n.canceled || n.completed_at !== null || n.send_after === null || n.send_after > now) return;
+  let share = 1;
+  if (n.delivery_ms) {
+    const start = n.delivery_start_ms ?? n.send_after * 1000;
+    share = Math.min(1, Math.max(0, (Date.now() - start) / n.delivery_ms));
+    if (share >= 1) n.completed_at = Math.floor((start + n.delivery_ms) / 1000);
+  } else {
+    n.completed_at = n.send_after;
+  }
   const stats: DeliveryStats = { successful: 0, failed: 0, errored: 0, converted: 0, received: 0 };
   const platform: Record<string, DeliveryStats> = {};
-  for (const [key, count] of Object.entries(n.platform_counts)) {
+  for (const [key, total] of Object.entries(n.platform_counts)) {
+    const count = Math.floor(total * share);
     platform[key] = { successful: count, failed: 0, errored: 0, converted: 0, received: count };
     stats.successful += count;
     stats.received += count;
   }
   n.stats = stats;
   n.platform_stats = platform;
-  n.completed_at = n.send_after;
 }
 
 export function presentNotification(n: NotificationRecord, now: number): Record<string, unknown> {
@@ -145,7 +156,7 @@ export function presentNotification(n: NotificationRecord, now: number): Record<
     errored: n.stats.errored,
     converted: n.stats.converted,
     received: n.stats.received,
-    remaining: pending ? n.recipients : 0,
+    remaining: pending ? n.recipients - n.stats.successful - n.stats.failed - n.stats.errored : 0,
     queued_at: n.queued_at,
     send_after: n.send_after,
     completed_at: n.completed_at,

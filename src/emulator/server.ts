@@ -16,7 +16,7 @@ import { segmentOperations } from './routes/segments.js';
 import { userOperations } from './routes/users.js';
 import { createStore } from './seed.js';
 import type { Store } from './store.js';
-import type { EmulatorStats, FaultConfig } from './types.js';
+import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 import { ApiError, fail, isObject, nowSeconds } from './util.js';
 
 export const OPERATIONS: Operation[] = [
@@ -37,6 +37,8 @@ export class EmulatorCore {
   readonly limits: RateLimits;
   private counts = new Map<string, number>();
   private total = 0;
+  /** Pacing of sends and exports; at once unless `startEmulator({ pacing })` says otherwise. */
+  pacing: Pacing = { deliveryMs: 0, exportMs: 0 };
 
   constructor(
     store: Store,
@@ -123,6 +125,7 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
       body: BODY_METHODS.has(op.method) ? await readBody(c) : {},
       baseUrl: url.origin,
       now: nowSeconds(),
+      pacing: core.pacing,
     };
     const header = c.req.header('authorization');
     let result: OpResult;

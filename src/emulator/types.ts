@@ -163,6 +163,17 @@ export interface NotificationRecord {
   platform_stats: Record<string, DeliveryStats>;
   outcomes: OutcomeValue[];
   throttle_rate_per_minute: number | null;
+  /** Pacing: delivery runs from `delivery_start_ms` (epoch ms) over `delivery_ms`; absent: at once. */
+  delivery_ms?: number;
+  delivery_start_ms?: number;
+}
+
+/** How long the emulator takes to do what OneSignal does over time (0: at once). */
+export interface Pacing {
+  /** A send's delivery, from its start: counts grow, then it completes. */
+  deliveryMs: number;
+  /** A CSV export, from its request until its file is served. */
+  exportMs: number;
 }
 
 export interface CreateNotificationResult {

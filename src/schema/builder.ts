@@ -133,3 +133,9 @@ builder.mutationType({
   description:
     'Change OneSignal state. Each mutation returns a union of its payload and the errors it can produce.',
 });
+// Not `Subscription`: that name is OneSignal's (a device, email address or phone number).
+builder.subscriptionType({
+  name: 'SubscriptionRoot',
+  description:
+    'Live updates over Server-Sent Events (`Accept: text/event-stream`). Named apart from `Subscription`, the OneSignal subscription type.',
+});

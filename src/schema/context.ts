@@ -1,5 +1,6 @@
 import type { Caller } from '../auth/caller.js';
 import type { Loaders } from '../loaders/index.js';
+import type { DeliveryWatch } from '../onesignal/delivery-watch.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 
 /** Built once per GraphQL request by the server's context factory. */
@@ -13,4 +14,6 @@ export interface Context {
   client: OneSignalClient;
   /** Fresh per request and built on `client`, so batching and caching never leak between callers. */
   loaders: Loaders;
+  /** The shared poll behind `notificationDelivery` (one per server, not per request). */
+  delivery: DeliveryWatch;
 }

@@ -61,7 +61,14 @@ export function recordNotification(
   app: AppState,
   players: PlayerRecord[],
   fields: Record<string, unknown>,
-  opts: { now: number; sendAfter?: number | null; externalId?: string | null; kind?: number },
+  opts: {
+    now: number;
+    sendAfter?: number | null;
+    externalId?: string | null;
+    kind?: number;
+    /** Pacing: delivery takes this long from its start (default: at once). */
+    deliveryMs?: number;
+  },
 ): NotificationRecord {
   const { now } = opts;
   const sendAfter = opts.sendAfter ?? null;
@@ -84,12 +91,16 @@ export function recordNotification(
     throttle_rate_per_minute:
       typeof fields.throttle_rate_per_minute === 'number' ? fields.throttle_rate_per_minute : null,
   };
+  if (opts.deliveryMs) {
+    n.delivery_ms = opts.deliveryMs;
+    n.delivery_start_ms = sendAfter === null ? Date.now() : sendAfter * 1000;
+  }
   settle(n, now);
   app.addNotification(n);
   return n;
 }
 
-function createNotification({ app, body, now }: AppOpContext) {
+function createNotification({ app, body, now, pacing }: AppOpContext) {
   const externalId = optionalString(body, 'external_id') ?? null;
   const idempotencyKey = optionalString(body, 'idempotency_key');
   const keys = [externalId, idempotencyKey].filter((k): k is string => !!k);
@@ -116,7 +127,12 @@ function createNotification({ app, body, now }: AppOpContext) {
 
   const fields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(body)) if (!NOT_STORED.has(k)) fields[k] = v;
-  const n = recordNotification(app, audience.players, fields, { now, sendAfter, externalId });
+  const n = recordNotification(app, audience.players, fields, {
+    now,
+    sendAfter,
+    externalId,
+    deliveryMs: pacing.deliveryMs,
+  });
   const result: CreateNotificationResult = { id: n.id, recipients: n.recipients, external_id: externalId };
   if (hasInvalid) result.errors = invalid;
   for (const key of keys) app.idempotency.set(key, result);
