@@ -85,6 +85,8 @@ export interface LeaseStore {
   acquire(key: string, holder: string, ttlMs: number): Promise<boolean>;
   /** Records that `notification` of `appId` is watched for `ttlMs` more, and counts the app's watched ones. */
   watchedIn(appId: string, notification: string, ttlMs: number): Promise<number>;
+  /** `holder` stops watching: its lease (if it has it) and the app's count let go at once. */
+  release(key: string, holder: string, appId: string, notification: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -107,6 +109,11 @@ export class MemoryLeaseStore implements LeaseStore {
     app.set(notification, now + ttlMs);
     for (const [id, until] of app) if (until <= now) app.delete(id);
     return app.size;
+  }
+
+  async release(key: string, holder: string, appId: string, notification: string): Promise<void> {
+    if (this.leases.get(key)?.holder === holder) this.leases.delete(key);
+    this.watched.get(appId)?.delete(notification);
   }
 
   async close(): Promise<void> {}
@@ -142,6 +149,16 @@ export class RedisLeaseStore implements LeaseStore {
       .pexpire(set, ttlMs)
       .exec()) as [unknown, unknown, [unknown, number]];
     return count;
+  }
+
+  async release(key: string, holder: string, appId: string, notification: string): Promise<void> {
+    await this.redis.eval(
+      "if redis.call('get', KEYS[1]) == ARGV[1] then redis.call('del', KEYS[1]) end",
+      1,
+      `${PREFIX}lease:${key}`,
+      holder,
+    );
+    await this.redis.zrem(`${PREFIX}watched:${appId}`, notification);
   }
 
   async close(): Promise<void> {}
@@ -247,6 +264,7 @@ export class DeliveryWatch {
   private stop(key: string, loop: Loop) {
     clearTimeout(loop.timer);
     this.target.removeEventListener(topicOf(key), loop.onEvent);
+    void this.leases.release(key, this.holder, loop.appId, loop.notificationId).catch(this.onError);
     this.pollCount += loop.polls;
     if (this.loops.get(key) === loop) this.loops.delete(key);
   }
