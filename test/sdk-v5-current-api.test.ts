@@ -142,3 +142,40 @@ describe('API keys through the 5.x SDK', () => {
     expectModel(lastAnswer(), 'GenericError');
   });
 });
+
+describe('custom events through the 5.x SDK', () => {
+  const [alice] = DEMO.users as [(typeof DEMO.users)[number]];
+
+  it('records events of known users (200, empty object) and lists the others (202, errors)', async () => {
+    emulator.resetStats();
+    const app = api({ restApiKey: SHOP.restApiKey });
+    const event = (external_id: string): sdk.CustomEvent => ({
+      name: 'purchase',
+      external_id,
+      payload: { sku: 'A-1' },
+    });
+
+    const all = await app.createCustomEvents(SHOP.id, { events: [event(alice.externalId)] });
+    // The SDK types the answer as a bare object.
+    expect(all).toEqual({});
+    expect(lastAnswer()).toEqual({});
+
+    const partial = (await app.createCustomEvents(SHOP.id, {
+      events: [event(alice.externalId), event('nobody-here')],
+    })) as { errors?: unknown[] };
+    expect(partial.errors).toEqual([
+      {
+        event_user_id: 'nobody-here',
+        event_id: expect.any(String),
+        error: { code: 'not found', title: 'failed to find a onesignal_id for user_id nobody-here' },
+      },
+    ]);
+
+    await expect(app.createCustomEvents(SHOP.id, { events: [] })).rejects.toMatchObject({ code: 400 });
+    expectModel(lastAnswer(), 'GenericError');
+    await expect(
+      api({ restApiKey: 'wrong' }).createCustomEvents(SHOP.id, { events: [event(alice.externalId)] }),
+    ).rejects.toMatchObject({ code: 403 });
+    expect(emulator.stats().byOperation.create_custom_events).toBe(4);
+  });
+});

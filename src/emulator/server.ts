@@ -8,6 +8,7 @@ import { type LimitsConfig, limitBody, limitNameOf, parseLimitsConfig, RateLimit
 import type { OpContext, Operation, OpResult } from './operation.js';
 import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
+import { customEventOperations } from './routes/custom-events.js';
 import { liveActivityOperations } from './routes/live-activities.js';
 import { notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
@@ -28,6 +29,7 @@ export const OPERATIONS: Operation[] = [
   ...userOperations,
   ...playerOperations,
   ...apiKeyOperations,
+  ...customEventOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -1,4 +1,5 @@
 import { aliasesApi } from './aliases.js';
+import { customEventsApi } from './custom-events.js';
 import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
 import { type OneSignalClientOptions, OneSignalHttp } from './client.js';
@@ -27,6 +28,7 @@ export {
   type RetryPolicy,
 } from './client.js';
 export type * from './common.js';
+export type * from './custom-events.js';
 export {
   errorMessagesOf,
   type KeyKind,
@@ -121,6 +123,8 @@ export const OPERATIONS = [
   'update_api_key',
   'delete_api_key',
   'rotate_api_key',
+  // custom events (current API)
+  'create_custom_events',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];
@@ -140,6 +144,7 @@ export function createOneSignalClient(options: OneSignalClientOptions = {}) {
     aliases: aliasesApi(http),
     subscriptions: subscriptionsApi(http),
     liveActivities: liveActivitiesApi(http),
+    customEvents: customEventsApi(http),
     apiKeys: apiKeysApi(http),
   };
 }

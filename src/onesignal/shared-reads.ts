@@ -286,6 +286,9 @@ export function tagsOf(req: OperationRequest): string[] {
     case 'delete_api_key':
     case 'rotate_api_key':
       return app ? [`apikeys:${app}`] : [];
+    case 'create_custom_events':
+      // Events feed Journeys; no read of this API shows them.
+      return [];
     default:
       // Players, users, aliases, subscriptions, tags and live activities: the app's audience.
       return app && AUDIENCE.has(req.operation) ? [`audience:${app}`] : [];

@@ -8,6 +8,7 @@ import './players.js';
 import './users.js';
 import './subscriptions.js';
 import './live-activities.js';
+import './custom-events.js';
 import './live-delivery.js';
 import './api-keys.js';
 
