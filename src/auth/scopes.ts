@@ -6,7 +6,9 @@ export const SCOPES = {
   'notifications:send': 'Send and cancel notifications, and drive Live Activities.',
   'users:read': 'Read users, their aliases and subscriptions, and players.',
   'users:write': 'Create, change and delete users, aliases, subscriptions and players.',
-  'segments:write': 'Create and delete segments.',
+  'segments:write': 'Create, change and delete segments.',
+  'templates:write':
+    'Create, change, delete and copy message templates (reading them needs `notifications:read`).',
   'apikeys:read': "Read an app's API keys: names and IP allow-lists, never the keys (`App.apiKeys`).",
   'apikeys:write':
     'Create, change, rotate and delete API keys (`apiKeyCreate`, `apiKeyUpdate`, `apiKeyRotate`, `apiKeyDelete`); also reads them.',

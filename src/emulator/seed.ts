@@ -142,6 +142,32 @@ function planUsers(plan: AppPlan): PlannedUser[] {
 const PLANNED = PLANS.map((plan) => ({ plan, users: planUsers(plan) }));
 const notificationId = (plan: AppPlan, k: number) => stableUuid(`${plan.slug}:notification:${k}`);
 const segmentId = (plan: AppPlan, name: string) => stableUuid(`${plan.slug}:segment:${name}`);
+const templateId = (plan: AppPlan, name: string) => stableUuid(`${plan.slug}:template:${name}`);
+
+/** Demo message templates, the same for every app (content names the app). */
+const TEMPLATES = [
+  { name: 'Welcome', channel: 'push' as const },
+  { name: 'Weekly digest', channel: 'email' as const },
+  { name: 'Order update', channel: 'sms' as const },
+];
+
+function templateContent(plan: AppPlan, channel: 'push' | 'email' | 'sms'): Record<string, unknown> {
+  switch (channel) {
+    case 'push':
+      return {
+        contents: { en: `Welcome to ${plan.name}!`, de: `Willkommen bei ${plan.name}!` },
+        headings: { en: plan.name },
+      };
+    case 'email':
+      return {
+        contents: { en: `Your weekly digest from ${plan.name}` },
+        email_subject: `This week at ${plan.name}`,
+        email_body: `<h1>${plan.name}</h1><p>Here is what happened this week.</p>`,
+      };
+    default:
+      return { contents: { en: `${plan.name}: your order is on its way.` } };
+  }
+}
 
 const DEMO_USER_COUNT = 3;
 const shop = PLANNED[0] as (typeof PLANNED)[number];
@@ -197,6 +223,10 @@ export const DEMO = {
       ]),
     ) as Record<string, Record<string, string>>,
   },
+  /** Seeded message templates per app id: name → template id. */
+  templates: Object.fromEntries(
+    PLANS.map((p) => [p.id, Object.fromEntries(TEMPLATES.map((t) => [t.name, templateId(p, t.name)]))]),
+  ) as Record<string, Record<string, string>>,
   outcomeNames: [...OUTCOME_NAMES],
   liveActivityId: 'demo-live-activity',
 };
@@ -459,6 +489,19 @@ function seedApp(
       content: { html: '<p>Tap to learn more</p>' },
     },
   ];
+
+  TEMPLATES.forEach((t, i) => {
+    const created = new Date(Date.UTC(2024, 2, 1 + index, 9, i)).toISOString();
+    state.templates.set(templateId(plan, t.name), {
+      id: templateId(plan, t.name),
+      app_id: plan.id,
+      name: t.name,
+      channel: t.channel,
+      content: templateContent(plan, t.channel),
+      created_at: created,
+      updated_at: created,
+    });
+  });
 
   const firstPush = plannedUsers[0]?.subscriptions[0];
   if (firstPush)

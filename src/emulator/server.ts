@@ -14,6 +14,7 @@ import { notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
 import { playerOperations } from './routes/players.js';
 import { segmentOperations } from './routes/segments.js';
+import { templateOperations } from './routes/templates.js';
 import { userOperations } from './routes/users.js';
 import { createStore } from './seed.js';
 import type { Store } from './store.js';
@@ -24,6 +25,7 @@ export const OPERATIONS: Operation[] = [
   ...notificationOperations,
   ...appOperations,
   ...segmentOperations,
+  ...templateOperations,
   ...outcomeOperations,
   ...liveActivityOperations,
   ...userOperations,

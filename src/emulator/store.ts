@@ -4,6 +4,7 @@ import type {
   NotificationRecord,
   PlayerRecord,
   SegmentRecord,
+  TemplateRecord,
   UserRecord,
 } from './types.js';
 
@@ -23,6 +24,8 @@ export interface AppSnapshot {
   outcomes: Record<string, [number, number]>;
   iams: InAppMessage[];
   liveActivities: [string, [string, string][]][];
+  /** Absent in snapshots taken before templates existed. */
+  templates?: TemplateRecord[];
 }
 
 export interface Snapshot {
@@ -38,6 +41,8 @@ export class AppState {
   readonly players = new Map<string, PlayerRecord>();
   readonly users = new Map<string, UserRecord>();
   readonly segments = new Map<string, SegmentRecord>();
+  /** Message templates in creation order. */
+  readonly templates = new Map<string, TemplateRecord>();
   readonly notifications = new Map<string, NotificationRecord>();
   /** Notification ids in ascending queued_at order. */
   readonly notificationOrder: string[] = [];
@@ -165,6 +170,20 @@ export class AppState {
     return true;
   }
 
+  /** Changes a segment in place (keeping its position) and its name index. */
+  updateSegment(
+    id: string,
+    patch: Partial<Pick<SegmentRecord, 'name' | 'filters' | 'description' | 'updated_at'>>,
+  ): void {
+    const segment = this.segments.get(id);
+    if (!segment) return;
+    if (patch.name !== undefined && patch.name !== segment.name) {
+      this.segmentsByName.delete(segment.name);
+      this.segmentsByName.set(patch.name, id);
+    }
+    Object.assign(segment, patch);
+  }
+
   segmentByName(name: string): SegmentRecord | undefined {
     const id = this.segmentsByName.get(name);
     return id === undefined ? undefined : this.segments.get(id);
@@ -193,6 +212,7 @@ export class AppState {
       outcomes: this.outcomes,
       iams: this.iams,
       liveActivities: [...this.liveActivities.entries()].map(([a, m]) => [a, [...m.entries()]]),
+      templates: [...this.templates.values()],
     };
   }
 
@@ -210,6 +230,7 @@ export class AppState {
     state.outcomes = s.outcomes;
     state.iams = s.iams;
     for (const [a, entries] of s.liveActivities) state.liveActivities.set(a, new Map(entries));
+    for (const t of s.templates ?? []) state.templates.set(t.id, t);
     return state;
   }
 }

@@ -124,8 +124,21 @@ export interface SegmentRecord {
   updated_at: string;
   read_only: boolean;
   is_active: boolean;
+  /** Set through update_segment. */
+  description?: string;
   /** Built-in audience for the default segments (the filters of those are empty). */
   builtin?: 'subscribed' | 'active' | 'inactive';
+}
+
+/** A message template (TemplateResource); `content` holds what a send takes from it. */
+export interface TemplateRecord {
+  id: string;
+  app_id: string;
+  name: string;
+  channel: 'push' | 'email' | 'sms';
+  content: Record<string, unknown>;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface DeliveryStats {

@@ -3,6 +3,7 @@ import { appLoaders } from './apps.js';
 import { notificationLoaders } from './notifications.js';
 import { playerLoaders } from './players.js';
 import { segmentLoaders } from './segments.js';
+import { templateLoaders } from './templates.js';
 import { userLoaders } from './users.js';
 
 /**
@@ -15,6 +16,7 @@ export function createLoaders(client: OneSignalClient) {
     ...notificationLoaders(client),
     ...playerLoaders(client),
     ...segmentLoaders(client),
+    ...templateLoaders(client),
     ...userLoaders(client),
   };
 }

@@ -1,4 +1,11 @@
-import type { OneSignalClient, WireSegment, WireSegmentSlice } from '../onesignal/index.js';
+import type {
+  OneSignalClient,
+  WireSegment,
+  WireSegmentDetailResult,
+  WireSegmentSlice,
+} from '../onesignal/index.js';
+import type { AppScopedKey } from '../schema/ids.js';
+import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
 
 export interface SegmentPageKey {
@@ -41,5 +48,12 @@ export function segmentLoaders(client: OneSignalClient) {
     }
   });
 
-  return { segmentPage, allSegments };
+  /** `get_segment` with its detail: the filters and subscriber count one segment has now. */
+  const segmentDetail = perKeyLoader<AppScopedKey, WireSegmentDetailResult, string>(
+    'segment detail',
+    (key) => client.segments.get(key.appId, key.id),
+    { cacheKeyFn: appScopedCacheKey },
+  );
+
+  return { segmentPage, allSegments, segmentDetail };
 }

@@ -9,6 +9,7 @@ import { outcomesApi } from './outcomes.js';
 import { playersApi } from './players.js';
 import { segmentsApi } from './segments.js';
 import { subscriptionsApi } from './subscriptions.js';
+import { templatesApi } from './templates.js';
 import { usersApi } from './users.js';
 
 export type * from './aliases.js';
@@ -66,6 +67,7 @@ export {
   withFreshReads,
 } from './shared-reads.js';
 export type * from './subscriptions.js';
+export type * from './templates.js';
 export type * from './users.js';
 
 /** Every OneSignal operation the client performs: the 37 of API v1.2.2 plus `get_segments`. */
@@ -94,6 +96,15 @@ export const OPERATIONS = [
   'get_segments',
   'create_segments',
   'delete_segments',
+  'get_segment',
+  'update_segment',
+  // templates (current API; copying needs the user auth key)
+  'view_templates',
+  'view_template',
+  'create_template',
+  'update_template',
+  'delete_template',
+  'copy_template_to_app',
   // outcomes
   'get_outcomes',
   // users
@@ -146,6 +157,7 @@ export function createOneSignalClient(options: OneSignalClientOptions = {}) {
     liveActivities: liveActivitiesApi(http),
     customEvents: customEventsApi(http),
     apiKeys: apiKeysApi(http),
+    templates: templatesApi(http),
   };
 }
 

@@ -59,6 +59,39 @@ export interface WireCreateSegmentResult {
   id: string;
 }
 
+/** One segment with its definition (SegmentDetails, the `payload` of get_segment with include-segment-detail). */
+export interface WireSegmentDetails {
+  /** UUID. */
+  id: string;
+  name: string;
+  description?: string | null;
+  /** Unix seconds. */
+  created_at?: number;
+  /** `default` (built in), `custom` (made by a user or the API) or `quickstart`. */
+  source?: 'default' | 'custom' | 'quickstart';
+  /** The filter list that defines the segment; empty for built-in segments. */
+  filters: WireFilter[];
+}
+
+/** Answer of get_segment (GetSegmentSuccessResponse). */
+export interface WireSegmentDetailResult {
+  /** Subscriptions currently in the segment. */
+  subscriber_count?: number;
+  payload: WireSegmentDetails;
+}
+
+/** Body of update_segment (UpdateSegmentRequest): `filters`, when given, replace the segment's filters. */
+export interface WireSegmentUpdateBody {
+  name: string;
+  description?: string;
+  filters?: WireFilter[];
+}
+
+export interface WireUpdateSegmentResult {
+  success?: boolean;
+  id?: string;
+}
+
 export interface SegmentListParams {
   /** Max 300. */
   limit?: number;
@@ -88,6 +121,28 @@ export function segmentsApi(http: OneSignalHttp) {
         body,
         auth: appAuth(appId),
         retry: 'unsafe',
+      }),
+
+    /** GET /apps/{app_id}/segments/{segment_id}?include-segment-detail=true (get_segment; current API). */
+    get: (appId: string, segmentId: string) =>
+      http.request<WireSegmentDetailResult>({
+        operation: 'get_segment',
+        method: 'GET',
+        path: path`/apps/${appId}/segments/${segmentId}`,
+        query: { 'include-segment-detail': true },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /** PATCH /apps/{app_id}/segments/{segment_id} (update_segment; current API): name and filters replaced. */
+    update: (appId: string, segmentId: string, body: WireSegmentUpdateBody) =>
+      http.request<WireUpdateSegmentResult>({
+        operation: 'update_segment',
+        method: 'PATCH',
+        path: path`/apps/${appId}/segments/${segmentId}`,
+        body,
+        auth: appAuth(appId),
+        retry: 'idempotent',
       }),
 
     /** DELETE /apps/{app_id}/segments/{segment_id} (delete_segments). */

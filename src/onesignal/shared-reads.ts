@@ -232,6 +232,9 @@ function resourceOf(operation: string): Resource {
     case 'get_players':
     case 'get_segments':
     case 'view_api_keys':
+    case 'get_segment':
+    case 'view_templates':
+    case 'view_template':
       return 'lists';
     case 'get_notification':
       return 'notification';
@@ -252,7 +255,7 @@ function resourceOf(operation: string): Resource {
  * The tags of a read or a write, from its operation and path. Reads and writes of the same thing
  * share a tag: `notifications:<app>` (an app's notification lists), `notification:<app>/<id>`,
  * `audience:<app>` (players, users, aliases and subscriptions are one record upstream), `segments:<app>`,
- * `app:<app>`, `apps`.
+ * `templates:<app>`, `app:<app>`, `apps`.
  */
 export function tagsOf(req: OperationRequest): string[] {
   const app = (req.auth.kind === 'app' ? req.auth.appId : appFromPath(req.path))?.toLowerCase();
@@ -277,7 +280,20 @@ export function tagsOf(req: OperationRequest): string[] {
     case 'get_segments':
     case 'create_segments':
     case 'delete_segments':
+    case 'get_segment':
+    case 'update_segment':
       return app ? [`segments:${app}`] : [];
+    // Any template write makes the app's template pages and templates stale; a copy, the target app's.
+    case 'view_templates':
+    case 'view_template':
+    case 'create_template':
+    case 'update_template':
+    case 'delete_template':
+      return app ? [`templates:${app}`] : [];
+    case 'copy_template_to_app': {
+      const target = (req.body as { target_app_id?: unknown } | undefined)?.target_app_id;
+      return typeof target === 'string' ? [`templates:${target.toLowerCase()}`] : [];
+    }
     case 'get_outcomes':
       return app ? [`outcomes:${app}`] : [];
     case 'view_api_keys':

@@ -4,6 +4,7 @@ import './apps.js';
 import './notifications.js';
 import './outcomes.js';
 import './segments.js';
+import './templates.js';
 import './players.js';
 import './users.js';
 import './subscriptions.js';

@@ -197,7 +197,7 @@ export const PlatformDeliveryStatsRef = builder.objectRef<PlatformStats>('Platfo
 
 // --- Notification ----------------------------------------------------------------------------------
 
-function localized(map: Record<string, unknown> | null | undefined): LocalizedText[] {
+export function localized(map: Record<string, unknown> | null | undefined): LocalizedText[] {
   if (!map || typeof map !== 'object') return [];
   return Object.entries(map)
     .filter((e): e is [string, string] => typeof e[1] === 'string')
@@ -785,7 +785,7 @@ interface NotificationCreateInputShape {
 const LANGUAGE = /^[a-z]{2,3}(-[A-Za-z]{2,4})?$/;
 const MAX_TARGET_IDS = 2000;
 
-function localizedMap(
+export function localizedMap(
   list: LocalizedText[],
   path: string[],
   problems: FieldProblem[],

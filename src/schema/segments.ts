@@ -1,7 +1,13 @@
 import type { LoadedSegment } from '../loaders/segments.js';
-import type { WireFilter } from '../onesignal/index.js';
+import type {
+  WireFilter,
+  WireFilterCondition,
+  WireFilterOperator,
+  WireSegmentUpdateBody,
+} from '../onesignal/index.js';
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
+import type { Context } from './context.js';
 import { UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
 import {
@@ -57,6 +63,32 @@ export const FilterRelationEnum = builder.enumType('FilterRelation', {
     },
   } as const,
 });
+
+type FilterFieldValue = (typeof FILTER_FIELD_VALUES)[number];
+const FILTER_FIELD_VALUES = [
+  'tag',
+  'language',
+  'country',
+  'session_count',
+  'session_time',
+  'amount_spent',
+  'bought_sku',
+  'first_session',
+  'last_session',
+  'app_version',
+  'email',
+] as const;
+const KNOWN_FIELDS = new Set<string>(FILTER_FIELD_VALUES);
+const KNOWN_RELATIONS = new Set<string>([
+  '=',
+  '!=',
+  '>',
+  '<',
+  'exists',
+  'not_exists',
+  'time_elapsed_gt',
+  'time_elapsed_lt',
+]);
 
 export const FilterOperatorEnum = builder.enumType('FilterOperator', {
   description: 'Joins the filter conditions around it.',
@@ -150,7 +182,62 @@ export function toWireFilters(filters: readonly FilterInputShape[], path: string
   return out;
 }
 
+// --- Filters as a segment defines them -----------------------------------------------------------
+
+const FilterConditionRef = builder.objectRef<WireFilterCondition>('FilterCondition').implement({
+  description: 'One condition of a segment definition.',
+  fields: (t) => ({
+    field: t.field({
+      type: FilterFieldEnum,
+      nullable: true,
+      description:
+        'The property tested; null when OneSignal uses one this API has no value for (see `fieldName`).',
+      resolve: (c) => (KNOWN_FIELDS.has(c.field) ? (c.field as FilterFieldValue) : null),
+    }),
+    fieldName: t.string({
+      description: 'The property tested, as OneSignal names it (`tag`, `language`, `session_count`, …).',
+      resolve: (c) => c.field,
+    }),
+    key: t.string({
+      nullable: true,
+      description: 'Tag name (TAG) or SKU (BOUGHT_SKU); null otherwise.',
+      resolve: (c) => c.key ?? null,
+    }),
+    relation: t.field({
+      type: FilterRelationEnum,
+      nullable: true,
+      description: 'How the property is compared; null for a relation this API has no value for.',
+      resolve: (c) => (KNOWN_RELATIONS.has(c.relation) ? c.relation : null),
+    }),
+    value: t.string({
+      nullable: true,
+      description: 'The value compared with; null for EXISTS and NOT_EXISTS.',
+      resolve: (c) => (c.value == null ? null : String(c.value)),
+    }),
+  }),
+});
+
+const FilterJoinRef = builder.objectRef<WireFilterOperator>('FilterJoin').implement({
+  description: 'An operator between the conditions around it in a segment definition.',
+  fields: (t) => ({
+    operator: t.field({
+      type: FilterOperatorEnum,
+      description: 'AND or OR.',
+      resolve: (o) => o.operator,
+    }),
+  }),
+});
+
+export const FilterRef = builder.unionType('Filter', {
+  description: 'One item of a segment definition: a condition, or an operator joining conditions.',
+  types: [FilterConditionRef, FilterJoinRef],
+  resolveType: (item) => ('operator' in item && item.operator ? FilterJoinRef : FilterConditionRef),
+});
+
 // --- Segment ---------------------------------------------------------------------------------------
+
+const segmentDetail = (seg: LoadedSegment, ctx: Context) =>
+  upstream(ctx.loaders.segmentDetail.load({ appId: seg.app_id.toLowerCase(), id: seg.id.toLowerCase() }));
 
 builder.node(SegmentRef, {
   authScopes: { 'apps:read': true },
@@ -188,6 +275,22 @@ builder.node(SegmentRef, {
     active: t.boolean({
       description: 'True when the segment can be targeted.',
       resolve: (s) => s.is_active ?? true,
+    }),
+    filters: t.field({
+      type: [FilterRef],
+      description:
+        'The definition: conditions joined by operators (empty for built-in segments). Reads the segment with its detail (`get_segment`), once per segment and request.',
+      resolve: async (seg, _a, ctx) => (await segmentDetail(seg, ctx)).payload.filters ?? [],
+    }),
+    description: t.string({
+      nullable: true,
+      description: 'The description given to the segment; null when it has none.',
+      resolve: async (seg, _a, ctx) => (await segmentDetail(seg, ctx)).payload.description || null,
+    }),
+    subscriberCount: t.int({
+      nullable: true,
+      description: 'Subscriptions in the segment now, as OneSignal counts them; null when it does not say.',
+      resolve: async (seg, _a, ctx) => (await segmentDetail(seg, ctx)).subscriber_count ?? null,
     }),
     app: t.field({
       type: AppRef,
@@ -278,7 +381,61 @@ const SegmentDeletePayload = builder.simpleObject('SegmentDeletePayload', {
   }),
 });
 
+const SegmentUpdatePayload = builder.objectRef<AppScopedKey>('SegmentUpdatePayload').implement({
+  description: 'The result of `segmentUpdate`.',
+  fields: (t) => ({
+    segment: t.field({
+      type: SegmentRef,
+      description: 'The segment as OneSignal lists it now (read when selected).',
+      resolve: async (key, _a, ctx) => {
+        const segments = await upstream(ctx.loaders.allSegments.load(key.appId));
+        const found = segments.find((s) => s.id.toLowerCase() === key.id);
+        if (!found) throw new NotFoundError(`Segment ${key.id} is no longer listed by OneSignal.`);
+        return found;
+      },
+    }),
+  }),
+});
+
 builder.mutationFields((t) => ({
+  segmentUpdate: t.fieldWithInput({
+    authScopes: { 'segments:write': true },
+    description:
+      'Changes a segment (needs the app REST API key): `filters`, when given, replace its whole definition. Read-only segments cannot be changed.',
+    type: SegmentUpdatePayload,
+    input: {
+      id: t.input.id({ required: true, description: 'Global id of the segment to change.' }),
+      name: t.input.string({
+        description: 'New name, unique within the app. Left out: the current name (read with `get_segment`).',
+      }),
+      description: t.input.string({ description: 'New description.' }),
+      filters: t.input.field({
+        type: [FilterInput],
+        description:
+          'The new definition, replacing the old one: conditions joined with AND unless an OR sits between them.',
+      }),
+    },
+    typeOptions: { description: 'Input of `segmentUpdate`.' },
+    errors: {
+      types: UPSTREAM_ERRORS_WITH_CONFLICT,
+      directResult: true,
+      union: {
+        name: 'SegmentUpdateResult',
+        description: 'What `segmentUpdate` returns: its payload, or a typed error.',
+      },
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const key = parseNodeId(input.id, 'Segment', ['input', 'id']);
+      const body = toSegmentUpdateBody(input);
+      // OneSignal requires the name on every update: keep the current one when none is given.
+      const name = body.name ?? (await upstream(ctx.loaders.segmentDetail.load(key))).payload.name;
+      await upstream(ctx.client.segments.update(key.appId, key.id, { ...body, name }));
+      ctx.loaders.segmentPage.clearAll();
+      ctx.loaders.allSegments.clear(key.appId);
+      ctx.loaders.segmentDetail.clear(key);
+      return key;
+    },
+  }),
   segmentCreate: t.fieldWithInput({
     authScopes: { 'segments:write': true },
     description: 'Creates a segment from filters (needs the app REST API key).',
@@ -347,3 +504,34 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+interface SegmentUpdateInputShape {
+  name?: string | null;
+  description?: string | null;
+  filters?: FilterInputShape[] | null;
+}
+
+/** Validates `segmentUpdate`'s input (every problem at once) and builds update_segment's body, name aside. */
+function toSegmentUpdateBody(input: SegmentUpdateInputShape): Partial<WireSegmentUpdateBody> {
+  const problems: { path: string[]; message: string }[] = [];
+  const body: Partial<WireSegmentUpdateBody> = {};
+  if (input.name != null) {
+    if (!input.name.trim()) problems.push({ path: ['input', 'name'], message: 'must not be empty.' });
+    body.name = input.name;
+  }
+  if (input.description != null) body.description = input.description;
+  if (input.filters != null) {
+    if (!input.filters.some((f) => f.condition))
+      problems.push({ path: ['input', 'filters'], message: 'give at least one condition.' });
+    try {
+      body.filters = toWireFilters(input.filters, ['input', 'filters']);
+    } catch (error) {
+      if (error instanceof ValidationError) problems.push(...error.fields);
+      else throw error;
+    }
+  }
+  if (input.name == null && input.description == null && input.filters == null)
+    problems.push({ path: ['input'], message: 'give a name, a description or filters to change.' });
+  if (problems.length) throw new ValidationError(problems);
+  return body;
+}

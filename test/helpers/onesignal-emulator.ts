@@ -83,6 +83,17 @@ export const SUITE_OPERATIONS = {
     'begin_live_activity',
     'end_live_activity',
   ],
+  /** test/schema-templates.test.ts and test/sdk-v5-templates-segments.test.ts. */
+  templatesSegmentDetails: [
+    'get_segment',
+    'update_segment',
+    'view_templates',
+    'view_template',
+    'create_template',
+    'update_template',
+    'delete_template',
+    'copy_template_to_app',
+  ],
   /** test/schema-api-keys.test.ts and test/sdk-v5-current-api.test.ts. */
   apiKeys: ['view_api_keys', 'create_api_key', 'update_api_key', 'delete_api_key', 'rotate_api_key'],
   /** The current API's other additions: test/schema-current-api.test.ts and test/sdk-v5-current-api.test.ts. */

@@ -6,6 +6,7 @@ import { platformCounts, presentNotification, settle } from '../present.js';
 import type { AppState, Store } from '../store.js';
 import type { CreateNotificationResult, NotificationRecord, PlayerRecord } from '../types.js';
 import { csvRow, fail, intParam, isObject, isUuid, optionalString, paging } from '../util.js';
+import { fillFromTemplate } from './templates.js';
 
 const NOT_SUBSCRIBED = 'All included players are not subscribed';
 /** Fields kept apart from the stored content (auth, idempotency, scheduling). */
@@ -110,6 +111,7 @@ function createNotification({ app, body, now, pacing }: AppOpContext) {
     if (previous) return { ...ok(previous), headers: { 'Idempotent-Replayed': 'true' } };
   }
   validateContent(body);
+  fillFromTemplate(app, body);
   const sendAfter = parseSendAfter(body.send_after, now);
   const audience = resolveAudience(app, body, now);
   const invalid: Record<string, string[]> = {};

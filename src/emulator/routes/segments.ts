@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { parseFilters } from '../audience.js';
+import { inSegment, parseFilters } from '../audience.js';
 import { type Operation, ok } from '../operation.js';
 import { fail, isUuid, paging } from '../util.js';
 
@@ -53,6 +53,63 @@ export const segmentOperations: Operation[] = [
         is_active: true,
       });
       return ok({ success: true, id }, 201);
+    },
+  },
+  {
+    id: 'get_segment',
+    method: 'GET',
+    path: '/apps/:app_id/segments/:segment_id',
+    auth: 'app',
+    handler: ({ app, params, query, now }) => {
+      const id = params.segment_id;
+      if (!isUuid(id)) throw fail(400, `Segment id '${id}' is not a valid UUID`);
+      const segment = app.segments.get(id);
+      if (!segment) throw fail(404, `Segment '${id}' not found`);
+      let subscriberCount = 0;
+      for (const p of app.players.values()) if (inSegment(app, segment, p, now)) subscriberCount++;
+      const payload: Record<string, unknown> = {
+        id: segment.id,
+        name: segment.name,
+        description: segment.description ?? '',
+        created_at: Math.floor(Date.parse(segment.created_at) / 1000),
+        source: segment.read_only ? 'default' : 'custom',
+      };
+      // The definition only when asked for, as OneSignal does.
+      if (query.get('include-segment-detail') === 'true') payload.filters = segment.filters;
+      return ok({ subscriber_count: subscriberCount, payload });
+    },
+  },
+  {
+    id: 'update_segment',
+    method: 'PATCH',
+    path: '/apps/:app_id/segments/:segment_id',
+    auth: 'app',
+    handler: ({ app, params, body }) => {
+      const id = params.segment_id;
+      if (!isUuid(id)) throw fail(400, `Segment id '${id}' is not a valid UUID`);
+      const segment = app.segments.get(id);
+      if (!segment) throw fail(404, `Segment '${id}' not found`);
+      if (segment.read_only) throw fail(400, `Segment '${segment.name}' is read-only and cannot be changed`);
+      const name = body.name;
+      if (typeof name !== 'string' || name.trim() === '') throw fail(400, 'name is required');
+      if (body.description !== undefined && typeof body.description !== 'string')
+        throw fail(400, 'description must be a string');
+      let filters: typeof segment.filters | undefined;
+      if (body.filters !== undefined && body.filters !== null) {
+        filters = parseFilters(body.filters);
+        if (!filters.some((f) => f.field !== undefined))
+          throw fail(400, 'filters must contain at least one filter');
+      }
+      const other = app.segmentByName(name);
+      if (other && other.id !== id)
+        return ok({ success: false, errors: [`Segment with the name '${name}' already exists`] }, 409);
+      app.updateSegment(id, {
+        name,
+        ...(filters ? { filters } : {}),
+        ...(typeof body.description === 'string' ? { description: body.description } : {}),
+        updated_at: new Date().toISOString(),
+      });
+      return ok({ success: true, id });
     },
   },
   {

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { type Operation, ok } from '../operation.js';
+import type { AppState } from '../store.js';
+import type { TemplateRecord } from '../types.js';
+import { fail, isObject, isUuid, paging } from '../util.js';
+
+const CHANNELS = new Set(['push', 'email', 'sms']);
+/** The `content` fields a send takes from its template when the send does not set them. */
+const CONTENT_FIELDS = ['contents', 'headings', 'subtitle', 'email_subject', 'email_body'] as const;
+
+function templateOf(app: AppState, id: string | undefined): TemplateRecord {
+  if (!isUuid(id)) throw fail(400, `Template id '${String(id)}' is not a valid UUID`);
+  const template = app.templates.get(id);
+  if (!template) throw fail(404, `Template '${id}' not found`);
+  return template;
+}
+
+const summary = (t: TemplateRecord) => ({
+  id: t.id,
+  name: t.name,
+  created_at: t.created_at,
+  updated_at: t.updated_at,
+  channel: t.channel,
+});
+
+const whole = (t: TemplateRecord) => ({ ...summary(t), content: t.content });
+
+function languageMap(body: Record<string, unknown>, key: string, required: boolean): void {
+  const v = body[key];
+  if (v === undefined || v === null) {
+    if (required) throw fail(400, `${key} is required`);
+    return;
+  }
+  if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))
+    throw fail(400, `${key} must be an object of language code to string`);
+  if (key === 'contents' && typeof v.en !== 'string') throw fail(400, 'contents must include English (en)');
+}
+
+/** Validates a create/update body and returns the template fields it sets. */
+function parseTemplateBody(body: Record<string, unknown>, creating: boolean): Partial<TemplateRecord> {
+  const out: Partial<TemplateRecord> = {};
+  if (creating || body.name !== undefined) {
+    if (typeof body.name !== 'string' || body.name.trim() === '') throw fail(400, 'name is required');
+    out.name = body.name;
+  }
+  languageMap(body, 'contents', creating);
+  languageMap(body, 'headings', false);
+  languageMap(body, 'subtitle', false);
+  for (const key of ['email_subject', 'email_body'])
+    if (body[key] !== undefined && typeof body[key] !== 'string') throw fail(400, `${key} must be a string`);
+  if (body.is_email === true && body.is_sms === true)
+    throw fail(400, 'is_email and is_sms cannot both be true');
+  if (body.is_email === true) {
+    if (typeof body.email_subject !== 'string' || typeof body.email_body !== 'string')
+      throw fail(400, 'email templates need email_subject and email_body');
+    out.channel = 'email';
+  } else if (body.is_sms === true) out.channel = 'sms';
+  else if (creating || body.is_email === false || body.is_sms === false) out.channel = 'push';
+  return out;
+}
+
+function contentPatch(body: Record<string, unknown>): Record<string, unknown> {
+  const patch: Record<string, unknown> = {};
+  for (const key of CONTENT_FIELDS) if (body[key] !== undefined && body[key] !== null) patch[key] = body[key];
+  return patch;
+}
+
+/**
+ * A send naming a template: the template must belong to the app, and fills the content the send
+ * leaves out (as OneSignal renders it from the dashboard template).
+ */
+export function fillFromTemplate(app: AppState, body: Record<string, unknown>): void {
+  const id = body.template_id;
+  if (typeof id !== 'string') return;
+  const template = app.templates.get(id);
+  if (!template) throw fail(400, `template_id '${id}' not found in app ${app.id}`);
+  for (const key of CONTENT_FIELDS) {
+    const value = template.content[key];
+    if (value !== undefined && (body[key] === undefined || body[key] === null)) body[key] = value;
+  }
+}
+
+export const templateOperations: Operation[] = [
+  {
+    id: 'view_templates',
+    method: 'GET',
+    path: '/templates',
+    auth: 'app',
+    handler: ({ app, query }) => {
+      const { limit, offset } = paging(query, 50, 'templates');
+      const channel = query.get('channel');
+      if (channel !== null && !CHANNELS.has(channel))
+        throw fail(400, "channel must be 'push', 'email' or 'sms'");
+      const all = [...app.templates.values()].filter((t) => channel === null || t.channel === channel);
+      return ok({ templates: all.slice(offset, offset + limit).map(summary) });
+    },
+  },
+  {
+    id: 'view_template',
+    method: 'GET',
+    path: '/templates/:template_id',
+    auth: 'app',
+    handler: ({ app, params }) => ok(whole(templateOf(app, params.template_id))),
+  },
+  {
+    id: 'create_template',
+    method: 'POST',
+    path: '/templates',
+    auth: 'app',
+    handler: ({ app, body }) => {
+      const fields = parseTemplateBody(body, true);
+      const now = new Date().toISOString();
+      const template: TemplateRecord = {
+        id: randomUUID(),
+        app_id: app.id,
+        name: fields.name as string,
+        channel: fields.channel ?? 'push',
+        content: contentPatch(body),
+        created_at: now,
+        updated_at: now,
+      };
+      app.templates.set(template.id, template);
+      return ok(whole(template));
+    },
+  },
+  {
+    id: 'update_template',
+    method: 'PATCH',
+    path: '/templates/:template_id',
+    auth: 'app',
+    handler: ({ app, params, body }) => {
+      const template = templateOf(app, params.template_id);
+      const fields = parseTemplateBody(body, false);
+      if (fields.name !== undefined) template.name = fields.name;
+      if (fields.channel !== undefined) template.channel = fields.channel;
+      template.content = { ...template.content, ...contentPatch(body) };
+      template.updated_at = new Date().toISOString();
+      return ok(whole(template));
+    },
+  },
+  {
+    id: 'delete_template',
+    method: 'DELETE',
+    path: '/templates/:template_id',
+    auth: 'app',
+    handler: ({ app, params }) => {
+      const template = templateOf(app, params.template_id);
+      app.templates.delete(template.id);
+      return ok({ success: true });
+    },
+  },
+  {
+    id: 'copy_template_to_app',
+    method: 'POST',
+    path: '/templates/:template_id/copy_to_app',
+    // The organization API key (user auth key): the copy spans two apps.
+    auth: 'user',
+    handler: ({ store, params, query, body }) => {
+      const appOf = (id: unknown, what: string) => {
+        if (typeof id !== 'string' || id === '') throw fail(400, `${what} is required`);
+        if (!isUuid(id)) throw fail(400, `${what} '${id}' is not a valid UUID`);
+        const app = store.apps.get(id);
+        if (!app) throw fail(400, `${what} not found: no app with id '${id}'`);
+        return app;
+      };
+      const source = appOf(query.get('app_id') ?? undefined, 'app_id');
+      const target = appOf(body.target_app_id, 'target_app_id');
+      const original = templateOf(source, params.template_id);
+      const now = new Date().toISOString();
+      const copy: TemplateRecord = {
+        ...original,
+        id: randomUUID(),
+        app_id: target.id,
+        content: structuredClone(original.content),
+        created_at: now,
+        updated_at: now,
+      };
+      target.templates.set(copy.id, copy);
+      return ok(whole(copy));
+    },
+  },
+];

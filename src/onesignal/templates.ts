@@ -1,0 +1,138 @@
+import { appAuth, type OneSignalHttp, path, userAuth } from './client.js';
+import type { WireSuccess } from './common.js';
+import type { WireStringMap } from './notifications.js';
+
+/** The channel a template is for (TemplateResource.channel). */
+export type WireTemplateChannel = 'push' | 'email' | 'sms';
+
+/**
+ * A message template (TemplateResource; current API, not in v1.2.2). view_templates answers the summary
+ * (no `content`); view_template, create, update and copy answer it whole.
+ */
+export interface WireTemplate {
+  /** UUID. */
+  id: string;
+  name: string;
+  /** ISO 8601. */
+  created_at: string;
+  /** ISO 8601. */
+  updated_at: string;
+  channel?: WireTemplateChannel;
+  /** Rendered content and channel flags (`contents`, `headings`, `subtitle`, `email_subject`, `email_body`, …). */
+  content?: WireTemplateContent;
+}
+
+/** What `content` holds: the fields a send takes from the template. */
+export interface WireTemplateContent {
+  contents?: WireStringMap;
+  headings?: WireStringMap;
+  subtitle?: WireStringMap;
+  email_subject?: string;
+  /** HTML. */
+  email_body?: string;
+  [key: string]: unknown;
+}
+
+/** One page of view_templates (TemplatesListResponse): no total count upstream. */
+export interface WireTemplateList {
+  templates: WireTemplate[];
+}
+
+/** Body of update_template (UpdateTemplateRequest); create_template adds `app_id` and needs `name` and `contents`. */
+export interface WireTemplateBody {
+  name?: string;
+  /** Language code → text; `en` required when given. */
+  contents?: WireStringMap;
+  headings?: WireStringMap;
+  subtitle?: WireStringMap;
+  /** Makes it an email template (needs `email_subject` and `email_body`). */
+  is_email?: boolean;
+  email_subject?: string;
+  /** HTML. */
+  email_body?: string;
+  /** Makes it an SMS template. */
+  is_sms?: boolean;
+}
+
+export interface TemplateListParams {
+  /** Max 50 (OneSignal's page size). */
+  limit?: number;
+  offset?: number;
+  channel?: WireTemplateChannel;
+}
+
+/** Templates. Reads and writes are signed with the app's REST API key; copying needs the user auth key. */
+export function templatesApi(http: OneSignalHttp) {
+  return {
+    /** GET /templates?app_id= (view_templates; current API). Summaries only. */
+    list: (appId: string, params: TemplateListParams = {}) =>
+      http.request<WireTemplateList>({
+        operation: 'view_templates',
+        method: 'GET',
+        path: '/templates',
+        query: { app_id: appId, limit: params.limit, offset: params.offset, channel: params.channel },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /** GET /templates/{template_id}?app_id= (view_template). */
+    get: (appId: string, templateId: string) =>
+      http.request<WireTemplate>({
+        operation: 'view_template',
+        method: 'GET',
+        path: path`/templates/${templateId}`,
+        query: { app_id: appId },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /** POST /templates (create_template). Not retried once sent. */
+    create: (appId: string, body: WireTemplateBody & { name: string; contents: WireStringMap }) =>
+      http.request<WireTemplate>({
+        operation: 'create_template',
+        method: 'POST',
+        path: '/templates',
+        body: { ...body, app_id: appId },
+        auth: appAuth(appId),
+        retry: 'unsafe',
+      }),
+
+    /** PATCH /templates/{template_id}?app_id= (update_template): the given fields replace the stored ones. */
+    update: (appId: string, templateId: string, body: WireTemplateBody) =>
+      http.request<WireTemplate>({
+        operation: 'update_template',
+        method: 'PATCH',
+        path: path`/templates/${templateId}`,
+        query: { app_id: appId },
+        body,
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /** DELETE /templates/{template_id}?app_id= (delete_template). */
+    delete: (appId: string, templateId: string) =>
+      http.request<WireSuccess>({
+        operation: 'delete_template',
+        method: 'DELETE',
+        path: path`/templates/${templateId}`,
+        query: { app_id: appId },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
+
+    /**
+     * POST /templates/{template_id}/copy_to_app?app_id= (copy_template_to_app): a new template with the
+     * same content in `targetAppId` (same organization). Needs the user auth key (organization API key).
+     */
+    copy: (appId: string, templateId: string, targetAppId: string) =>
+      http.request<WireTemplate>({
+        operation: 'copy_template_to_app',
+        method: 'POST',
+        path: path`/templates/${templateId}/copy_to_app`,
+        query: { app_id: appId },
+        body: { target_app_id: targetAppId },
+        auth: userAuth,
+        retry: 'unsafe',
+      }),
+  };
+}
