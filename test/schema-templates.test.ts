@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadAuthConfig, type Scope } from '../src/auth/index.js';
 import { DEMO } from '../src/emulator/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -369,5 +371,107 @@ describe("the README's templates figure", () => {
       get_segments: 1,
       get_segment: 1,
     });
+  });
+});
+
+describe('templates in every key configuration', () => {
+  const LIST = `{ app(id: "${SHOP}") { templates(first: 5) { nodes { name } } } }`;
+  const COPY = `mutation { templateCopy(input: { id: "${nodeId('Template', SHOP, WELCOME)}", targetAppId: "${NEWS}" })
+    { __typename ... on TemplateCopyPayload { template { name app { oneSignalId } } } ... on Error { code message } } }`;
+
+  it('with the organization key only: one key look-up (get_app), once, then one view_templates a page; copying works', async () => {
+    const orgKeyOnly = await startStack({ appKeys: {} });
+    try {
+      const a = await orgKeyOnly.gql<{ app: { templates: { nodes: unknown[] } } }>(LIST);
+      expect(a.app.templates.nodes).toHaveLength(3);
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ get_app: 1, view_templates: 1 });
+      orgKeyOnly.emulator.resetStats();
+      await orgKeyOnly.gql(LIST);
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ view_templates: 1 });
+      orgKeyOnly.emulator.resetStats();
+      const { templateCopy } = await orgKeyOnly.gql<{ templateCopy: { __typename: string } }>(COPY);
+      expect(templateCopy.__typename).toBe('TemplateCopyPayload');
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ copy_template_to_app: 1, get_app: 1 });
+    } finally {
+      await orgKeyOnly.close();
+    }
+  });
+
+  it('with the app keys only: templates read in one view_templates; copying, which needs the organization key, fails typed with nothing sent', async () => {
+    const appKeysOnly = await startStack({ userAuthKey: undefined });
+    try {
+      await appKeysOnly.gql(LIST);
+      expect(appKeysOnly.upstreamCalls()).toEqual({ view_templates: 1 });
+      appKeysOnly.emulator.resetStats();
+      const { templateCopy } = await appKeysOnly.gql<{ templateCopy: { __typename: string; code: string } }>(
+        COPY,
+      );
+      expect(templateCopy).toMatchObject({ __typename: 'UpstreamError', code: 'KEY_MISSING' });
+      expect(appKeysOnly.upstreamCalls()).toEqual({});
+    } finally {
+      await appKeysOnly.close();
+    }
+  });
+});
+
+describe('who may read and write templates', () => {
+  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
+  let jwtStack: Stack;
+  beforeAll(async () => {
+    jwtStack = await startStack(
+      {},
+      {
+        auth: loadAuthConfig({
+          AUTH_MODE: 'jwt',
+          JWT_SECRET: SECRET,
+          JWT_ISSUER: 'https://auth.example.test/',
+          JWT_AUDIENCE: 'onesignal-graphql',
+        }),
+      },
+    );
+  });
+  afterAll(() => jwtStack?.close());
+  beforeEach(() => jwtStack.emulator.resetStats());
+
+  async function as(scopes: Scope[], apps: string[], query: string) {
+    const token = await new SignJWT({ scope: scopes.join(' '), apps })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('editor')
+      .setIssuer('https://auth.example.test/')
+      .setAudience('onesignal-graphql')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+    return jwtStack.gqlRaw<Record<string, unknown>>(query, undefined, { authorization: `Bearer ${token}` });
+  }
+  const CREATE = `mutation { templateCreate(input: { appId: "${SHOP}", name: "N", contents: [{ language: "en", text: "Hi" }] }) { __typename } }`;
+
+  it('reads templates with notifications:read', async () => {
+    const res = await as(
+      ['notifications:read'],
+      [SHOP],
+      `{ app(id: "${SHOP}") { templates { nodes { name } } } }`,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(jwtStack.upstreamCalls()).toEqual({ view_templates: 1 });
+  });
+
+  it('needs templates:write to write one: notifications:send is not enough, and nothing is sent', async () => {
+    const res = await as(['notifications:read', 'notifications:send'], [SHOP], CREATE);
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors?.[0]?.message).toContain('templates:write');
+    expect(jwtStack.emulator.stats().total).toBe(0);
+    const ok = await as(['templates:write'], [SHOP], CREATE);
+    expect(ok.data).toEqual({ templateCreate: { __typename: 'TemplateCreatePayload' } });
+  });
+
+  it('refuses a copy into an app outside the caller’s allow-list before any request', async () => {
+    const res = await as(
+      ['templates:write'],
+      [SHOP],
+      `mutation { templateCopy(input: { id: "${nodeId('Template', SHOP, WELCOME)}", targetAppId: "${NEWS}" }) { __typename } }`,
+    );
+    expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect(res.errors?.[0]?.message).toContain(NEWS);
+    expect(jwtStack.emulator.stats().total).toBe(0);
   });
 });
