@@ -3,6 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type Scope } from '../src/auth/index.js';
 import { DEMO } from '../src/emulator/index.js';
+import { MemoryCacheStore, SharedReads } from '../src/onesignal/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
@@ -473,5 +474,59 @@ describe('who may read and write templates', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(res.errors?.[0]?.message).toContain(NEWS);
     expect(jwtStack.emulator.stats().total).toBe(0);
+  });
+});
+
+describe('templates and segment details through the shared cache', () => {
+  let cached: Stack;
+  beforeAll(async () => {
+    cached = await startStack({ sharedReads: new SharedReads({ store: new MemoryCacheStore() }) });
+  });
+  afterAll(() => cached?.close());
+  beforeEach(() => cached.emulator.resetStats());
+
+  const NAMES = (app: string) => `{ app(id: "${app}") { templates { nodes { name } } } }`;
+  type Names = { app: { templates: { nodes: { name: string }[] } } };
+
+  it('answers repeated reads from the cache, and a template write makes them stale', async () => {
+    await cached.gql(NAMES(SHOP));
+    await cached.gql(`{ app(id: "${SHOP}") { template(id: "${WELCOME}") { name } } }`);
+    expect(cached.upstreamCalls()).toEqual({ view_templates: 1, view_template: 1 });
+    cached.emulator.resetStats();
+    await cached.gql(NAMES(SHOP));
+    await cached.gql(`{ app(id: "${SHOP}") { template(id: "${WELCOME}") { name } } }`);
+    expect(cached.upstreamCalls()).toEqual({});
+
+    await cached.gql(
+      `mutation { templateUpdate(input: { id: "${nodeId('Template', SHOP, WELCOME)}", name: "Hello" }) { __typename } }`,
+    );
+    const after = await cached.gql<Names>(NAMES(SHOP));
+    const one = await cached.gql<{ app: { template: { name: string } } }>(
+      `{ app(id: "${SHOP}") { template(id: "${WELCOME}") { name } } }`,
+    );
+    expect(after.app.templates.nodes[0]?.name).toBe('Hello');
+    expect(one.app.template.name).toBe('Hello');
+    expect(cached.upstreamCalls()).toEqual({ update_template: 1, view_templates: 1, view_template: 1 });
+  });
+
+  it('makes the target app’s template list stale on a copy', async () => {
+    const before = await cached.gql<Names>(NAMES(NEWS));
+    const { templateCopy } = await cached.gql<{ templateCopy: { __typename: string } }>(
+      `mutation { templateCopy(input: { id: "${nodeId('Template', SHOP, DIGEST)}", targetAppId: "${NEWS}" }) { __typename } }`,
+    );
+    expect(templateCopy.__typename).toBe('TemplateCopyPayload');
+    const after = await cached.gql<Names>(NAMES(NEWS));
+    expect(after.app.templates.nodes).toHaveLength(before.app.templates.nodes.length + 1);
+  });
+
+  it('makes a segment’s cached definition stale on segmentUpdate', async () => {
+    const id = nodeId('Segment', SHOP, DEMO.segments.ids[SHOP]!['US Users']!);
+    const q = `{ node(id: "${id}") { ... on Segment { filters { ... on FilterCondition { value } } } } }`;
+    await cached.gql(q);
+    await cached.gql(
+      `mutation { segmentUpdate(input: { id: "${id}", filters: [{ condition: { field: COUNTRY, relation: EQUALS, value: "CA" } }] }) { __typename } }`,
+    );
+    const after = await cached.gql<{ node: { filters: { value: string }[] } }>(q);
+    expect(after.node.filters).toEqual([{ value: 'CA' }]);
   });
 });
