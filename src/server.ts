@@ -15,7 +15,9 @@ import { GRAPHIQL_ASSET_PATH, graphiqlOptions, renderGraphiQL, serveGraphiQLAsse
 import { createLoaders } from './loaders/index.js';
 import type { Observability } from './observability/index.js';
 import type { Readiness } from './observability/readiness.js';
+import { DEFAULT_API_URL } from './onesignal/client.js';
 import { DeliveryWatch } from './onesignal/delivery-watch.js';
+import { ExportReadiness } from './onesignal/export-readiness.js';
 import {
   type OneSignalClient,
   type OneSignalClientOptions,
@@ -47,6 +49,8 @@ export interface GraphQLServerOptions {
   readiness?: Readiness;
   /** The shared poll behind `notificationDelivery`; an in-memory one when omitted. */
   deliveryWatch?: DeliveryWatch;
+  /** Checks whether export files are ready; one allowing the client's API origin when omitted. */
+  exportReadiness?: ExportReadiness;
 }
 
 export interface GraphQLServer {
@@ -155,11 +159,14 @@ export function createGraphQLServer({
   observability,
   readiness,
   deliveryWatch = new DeliveryWatch(),
+  exportReadiness,
 }: GraphQLServerOptions): GraphQLServer {
   const resolvedSecurity = resolveSecurity(security);
   if (auth.mode === 'passthrough' && !clientOptions)
     throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
   const graphqlEndpoint = '/graphql';
+  const exports =
+    exportReadiness ?? new ExportReadiness({ apiUrl: clientOptions?.apiUrl ?? DEFAULT_API_URL });
   const yoga = createYoga<Record<string, never>, Context>({
     schema,
     graphqlEndpoint,
@@ -188,7 +195,7 @@ export function createGraphQLServer({
         ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
         : client;
       const scoped = restrictClient(base, caller);
-      return { caller, client: scoped, loaders: createLoaders(scoped), delivery: deliveryWatch };
+      return { caller, client: scoped, loaders: createLoaders(scoped), delivery: deliveryWatch, exports };
     },
     // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.
     plugins: [

@@ -10,7 +10,7 @@ import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
 import { customEventOperations } from './routes/custom-events.js';
 import { liveActivityOperations } from './routes/live-activities.js';
-import { notificationOperations } from './routes/notifications.js';
+import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
 import { playerOperations } from './routes/players.js';
 import { segmentOperations } from './routes/segments.js';
@@ -236,6 +236,9 @@ export function createHttpApp(core: EmulatorCore): Hono<Env> {
   app.get('/__emulator/exports/:file', (c) => {
     const content = core.store.exports.get(c.req.param('file'));
     if (content === undefined) return c.json({ errors: ['Export not found'] }, 404);
+    // As OneSignal's storage does while the file is being built.
+    if (!exportReady(core.store, c.req.param('file')))
+      return c.json({ errors: ['Export not ready yet'] }, 403);
     return c.body(content, 200, { 'content-type': 'text/csv; charset=utf-8' });
   });
 

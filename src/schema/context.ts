@@ -1,6 +1,7 @@
 import type { Caller } from '../auth/caller.js';
 import type { Loaders } from '../loaders/index.js';
 import type { DeliveryWatch } from '../onesignal/delivery-watch.js';
+import type { ExportReadiness } from '../onesignal/export-readiness.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 
 /** Built once per GraphQL request by the server's context factory. */
@@ -16,4 +17,6 @@ export interface Context {
   loaders: Loaders;
   /** The shared poll behind `notificationDelivery` (one per server, not per request). */
   delivery: DeliveryWatch;
+  /** Whether export files are ready (shared by every request). */
+  exports: ExportReadiness;
 }

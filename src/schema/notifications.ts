@@ -18,6 +18,7 @@ import {
   upstream,
   ValidationError,
 } from './errors.js';
+import { CsvExportRef } from './exports.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -551,6 +552,7 @@ const NotificationExportHistoryPayload = builder.simpleObject('NotificationExpor
       description: 'Where the CSV will be available once OneSignal has built it (poll until it answers 200).',
     }),
     event: t.field({ type: HistoryEventEnum, description: 'Which recipients it lists.' }),
+    export: t.field({ type: CsvExportRef, description: 'The file and whether it is ready yet.' }),
   }),
 });
 
@@ -561,6 +563,7 @@ const NotificationExportEventsPayload = builder.simpleObject('NotificationExport
       type: 'URL',
       description: 'Where the CSV will be available once OneSignal has built it.',
     }),
+    export: t.field({ type: CsvExportRef, description: 'The file and whether it is ready yet.' }),
   }),
 });
 
@@ -728,10 +731,8 @@ builder.mutationFields((t) => ({
           ...(input.email ? { email: input.email } : {}),
         }),
       );
-      return {
-        destinationUrl: exportUrl(result.destination_url, 'get_notification_history'),
-        event: input.event,
-      };
+      const url = exportUrl(result.destination_url, 'get_notification_history');
+      return { destinationUrl: url, event: input.event, export: { url } };
     },
   }),
   notificationExportEvents: t.fieldWithInput({
@@ -752,7 +753,8 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
       const result = await upstream(ctx.client.notifications.exportEvents(key.appId, key.id));
-      return { csvFileUrl: exportUrl(result.csv_file_url, 'export_events') };
+      const url = exportUrl(result.csv_file_url, 'export_events');
+      return { csvFileUrl: url, export: { url } };
     },
   }),
 }));

@@ -3,7 +3,8 @@ import type { WirePlayer } from '../onesignal/index.js';
 import { AppRef, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import { UPSTREAM_ERRORS } from './error-types.js';
-import { orNull, upstream, ValidationError } from './errors.js';
+import { orNull, UpstreamError, upstream, ValidationError } from './errors.js';
+import { CsvExportRef } from './exports.js';
 import { APP_REF_DESCRIPTION, appScopedId, parseAppRef, parseLocalId, parseNodeId } from './ids.js';
 import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
 import { fromUnix, toUnix } from './time.js';
@@ -620,6 +621,7 @@ builder.mutationFields((t) => {
         description: 'Where the export will appear.',
         fields: (f) => ({
           csvFileUrl: f.field({ type: 'URL', description: 'Download URL of the `.csv.gz` file.' }),
+          export: f.field({ type: CsvExportRef, description: 'The file and whether it is ready yet.' }),
         }),
       }),
       typeOptions: {
@@ -640,7 +642,14 @@ builder.mutationFields((t) => {
           throw ValidationError.field(['input', 'segmentName'], 'must not be empty.');
         }
         const result = await upstream(ctx.client.players.exportCsv(appId, toExportBody(input)));
-        return { csvFileUrl: result.csv_file_url as string };
+        const url = result.csv_file_url;
+        if (!url || !URL.canParse(url))
+          throw new UpstreamError(
+            'UPSTREAM_UNAVAILABLE',
+            'export_players: OneSignal answered without a download URL.',
+            'export_players',
+          );
+        return { csvFileUrl: url, export: { url: new URL(url) } };
       },
     }),
   };

@@ -156,9 +156,22 @@ function recipientsOf(app: AppState, n: NotificationRecord, now: number): Player
   return out;
 }
 
-function publishCsv(store: Store, baseUrl: string, prefix: string, content: string): string {
+/** When each paced export's file appears (epoch ms), per store; absent: served at once. */
+const exportsReadyAt = new WeakMap<Store, Map<string, number>>();
+
+/** Whether an export's file is served yet (OneSignal's storage answers 403 until then). */
+export const exportReady = (store: Store, file: string) =>
+  (exportsReadyAt.get(store)?.get(file) ?? 0) <= Date.now();
+
+/** Publishes a CSV under /__emulator/exports/, served `readyInMs` from now (pacing.exportMs). */
+function publishCsv(store: Store, baseUrl: string, prefix: string, content: string, readyInMs = 0): string {
   const file = `${prefix}-${randomUUID()}.csv`;
   store.exports.set(file, content);
+  if (readyInMs > 0) {
+    const readyAt = exportsReadyAt.get(store) ?? new Map<string, number>();
+    exportsReadyAt.set(store, readyAt);
+    readyAt.set(file, Date.now() + readyInMs);
+  }
   return `${baseUrl}/__emulator/exports/${file}`;
 }
 
@@ -222,7 +235,7 @@ export const notificationOperations: Operation[] = [
     method: 'POST',
     path: '/notifications/:notification_id/history',
     auth: 'app',
-    handler: ({ app, store, params, body, baseUrl, now }) => {
+    handler: ({ app, store, params, body, baseUrl, now, pacing }) => {
       const events = body.events;
       if (events !== 'sent' && events !== 'clicked') throw fail(400, "events must be 'sent' or 'clicked'");
       if (body.email !== undefined && typeof body.email !== 'string')
@@ -234,7 +247,7 @@ export const notificationOperations: Operation[] = [
       const at = n.completed_at ?? n.queued_at;
       const lines = [csvRow(['player_id', 'device_type', 'external_user_id', `${events}_at`])];
       for (const p of players) lines.push(csvRow([p.id, p.device_type, app.externalIdOf(p), at]));
-      const url = publishCsv(store, baseUrl, `history-${events}`, `${lines.join('\n')}\n`);
+      const url = publishCsv(store, baseUrl, `history-${events}`, `${lines.join('\n')}\n`, pacing.exportMs);
       return ok({ success: true, destination_url: url });
     },
   },
@@ -243,7 +256,7 @@ export const notificationOperations: Operation[] = [
     method: 'POST',
     path: '/notifications/:notification_id/export_events',
     auth: 'app',
-    handler: ({ app, store, params, baseUrl, now }) => {
+    handler: ({ app, store, params, baseUrl, now, pacing }) => {
       const n = notificationOr404(app, params.notification_id);
       settle(n, now);
       const lines = [csvRow(['notification_id', 'player_id', 'external_user_id', 'event', 'timestamp'])];
@@ -257,7 +270,8 @@ export const notificationOperations: Operation[] = [
             lines.push(csvRow([n.id, p.id, ext, 'clicked', (n.completed_at ?? 0) + 60]));
         });
       }
-      return ok({ csv_file_url: publishCsv(store, baseUrl, `events-${n.id}`, `${lines.join('\n')}\n`) });
+      const csv = `${lines.join('\n')}\n`;
+      return ok({ csv_file_url: publishCsv(store, baseUrl, `events-${n.id}`, csv, pacing.exportMs) });
     },
   },
 ];

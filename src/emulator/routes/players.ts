@@ -182,7 +182,7 @@ export const playerOperations: Operation[] = [
     method: 'POST',
     path: '/players/csv_export',
     auth: 'app',
-    handler: ({ app, store, body, baseUrl, now }) => {
+    handler: ({ app, store, body, baseUrl, now, pacing }) => {
       const extra = optionalStringArray(body, 'extra_fields') ?? [];
       const unknown = extra.filter((f) => !EXTRA_COLUMNS.has(f));
       if (unknown.length > 0) throw fail(400, `Unsupported extra_fields: ${unknown.join(', ')}`);
@@ -203,7 +203,8 @@ export const playerOperations: Operation[] = [
         if (segment && !(isSubscribed(p) && inSegment(app, segment, p, now))) continue;
         lines.push(csvRow(columns.map((c) => exportValue(app, p, c))));
       }
-      return ok({ csv_file_url: publishCsv(store, baseUrl, `players-${app.id}`, `${lines.join('\n')}\n`) });
+      const csv = `${lines.join('\n')}\n`;
+      return ok({ csv_file_url: publishCsv(store, baseUrl, `players-${app.id}`, csv, pacing.exportMs) });
     },
   },
 ];
