@@ -104,3 +104,91 @@ describe('customEventCreate', () => {
     expect(stack.upstreamCalls()).toEqual({});
   });
 });
+
+const BY_TOKEN = /* GraphQL */ `
+  mutation ($input: SubscriptionUpdateByTokenInput!) {
+    subscriptionUpdateByToken(input: $input) {
+      __typename
+      ... on SubscriptionUpdateByTokenPayload { app { id } type token }
+      ... on ValidationError { fields { path message } }
+      ... on Error { code message }
+    }
+  }
+`;
+
+const SUBSCRIPTIONS = /* GraphQL */ `
+  query ($app: UUID!, $externalId: String!) {
+    app(id: $app) {
+      user(alias: { byAlias: { label: "external_id", id: $externalId } }) {
+        subscriptions { type token enabled notificationTypes }
+      }
+    }
+  }
+`;
+
+describe('subscriptionUpdateByToken', () => {
+  it('changes the subscription with that email address: one upstream write', async () => {
+    const email = alice.emails[0] as string;
+    const { subscriptionUpdateByToken } = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP.id, type: 'EMAIL', token: email, enabled: false },
+    });
+    expect(subscriptionUpdateByToken).toEqual({
+      __typename: 'SubscriptionUpdateByTokenPayload',
+      app: { id: expect.any(String) },
+      type: 'EMAIL',
+      token: email,
+    });
+    // The write, and the app because the payload's `app` was selected.
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1, get_app: 1 });
+
+    const read = await stack.gql<{ app: Loose }>(SUBSCRIPTIONS, {
+      app: SHOP.id,
+      externalId: alice.externalId,
+    });
+    const emailSub = read.app.user.subscriptions.find((s: Loose) => s.token === email);
+    expect(emailSub).toEqual({ type: 'EMAIL', token: email, enabled: false, notificationTypes: -2 });
+
+    stack.emulator.resetStats();
+    await stack.gql(
+      `mutation ($input: SubscriptionUpdateByTokenInput!) {
+        subscriptionUpdateByToken(input: $input) { ... on SubscriptionUpdateByTokenPayload { token } } }`,
+      { input: { appId: SHOP.id, type: 'EMAIL', token: email, enabled: true } },
+    );
+    // Without `app` selected, the write alone.
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1 });
+    const back = await stack.gql<{ app: Loose }>(SUBSCRIPTIONS, {
+      app: SHOP.id,
+      externalId: alice.externalId,
+    });
+    expect(back.app.user.subscriptions.find((s: Loose) => s.token === email)).toMatchObject({
+      enabled: true,
+      notificationTypes: 1,
+    });
+  });
+
+  it('answers NotFoundError for a token of another type or none, and ValidationError before any request', async () => {
+    const email = alice.emails[0] as string;
+    const wrongType = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP.id, type: 'SMS', token: '+15550000000', enabled: false },
+    });
+    expect(wrongType.subscriptionUpdateByToken).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1 });
+
+    stack.emulator.resetStats();
+    const badEmail = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP.id, type: 'EMAIL', token: 'not-an-email', enabled: false },
+    });
+    expect(badEmail.subscriptionUpdateByToken).toMatchObject({
+      __typename: 'ValidationError',
+      fields: [{ path: ['input', 'token'] }],
+    });
+    const nothing = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP.id, type: 'EMAIL', token: email },
+    });
+    expect(nothing.subscriptionUpdateByToken.__typename).toBe('ValidationError');
+    expect(stack.upstreamCalls()).toEqual({});
+  });
+});

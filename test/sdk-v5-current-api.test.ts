@@ -179,3 +179,34 @@ describe('custom events through the 5.x SDK', () => {
     expect(emulator.stats().byOperation.create_custom_events).toBe(4);
   });
 });
+
+describe('subscriptions by token through the 5.x SDK', () => {
+  const [alice] = DEMO.users as [(typeof DEMO.users)[number]];
+
+  it('updates the subscription with an email address (202), seen afterwards through fetchUser', async () => {
+    const app = api({ restApiKey: SHOP.restApiKey });
+    const email = alice.emails[0] as string;
+    const answer = await app.updateSubscriptionByToken(SHOP.id, 'Email', email, {
+      subscription: { enabled: false, session_count: 7 },
+    });
+    expect(answer).toEqual({});
+
+    const user = await app.getUser(SHOP.id, 'external_id', alice.externalId);
+    const sub = user.subscriptions?.find((s) => s.token === email);
+    expectModel(
+      (lastAnswer() as { subscriptions: unknown[] }).subscriptions.find(
+        (s) => (s as { token?: string }).token === email,
+      ),
+      'Subscription',
+    );
+    expect(sub).toMatchObject({ type: 'Email', enabled: false, notification_types: -2, session_count: 7 });
+
+    await expect(
+      app.updateSubscriptionByToken(SHOP.id, 'SMS', email, { subscription: { enabled: false } }),
+    ).rejects.toMatchObject({ code: 404 });
+    await expect(
+      app.updateSubscriptionByToken(SHOP.id, 'Carrier pigeon', email, { subscription: { enabled: false } }),
+    ).rejects.toMatchObject({ code: 400 });
+    expectModel(lastAnswer(), 'GenericError');
+  });
+});

@@ -14,6 +14,7 @@ import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
 import { playerOperations } from './routes/players.js';
 import { segmentOperations } from './routes/segments.js';
+import { subscriptionByTokenOperations } from './routes/subscriptions-by-token.js';
 import { templateOperations } from './routes/templates.js';
 import { userOperations } from './routes/users.js';
 import { createStore } from './seed.js';
@@ -32,6 +33,7 @@ export const OPERATIONS: Operation[] = [
   ...playerOperations,
   ...apiKeyOperations,
   ...customEventOperations,
+  ...subscriptionByTokenOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -136,6 +136,8 @@ export const OPERATIONS = [
   'rotate_api_key',
   // custom events (current API)
   'create_custom_events',
+  // subscriptions by token (current API)
+  'update_subscription_by_token',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

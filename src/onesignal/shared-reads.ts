@@ -312,6 +312,7 @@ export function tagsOf(req: OperationRequest): string[] {
 }
 
 const AUDIENCE = new Set([
+  'update_subscription_by_token',
   'get_players',
   'get_player',
   'create_player',

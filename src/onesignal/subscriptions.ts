@@ -50,6 +50,26 @@ export function subscriptionsApi(http: OneSignalHttp) {
       });
     },
 
+    /**
+     * PATCH /apps/{app_id}/subscriptions_by_token/{token_type}/{token} (update_subscription_by_token):
+     * the subscription named by its type and push token, email address or phone number; answers 202.
+     */
+    updateByToken: async (
+      appId: string,
+      tokenType: string,
+      token: string,
+      body: { subscription: WireSubscription },
+    ): Promise<void> => {
+      await http.request<unknown>({
+        operation: 'update_subscription_by_token',
+        method: 'PATCH',
+        path: path`/apps/${appId}/subscriptions_by_token/${tokenType}/${token}`,
+        body,
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      });
+    },
+
     /** DELETE /apps/{app_id}/subscriptions/{subscription_id} (delete_subscription): answers 202, no body. */
     delete: async (appId: string, subscriptionId: string): Promise<void> => {
       await http.request<unknown>({

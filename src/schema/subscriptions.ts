@@ -280,6 +280,34 @@ function attributeFields(t: AttrBuilder, { typeRequired }: { typeRequired: boole
   };
 }
 
+interface UpdatedByToken {
+  appId: string;
+  type: SubscriptionTypeName | 'UNKNOWN';
+  token: string;
+}
+
+const SubscriptionUpdateByTokenPayloadRef = builder
+  .objectRef<UpdatedByToken>('SubscriptionUpdateByTokenPayload')
+  .implement({
+    description:
+      'The result of `subscriptionUpdateByToken`: which subscription was changed. OneSignal answers with no subscription, and no read finds one by token, so its id is not known here.',
+    fields: (t) => ({
+      app: t.field({
+        type: AppRef,
+        description: 'The app of the subscription (read when selected).',
+        resolve: (p, _args, ctx) => requireApp(ctx, p.appId),
+      }),
+      type: t.field({ type: SubscriptionTypeEnum, description: 'Its type.', resolve: (p) => p.type }),
+      token: t.exposeString('token', { description: 'Its push token, email address or phone number.' }),
+    }),
+  });
+
+/** The attributes `subscriptionUpdateByToken` may change: all but `type` and `token`, which name the subscription. */
+function changeFields(t: AttrBuilder) {
+  const { type: _type, token: _token, ...changes } = attributeFields(t, { typeRequired: false });
+  return changes;
+}
+
 export const SubscriptionAttributesInput = builder.inputType('SubscriptionAttributesInput', {
   description: 'A subscription to create along with its user.',
   fields: (t) => attributeFields(t, { typeRequired: true }),
@@ -448,6 +476,60 @@ builder.mutationFields((t) => ({
       // Both the old and the new owner changed.
       ctx.loaders.user.clearAll();
       return reloadSubscription(ctx, key);
+    },
+  }),
+  subscriptionUpdateByToken: t.fieldWithInput({
+    authScopes: { 'users:write': true },
+    description:
+      'Changes the subscription with a given push token, email address or phone number (update_subscription_by_token), for when its id is unknown, e.g. an unsubscribe page. Omitted fields stay as they are.',
+    input: {
+      appId: t.input.id({ required: true, description: APP_REF_DESCRIPTION }),
+      type: t.input.field({
+        type: SubscriptionTypeEnum,
+        required: true,
+        description: 'The type of the subscription to change (part of its identity with `token`).',
+      }),
+      token: t.input.string({
+        required: true,
+        description: 'Its push token, email address (EMAIL) or E.164 phone number (SMS).',
+      }),
+      ...changeFields(t.input as AttrBuilder),
+    },
+    type: SubscriptionUpdateByTokenPayloadRef,
+    typeOptions: {
+      description:
+        'Input of `subscriptionUpdateByToken`: the app, the type and token naming the subscription, and the attributes to change.',
+    },
+    errors: {
+      types: UPSTREAM_ERRORS,
+      directResult: true,
+      union: {
+        name: 'SubscriptionUpdateByTokenResult',
+        description:
+          'What `subscriptionUpdateByToken` returns: the subscription changed, or a `ValidationError`, `NotFoundError` (no subscription with that type and token), `RateLimitedError` or `UpstreamError`.',
+      },
+    },
+    resolve: async (_root, { input }, ctx) => {
+      const appId = parseAppRef(input.appId, ['input', 'appId']);
+      // The identity is checked like a token being set (email and phone formats).
+      const identity = toSubscriptionBody({ type: input.type, token: input.token }, ['input'], {
+        requireType: true,
+      });
+      const { type: _type, token: _token, appId: _appId, ...changes } = input;
+      const subscription = toSubscriptionBody(changes as SubscriptionAttributesShape, ['input'], {
+        requireType: false,
+      });
+      if (Object.keys(subscription).length === 0)
+        throw ValidationError.field(['input'], 'set at least one field to change.');
+      await upstream(
+        ctx.client.subscriptions.updateByToken(appId, identity.type as string, identity.token as string, {
+          subscription,
+        }),
+      );
+      // Whose subscription it was is unknown: no user or player read in this request is current any more.
+      ctx.loaders.user.clearAll();
+      ctx.loaders.player.clearAll();
+      return { appId, type: input.type, token: input.token };
     },
   }),
 }));

@@ -139,7 +139,7 @@ function parseSubscriptionType(raw: Record<string, unknown>): number {
   return deviceType;
 }
 
-function applySubscriptionFields(app: AppState, p: PlayerRecord, raw: Record<string, unknown>): void {
+export function applySubscriptionFields(app: AppState, p: PlayerRecord, raw: Record<string, unknown>): void {
   const target = p as unknown as Record<string, unknown>;
   if (raw.token !== undefined) {
     if (raw.token !== null && typeof raw.token !== 'string') throw bad('token must be a string');
