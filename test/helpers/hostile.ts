@@ -248,7 +248,7 @@ export const HOSTILE_CASES: HostileCase[] = [
     code: 'GRAPHQL_VALIDATION_FAILED',
   },
   {
-    name: 'a GraphQL subscription (this API serves none)',
+    name: 'a subscription selecting a field SubscriptionRoot lacks (`token` is on the OneSignal Subscription type)',
     body: query('subscription { token }'),
     status: 400,
     code: 'GRAPHQL_VALIDATION_FAILED',
