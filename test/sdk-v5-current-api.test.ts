@@ -210,3 +210,32 @@ describe('subscriptions by token through the 5.x SDK', () => {
     expectModel(lastAnswer(), 'GenericError');
   });
 });
+
+describe('recipient estimates through the 5.x SDK', () => {
+  it('estimates a segment targeting (count-unsaved) without creating a notification', async () => {
+    const app = api({ restApiKey: SHOP.restApiKey });
+    const before = (await app.getNotifications(SHOP.id, 1)).total_count;
+    const estimate = await app.estimateNotificationRecipients({
+      app_id: SHOP.id,
+      included_segments: ['Subscribed Users'],
+      target_channel: 'push',
+    });
+    expectModel(lastAnswer(), 'EstimateNotificationRecipientsSuccessResponse');
+    expect(estimate.count).toBeGreaterThan(0);
+    expect(estimate.uncapped_count).toBe(estimate.count);
+    expect(estimate.cap_applied).toBe(false);
+    expect((await app.getNotifications(SHOP.id, 1)).total_count).toBe(before);
+
+    await expect(app.estimateNotificationRecipients({ app_id: SHOP.id })).rejects.toMatchObject({
+      code: 400,
+    });
+    expectModel(lastAnswer(), 'GenericError');
+  });
+});
+
+describe('every current-API operation', () => {
+  it('was driven through the 5.x SDK', () => {
+    const used = emulator.stats().byOperation;
+    for (const op of SUITE_OPERATIONS.currentApi) expect(used[op], op).toBeGreaterThan(0);
+  });
+});

@@ -13,6 +13,7 @@ import { liveActivityOperations } from './routes/live-activities.js';
 import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
 import { playerOperations } from './routes/players.js';
+import { recipientEstimateOperations } from './routes/recipient-estimate.js';
 import { segmentOperations } from './routes/segments.js';
 import { subscriptionByTokenOperations } from './routes/subscriptions-by-token.js';
 import { templateOperations } from './routes/templates.js';
@@ -34,6 +35,7 @@ export const OPERATIONS: Operation[] = [
   ...apiKeyOperations,
   ...customEventOperations,
   ...subscriptionByTokenOperations,
+  ...recipientEstimateOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -1,8 +1,8 @@
 import { aliasesApi } from './aliases.js';
-import { customEventsApi } from './custom-events.js';
 import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
 import { type OneSignalClientOptions, OneSignalHttp } from './client.js';
+import { customEventsApi } from './custom-events.js';
 import { liveActivitiesApi } from './live-activities.js';
 import { notificationsApi } from './notifications.js';
 import { outcomesApi } from './outcomes.js';
@@ -138,6 +138,8 @@ export const OPERATIONS = [
   'create_custom_events',
   // subscriptions by token (current API)
   'update_subscription_by_token',
+  // recipient estimates (current API)
+  'estimate_notification_recipients',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

@@ -268,6 +268,29 @@ export interface WireNotificationHistoryResult {
   destination_url?: string;
 }
 
+/** Body of estimate_notification_recipients (EstimateNotificationRecipientsRequest): a targeting, no content. */
+export interface WireEstimateRecipientsBody
+  extends Pick<
+    WireNotificationTargeting,
+    'included_segments' | 'excluded_segments' | 'filters' | 'include_aliases' | 'target_channel'
+  > {
+  app_id?: string;
+}
+
+/** estimate_notification_recipients's answer (EstimateNotificationRecipientsSuccessResponse). */
+export interface WireRecipientEstimate {
+  /** Subscriptions a send with this targeting would reach now. */
+  count?: number;
+  /** The count before OneSignal's cap on the estimate. */
+  uncapped_count?: number;
+  /** Whether `count` was capped. */
+  cap_applied?: boolean;
+  /** Whether mobile push subscriptions were left out of the count. */
+  mobile_suppressed?: boolean;
+  /** Mobile push subscriptions left out. */
+  mobile_excluded_count?: number;
+}
+
 /** Notification kinds for get_notifications: 0 dashboard, 1 API, 3 automated. */
 export type WireNotificationKind = 0 | 1 | 3;
 
@@ -326,6 +349,20 @@ export function notificationsApi(http: OneSignalHttp) {
         retry: 'idempotent',
       });
     },
+
+    /**
+     * POST /notifications/count-unsaved (estimate_notification_recipients): how many subscriptions a
+     * targeting reaches, without sending. A POST that changes nothing, so it is retried like a read.
+     */
+    estimate: (appId: string, body: WireEstimateRecipientsBody) =>
+      http.request<WireRecipientEstimate>({
+        operation: 'estimate_notification_recipients',
+        method: 'POST',
+        path: '/notifications/count-unsaved',
+        body: { ...body, app_id: appId },
+        auth: appAuth(appId),
+        retry: 'idempotent',
+      }),
 
     /** DELETE /notifications/{notification_id} (cancel_notification): stops a scheduled or sending one. */
     cancel: (appId: string, notificationId: string) =>

@@ -302,6 +302,8 @@ export function tagsOf(req: OperationRequest): string[] {
     case 'delete_api_key':
     case 'rotate_api_key':
       return app ? [`apikeys:${app}`] : [];
+    case 'estimate_notification_recipients':
+    // A POST that only counts: it must make nothing stale.
     case 'create_custom_events':
       // Events feed Journeys; no read of this API shows them.
       return [];

@@ -10,6 +10,7 @@ import './users.js';
 import './subscriptions.js';
 import './live-activities.js';
 import './custom-events.js';
+import './recipient-estimate.js';
 import './live-delivery.js';
 import './api-keys.js';
 

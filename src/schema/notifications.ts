@@ -429,7 +429,7 @@ builder.objectFields(AppRef, (t) => ({
 
 // --- Mutations -------------------------------------------------------------------------------------
 
-const AliasTargetInput = builder.inputType('AliasTargetInput', {
+export const AliasTargetInput = builder.inputType('AliasTargetInput', {
   description: 'Users to target by one alias label, e.g. `{ label: "external_id", ids: ["user-1"] }`.',
   fields: (t) => ({
     label: t.string({
@@ -862,6 +862,53 @@ function toCreateNotificationBody(input: NotificationCreateInputShape): WireCrea
     body.name = input.name;
   }
 
+  Object.assign(body, targetingBody(input, problems));
+  if (input.url) body.url = String(input.url);
+  if (input.data) {
+    if (Buffer.byteLength(JSON.stringify(input.data)) > 2048)
+      problems.push({ path: ['input', 'data'], message: 'must be at most 2048 bytes as JSON.' });
+    body.data = input.data;
+  }
+  if (input.sendAfter) body.send_after = input.sendAfter.toISOString();
+  if (input.delayedOption) body.delayed_option = input.delayedOption;
+  if (input.deliveryTimeOfDay != null) {
+    if (input.delayedOption !== 'timezone')
+      problems.push({
+        path: ['input', 'deliveryTimeOfDay'],
+        message: 'only applies with delayedOption: TIMEZONE.',
+      });
+    else if (!/^(1[0-2]|0?[1-9]):[0-5]\d\s?(AM|PM)$/i.test(input.deliveryTimeOfDay)) {
+      problems.push({ path: ['input', 'deliveryTimeOfDay'], message: 'must be a time like "9:00AM".' });
+    }
+    body.delivery_time_of_day = input.deliveryTimeOfDay;
+  } else if (input.delayedOption === 'timezone') {
+    problems.push({
+      path: ['input', 'deliveryTimeOfDay'],
+      message: 'required with delayedOption: TIMEZONE.',
+    });
+  }
+  if (input.idempotencyKey) body.idempotency_key = input.idempotencyKey;
+
+  if (problems.length) throw new ValidationError(problems);
+  return body as WireCreateNotificationBody;
+}
+
+/** The targeting fields shared by `notificationCreate` and `App.recipientEstimate`, as wire fields. */
+export interface NotificationTargetingShape {
+  includedSegments?: string[] | null;
+  excludedSegments?: string[] | null;
+  filters?: FilterInputShape[] | null;
+  includeAliases?: { label: string; ids: string[] } | null;
+  includeSubscriptionIds?: string[] | null;
+  targetChannel?: 'push' | 'email' | 'sms' | null;
+}
+
+/** Validates a targeting (problems under `input`) into its wire fields. */
+export function targetingBody(
+  input: NotificationTargetingShape,
+  problems: FieldProblem[],
+): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
   const bySegments = Boolean(input.includedSegments?.length || input.filters?.length);
   const byIds = Boolean(input.includeAliases || input.includeSubscriptionIds);
   if (!bySegments && !byIds) {
@@ -918,35 +965,8 @@ function toCreateNotificationBody(input: NotificationCreateInputShape): WireCrea
       problems.push({ path: ['input', 'includeSubscriptionIds'], message: `give 1–${MAX_TARGET_IDS} ids.` });
     body.include_subscription_ids = ids;
   }
-  body.target_channel = channel;
-  if (input.url) body.url = String(input.url);
-  if (input.data) {
-    if (Buffer.byteLength(JSON.stringify(input.data)) > 2048)
-      problems.push({ path: ['input', 'data'], message: 'must be at most 2048 bytes as JSON.' });
-    body.data = input.data;
-  }
-  if (input.sendAfter) body.send_after = input.sendAfter.toISOString();
-  if (input.delayedOption) body.delayed_option = input.delayedOption;
-  if (input.deliveryTimeOfDay != null) {
-    if (input.delayedOption !== 'timezone')
-      problems.push({
-        path: ['input', 'deliveryTimeOfDay'],
-        message: 'only applies with delayedOption: TIMEZONE.',
-      });
-    else if (!/^(1[0-2]|0?[1-9]):[0-5]\d\s?(AM|PM)$/i.test(input.deliveryTimeOfDay)) {
-      problems.push({ path: ['input', 'deliveryTimeOfDay'], message: 'must be a time like "9:00AM".' });
-    }
-    body.delivery_time_of_day = input.deliveryTimeOfDay;
-  } else if (input.delayedOption === 'timezone') {
-    problems.push({
-      path: ['input', 'deliveryTimeOfDay'],
-      message: 'required with delayedOption: TIMEZONE.',
-    });
-  }
-  if (input.idempotencyKey) body.idempotency_key = input.idempotencyKey;
-
-  if (problems.length) throw new ValidationError(problems);
-  return body as WireCreateNotificationBody;
+  body.target_channel = input.targetChannel ?? 'push';
+  return body;
 }
 
 /** Flattens create_notification's `errors`, which is a list of reasons or an object of invalid-id lists. */

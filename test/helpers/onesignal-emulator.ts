@@ -97,7 +97,7 @@ export const SUITE_OPERATIONS = {
   /** test/schema-api-keys.test.ts and test/sdk-v5-current-api.test.ts. */
   apiKeys: ['view_api_keys', 'create_api_key', 'update_api_key', 'delete_api_key', 'rotate_api_key'],
   /** The current API's other additions: test/schema-current-api.test.ts and test/sdk-v5-current-api.test.ts. */
-  currentApi: ['create_custom_events', 'update_subscription_by_token'],
+  currentApi: ['create_custom_events', 'update_subscription_by_token', 'estimate_notification_recipients'],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */
