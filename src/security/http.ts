@@ -13,8 +13,12 @@ export const CSRF_HEADERS = ['x-graphql-csrf', 'x-graphql-yoga-csrf'] as const;
 /** Body types a cross-site HTML form can send without a preflight. */
 const FORM_CONTENT_TYPES = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain'];
 
-/** Media types GraphQL clients name in `Accept`; a browser's own GETs (links, images, scripts) never do. */
-const GRAPHQL_ACCEPT = /\bapplication\/(graphql-response\+json|graphql\+json|json)\b/i;
+/**
+ * Media types GraphQL clients name in `Accept`; a browser's own GETs (links, images, scripts) never do.
+ * `text/event-stream` is how GraphiQL (and any EventSource) asks for a subscription over GET: a page
+ * could send it with `fetch` as easily as `application/json`, so it opens nothing more.
+ */
+const GRAPHQL_ACCEPT = /\bapplication\/(graphql-response\+json|graphql\+json|json)\b|\btext\/event-stream\b/i;
 
 /**
  * Our CSRF policy, from the threat. Cross-site request forgery makes a victim's browser send a request
