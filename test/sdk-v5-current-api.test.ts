@@ -52,8 +52,12 @@ function expectModel(value: unknown, type: string, where = type): unknown {
     return value;
   }
   if (type === 'any' || type.startsWith('{')) return value;
-  const model = (sdk as unknown as Record<string, ModelClass | undefined>)[type];
-  if (!model?.getAttributeTypeMap) {
+  // An intersection (`DeliveryData & PlatformDeliveryDataEmailAllOf`): the fields of every part.
+  const parts = type.split(' & ').map((t) => (sdk as unknown as Record<string, ModelClass | undefined>)[t]);
+  const model = parts.every((m) => m?.getAttributeTypeMap)
+    ? { getAttributeTypeMap: () => parts.flatMap((m) => (m as ModelClass).getAttributeTypeMap()) }
+    : undefined;
+  if (!model) {
     // An enum: the SDK types it as a string union.
     expect(typeof value, where).toBe('string');
     return value;
@@ -230,6 +234,30 @@ describe('recipient estimates through the 5.x SDK', () => {
       code: 400,
     });
     expectModel(lastAnswer(), 'GenericError');
+  });
+});
+
+describe('time-offset paging through the 5.x SDK', () => {
+  it('pages oldest first from a time, following next_time_offset to the end', async () => {
+    const app = api({ restApiKey: SHOP.restApiKey });
+    const total = (await app.getNotifications(SHOP.id, 1)).total_count as number;
+    const ids: string[] = [];
+    let timeOffset = '2000-01-01T00:00:00Z';
+    for (let pages = 0; pages < 10; pages++) {
+      const slice = await app.getNotifications(SHOP.id, 50, undefined, undefined, timeOffset);
+      expectModel(lastAnswer(), 'NotificationSlice');
+      expect(slice.time_offset).toBe(timeOffset);
+      ids.push(...(slice.notifications ?? []).map((n) => n.id as string));
+      if (!slice.next_time_offset) break;
+      timeOffset = slice.next_time_offset;
+    }
+    expect(ids).toHaveLength(total);
+    expect(new Set(ids).size).toBe(total);
+    await expect(app.getNotifications(SHOP.id, 50, undefined, undefined, 'not a time')).rejects.toMatchObject(
+      {
+        code: 400,
+      },
+    );
   });
 });
 

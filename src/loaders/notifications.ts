@@ -7,6 +7,8 @@ export interface NotificationPageKey {
   limit: number;
   offset: number;
   kind?: 0 | 1 | 3 | undefined;
+  /** Time-cursor paging (`time_offset`) instead of `offset`: an ISO 8601 time or OneSignal's cursor. */
+  timeOffset?: string | undefined;
 }
 
 /** A notification always knows its app, even when a list answer leaves `app_id` out. */
@@ -31,13 +33,14 @@ export function notificationLoaders(client: OneSignalClient) {
         limit: key.limit,
         offset: key.offset,
         ...(key.kind !== undefined ? { kind: key.kind } : {}),
+        ...(key.timeOffset !== undefined ? { timeOffset: key.timeOffset } : {}),
       });
       return { ...slice, notifications: (slice.notifications ?? []).map((n) => withApp(n, key.appId)) };
     },
     itemsOf: (page) => page.notifications,
     itemId: (n) => n.id,
     fetchOne: async (key) => withApp(await client.notifications.get(key.appId, key.id), key.appId),
-    pageCacheKey: (k) => `${k.appId}/${k.limit}/${k.offset}/${k.kind ?? ''}`,
+    pageCacheKey: (k) => `${k.appId}/${k.limit}/${k.offset}/${k.kind ?? ''}/${k.timeOffset ?? ''}`,
   });
 
   return { notificationPage, notification };

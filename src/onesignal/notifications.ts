@@ -250,6 +250,13 @@ export interface WireNotificationSlice {
   total_count?: number;
   offset?: number;
   limit?: number;
+  /** The `time_offset` the request gave, if any. */
+  time_offset?: string;
+  /**
+   * With `time_offset` paging: an opaque (Base64) cursor to pass as `time_offset` for the next page;
+   * absent on the last page.
+   */
+  next_time_offset?: string;
   notifications?: WireNotification[];
 }
 
@@ -299,6 +306,11 @@ export interface NotificationListParams {
   limit?: number;
   offset?: number;
   kind?: WireNotificationKind;
+  /**
+   * Time-cursor paging, oldest first, past what `offset` reaches: an ISO 8601 time to start from, or a
+   * `next_time_offset` from the previous page. `offset` does not apply with it.
+   */
+  timeOffset?: string;
 }
 
 export interface NotificationHistoryParams {
@@ -316,7 +328,13 @@ export function notificationsApi(http: OneSignalHttp) {
         operation: 'get_notifications',
         method: 'GET',
         path: '/notifications',
-        query: { app_id: appId, limit: params.limit, offset: params.offset, kind: params.kind },
+        query: {
+          app_id: appId,
+          limit: params.limit,
+          offset: params.offset,
+          kind: params.kind,
+          time_offset: params.timeOffset,
+        },
         auth: appAuth(appId),
         retry: 'idempotent',
       }),

@@ -28,7 +28,7 @@ import {
   parseLocalId,
   parseNodeId,
 } from './ids.js';
-import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
+import { offsetConnection, offsetPage, timeConnection, timeCursorOf, totalCountOf } from './pagination.js';
 import { FilterInput, type FilterInputShape, toWireFilters } from './segments.js';
 import { fromUnix } from './time.js';
 
@@ -381,18 +381,43 @@ export const NotificationConnectionRef = builder.connectionObject(
 
 const NOTIFICATION_PAGE_MAX = 50;
 
-/** The `notificationPage` key of `App.notifications`, shared by its prefetch and its resolver. */
-const notificationPageKey = (
-  appId: string,
-  args: { first?: number | null; after?: string | null; kind?: 0 | 1 | 3 | null },
-) => ({
-  appId: appId.toLowerCase(),
-  ...offsetPage(args, { max: NOTIFICATION_PAGE_MAX, path: ['notifications'] }),
-  kind: args.kind ?? undefined,
-});
+interface NotificationsArgs {
+  first?: number | null;
+  after?: string | null;
+  kind?: 0 | 1 | 3 | null;
+  since?: Date | null;
+}
+
+/**
+ * The `notificationPage` key of `App.notifications`, shared by its prefetch and its resolver, and the
+ * time position it pages from when it pages by time (`since`, or an `after` cursor of that kind).
+ */
+function notificationPageKey(appId: string, args: NotificationsArgs) {
+  const path = ['notifications'];
+  const fromCursor = timeCursorOf(args.after, [...path, 'after']);
+  if (args.since && args.after != null && !fromCursor)
+    throw ValidationError.field([...path, 'since'], 'cannot be combined with an offset cursor in `after`.');
+  const from = fromCursor ?? (args.since ? { timeOffset: args.since.toISOString(), skip: 0 } : null);
+  const { limit, offset } = offsetPage(
+    { ...args, after: from ? null : args.after },
+    { max: NOTIFICATION_PAGE_MAX, path },
+  );
+  const key = { appId: appId.toLowerCase(), kind: args.kind ?? undefined };
+  if (!from) return { key: { ...key, limit, offset }, from };
+  // The items before the position are fetched again and dropped: one request, at most a page.
+  return {
+    key: {
+      ...key,
+      limit: Math.min(NOTIFICATION_PAGE_MAX, from.skip + limit),
+      offset: 0,
+      timeOffset: from.timeOffset,
+    },
+    from,
+  };
+}
 
 registerAppFieldPrefetch('notifications', (appId, args, ctx) => {
-  ctx.loaders.notificationPage.load(notificationPageKey(appId, args)).catch(() => {});
+  ctx.loaders.notificationPage.load(notificationPageKey(appId, args).key).catch(() => {});
 });
 
 builder.objectFields(AppRef, (t) => ({
@@ -400,18 +425,30 @@ builder.objectFields(AppRef, (t) => ({
     type: NotificationConnectionRef,
     skipTypeScopes: true,
     authScopes: { 'notifications:read': true },
-    description: `The app's notifications, newest first; one page is one upstream request (at most ${NOTIFICATION_PAGE_MAX}).`,
+    description: `The app's notifications, newest first, or oldest first from \`since\` (OneSignal's time cursor, which reaches past what offsets do); one page is one upstream request (at most ${NOTIFICATION_PAGE_MAX}). Cursors carry their kind: pass \`endCursor\` as \`after\` either way.`,
     args: {
       first: t.arg.int({
         description: `How many notifications to return, 1–${NOTIFICATION_PAGE_MAX} (default ${NOTIFICATION_PAGE_MAX}).`,
       }),
       after: t.arg.string({ description: 'Return notifications after this cursor.' }),
       kind: t.arg({ type: NotificationKindEnum, description: 'Only notifications created this way.' }),
+      since: t.arg({
+        type: 'DateTime',
+        description:
+          "Page oldest first from this time with OneSignal's time cursor (`time_offset`), for history offsets cannot reach. Later pages need only `after`.",
+      }),
     },
     resolve: async (app, args, ctx) => {
-      const key = notificationPageKey(app.id, args);
+      const { key, from } = notificationPageKey(app.id, args);
       const slice = await upstream(ctx.loaders.notificationPage.load(key));
-      return offsetConnection(slice.notifications, key, slice.total_count ?? slice.notifications.length);
+      const total = slice.total_count ?? slice.notifications.length;
+      if (!from) return offsetConnection(slice.notifications, key, total);
+      return timeConnection<LoadedNotification>(
+        (slice.notifications as LoadedNotification[]).slice(from.skip),
+        from,
+        slice.next_time_offset,
+        total,
+      );
     },
   }),
   notification: t.field({

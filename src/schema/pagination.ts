@@ -57,6 +57,62 @@ export function offsetPage(args: ConnectionArgs, opts: { max: number; path: stri
   return { offset, limit };
 }
 
+/**
+ * A position in OneSignal's time-cursor paging (`time_offset`): the cursor (or ISO time) a page was
+ * requested with, and how many of that page's items come before the position. Cursors say which kind
+ * of position they hold (`offset:` or `time:`), so one connection pages either way.
+ */
+export interface TimePosition {
+  timeOffset: string;
+  skip: number;
+}
+
+const TIME_PREFIX = 'time:';
+
+export const encodeTimeCursor = (position: TimePosition) =>
+  Buffer.from(`${TIME_PREFIX}${position.skip}:${position.timeOffset}`).toString('base64url');
+
+/** The time position of an `after` cursor, or null when it is an offset cursor (or none). */
+export function timeCursorOf(cursor: string | null | undefined, path: string[]): TimePosition | null {
+  if (cursor == null) return null;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!text.startsWith(TIME_PREFIX)) return null;
+  const rest = text.slice(TIME_PREFIX.length);
+  const colon = rest.indexOf(':');
+  const skip = Number(rest.slice(0, colon));
+  const timeOffset = rest.slice(colon + 1);
+  if (colon < 1 || !Number.isSafeInteger(skip) || skip < 0 || !timeOffset)
+    throw ValidationError.field(path, `"${cursor}" is not a cursor issued by this API.`);
+  return { timeOffset, skip };
+}
+
+/** Time-cursor pages: edges resume inside the page they came from, the last one at OneSignal's next cursor. */
+export function timeConnection<T>(
+  items: readonly T[],
+  from: TimePosition,
+  nextTimeOffset: string | undefined,
+  totalCount: number,
+): OffsetConnection<T> {
+  const edges = items.map((node, i) => {
+    const last = i === items.length - 1;
+    const position =
+      last && nextTimeOffset !== undefined
+        ? { timeOffset: nextTimeOffset, skip: 0 }
+        : { timeOffset: from.timeOffset, skip: from.skip + i + 1 };
+    return { node, cursor: encodeTimeCursor(position) };
+  });
+  return {
+    edges,
+    pageInfo: {
+      hasNextPage: nextTimeOffset !== undefined,
+      hasPreviousPage: from.skip > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    totalCount,
+  };
+}
+
 /** The shape every `*Connection` type resolves from. */
 export interface OffsetConnection<T> {
   edges: { node: T; cursor: string }[];

@@ -177,6 +177,58 @@ function publishCsv(store: Store, baseUrl: string, prefix: string, content: stri
 
 export { publishCsv };
 
+/** A position in time-offset paging: after the notification queued at `t` with id `id`. */
+interface TimePosition {
+  t: number;
+  id: string;
+}
+
+/** `time_offset`: an ISO 8601 time (start there) or a cursor this emulator issued (continue after it). */
+function parseTimeOffset(value: string): TimePosition {
+  try {
+    const decoded = JSON.parse(Buffer.from(value, 'base64').toString('utf8')) as Partial<TimePosition>;
+    if (typeof decoded?.t === 'number' && typeof decoded.id === 'string')
+      return { t: decoded.t, id: decoded.id };
+  } catch {
+    // Not a cursor: a time, below.
+  }
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms))
+    throw fail(400, `time_offset '${value}' is neither a cursor nor an ISO 8601 time`);
+  // Just before that second: notifications queued at it are included.
+  return { t: Math.floor(ms / 1000) - 1, id: '\uffff' };
+}
+
+/** Oldest first from a time or a cursor; `next_time_offset` while more remain. */
+function timeOffsetPage(
+  app: AppState,
+  timeOffset: string,
+  limit: number,
+  kind: number | undefined,
+  now: number,
+) {
+  const from = parseTimeOffset(timeOffset);
+  const after = (n: NotificationRecord) => n.queued_at > from.t || (n.queued_at === from.t && n.id > from.id);
+  const matching = [...app.notifications.values()]
+    .filter((n) => kind === undefined || n.kind === kind)
+    .sort((a, b) => a.queued_at - b.queued_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rest = matching.filter(after);
+  const page = rest.slice(0, limit);
+  const last = page.at(-1);
+  const body: Record<string, unknown> = {
+    total_count: matching.length,
+    offset: 0,
+    limit,
+    time_offset: timeOffset,
+    notifications: page.map((n) => presentNotification(n, now)),
+  };
+  if (last && rest.length > page.length)
+    body.next_time_offset = Buffer.from(JSON.stringify({ t: last.queued_at, id: last.id })).toString(
+      'base64',
+    );
+  return ok(body);
+}
+
 export const notificationOperations: Operation[] = [
   {
     id: 'get_notifications',
@@ -188,6 +240,8 @@ export const notificationOperations: Operation[] = [
       const kind = intParam(query, 'kind');
       if (kind !== undefined && kind !== 0 && kind !== 1 && kind !== 3)
         throw fail(400, 'kind must be 0, 1 or 3');
+      const timeOffset = query.get('time_offset');
+      if (timeOffset !== null) return timeOffsetPage(app, timeOffset, limit, kind, now);
       const order = app.notificationOrder;
       const page: Record<string, unknown>[] = [];
       let total = 0;
