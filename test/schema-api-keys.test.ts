@@ -241,3 +241,33 @@ describe('API keys', () => {
     expect(DEMO.userAuthKey).toBeTruthy();
   });
 });
+
+describe('API keys in each key configuration', () => {
+  const create = { input: { appId: SHOP.id, name: 'Config check' } };
+
+  it('with app keys only: KEY_MISSING, naming the organization key, and nothing sent', async () => {
+    const appKeysOnly = await startStack({ userAuthKey: undefined });
+    try {
+      const res = await appKeysOnly.gql<{ apiKeyCreate: Loose }>(CREATE, create);
+      expect(res.apiKeyCreate).toMatchObject({ __typename: 'UpstreamError', code: 'KEY_MISSING' });
+      expect(res.apiKeyCreate.message).toContain('ONESIGNAL_USER_AUTH_KEY');
+      expect(appKeysOnly.upstreamCalls()).toEqual({});
+    } finally {
+      await appKeysOnly.close();
+    }
+  });
+
+  it('with the organization key only: one request, no key look-up (key management is signed with it)', async () => {
+    const orgKeyOnly = await startStack({ appKeys: {} });
+    try {
+      const res = await orgKeyOnly.gql<{ apiKeyCreate: Loose }>(
+        `mutation ($input: ApiKeyCreateInput!) { apiKeyCreate(input: $input) { ... on ApiKeyCreatePayload { apiKeyId } } }`,
+        create,
+      );
+      expect(res.apiKeyCreate.apiKeyId).toBeTruthy();
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ create_api_key: 1 });
+    } finally {
+      await orgKeyOnly.close();
+    }
+  });
+});

@@ -342,3 +342,23 @@ describe('App.notifications by time cursor', () => {
     expect(forged.errors?.[0]?.extensions).toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
+
+describe('the current API additions with the organization key only', () => {
+  it('look up the app key once, then cost their own request alone', async () => {
+    const orgKeyOnly = await startStack({ appKeys: {} });
+    try {
+      const input = { appId: SHOP.id, events: [{ name: 'login', user: { byId: alice.onesignalId } }] };
+      await orgKeyOnly.gql(CUSTOM_EVENTS, { input });
+      expect(orgKeyOnly.upstreamCalls()).toEqual({ get_app: 1, create_custom_events: 1 });
+      orgKeyOnly.emulator.resetStats();
+      await orgKeyOnly.gql(CUSTOM_EVENTS, { input });
+      await orgKeyOnly.gql(ESTIMATE, { app: SHOP.id, targeting: { includedSegments: ['VIP Customers'] } });
+      expect(orgKeyOnly.upstreamCalls()).toEqual({
+        create_custom_events: 1,
+        estimate_notification_recipients: 1,
+      });
+    } finally {
+      await orgKeyOnly.close();
+    }
+  });
+});

@@ -368,7 +368,7 @@ export const NotificationConnectionRef = builder.connectionObject(
   {
     type: NotificationRef,
     name: 'NotificationConnection',
-    description: 'A page of notifications, newest first.',
+    description: 'A page of notifications: newest first, or oldest first when paged by time (`since`).',
     fields: (t) => ({
       totalCount: t.int({
         description: 'Number of notifications matching the arguments.',
@@ -798,19 +798,13 @@ builder.mutationFields((t) => ({
 
 // --- Input → wire ----------------------------------------------------------------------------------
 
-interface NotificationCreateInputShape {
+interface NotificationCreateInputShape extends NotificationTargetingShape {
   appId: string;
   contents?: LocalizedText[] | null;
   headings?: LocalizedText[] | null;
   subtitles?: LocalizedText[] | null;
   templateId?: string | null;
   name?: string | null;
-  includedSegments?: string[] | null;
-  excludedSegments?: string[] | null;
-  filters?: FilterInputShape[] | null;
-  includeAliases?: { label: string; ids: string[] } | null;
-  includeSubscriptionIds?: string[] | null;
-  targetChannel?: 'push' | 'email' | 'sms' | null;
   url?: URL | string | null;
   data?: Record<string, unknown> | null;
   sendAfter?: Date | null;
