@@ -8,9 +8,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SignJWT } from 'jose';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../scripts/print-schema.js';
+import { loadAuthConfig } from '../src/auth/index.js';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
 import { DeliveryWatch } from '../src/onesignal/delivery-watch.js';
 import { createOneSignalClient, MemoryCacheStore, SharedReads } from '../src/onesignal/index.js';
@@ -47,6 +49,65 @@ describe('root operation types', () => {
       '{ __schema { subscriptionType { name } } }',
     );
     expect(data.__schema.subscriptionType?.name ?? null).not.toBe('Subscription');
+  });
+});
+
+describe('notificationDelivery and the caller', () => {
+  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(
+      {},
+      {
+        auth: loadAuthConfig({
+          AUTH_MODE: 'jwt',
+          JWT_SECRET: SECRET,
+          JWT_ISSUER: 'https://auth.example.test/',
+          JWT_AUDIENCE: 'onesignal-graphql',
+        }),
+      },
+    );
+  });
+  afterAll(() => stack.close());
+
+  const tokenFor = (scope: string, apps: string[]) =>
+    new SignJWT({ scope, apps })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('watcher')
+      .setIssuer('https://auth.example.test/')
+      .setAudience('onesignal-graphql')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(SECRET));
+
+  const id = encodeGlobalId('Notification', `${SHOP}/${DEMO.notifications.latestDelivered}`);
+
+  it.each([
+    ['without notifications:read', 'apps:read', [SHOP]],
+    ['outside its apps', 'notifications:read', [DEMO.apps[1]!.id]],
+  ])('refuses a caller %s with FORBIDDEN, before any upstream call', async (_name, scope, apps) => {
+    stack.emulator.resetStats();
+    const token = await tokenFor(scope as string, apps as string[]);
+    const { events } = await subscribeSse(
+      stack.graphqlUrl,
+      DELIVERY,
+      { id },
+      { authorization: `Bearer ${token}` },
+    );
+    const errors = events[0]?.errors as { extensions: { code: string } }[] | undefined;
+    expect(errors?.[0]?.extensions.code).toBe('FORBIDDEN');
+    expect(stack.emulator.stats().total).toBe(0);
+  });
+
+  it('gives an allowed caller a delivered notification once, then completes', async () => {
+    const token = await tokenFor('notifications:read', [SHOP]);
+    const { events, completed } = await subscribeSse(
+      stack.graphqlUrl,
+      DELIVERY,
+      { id },
+      { authorization: `Bearer ${token}` },
+    );
+    expect(completed).toBe(true);
+    expect(updatesOf(events).map((u) => u.status)).toEqual(['DELIVERED']);
   });
 });
 

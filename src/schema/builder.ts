@@ -43,6 +43,8 @@ export const builder = new SchemaBuilder<{
   // Relay before scope-auth, so `authScopes` functions see parsed global ids.
   plugins: [ErrorsPlugin, RelayPlugin, ScopeAuthPlugin, SimpleObjectsPlugin, WithInputPlugin],
   scopeAuth: {
+    // A subscription is refused when it starts, before its first read or joining a poll.
+    authorizeOnSubscribe: true,
     authScopes: (ctx) => scopesOf(ctx.caller),
     unauthorizedError: (_parent, ctx, info, result) => scopeDenied(ctx.caller, info, result.failure),
   },

@@ -12,10 +12,11 @@ export async function subscribeSse(
   url: string,
   query: string,
   variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
 ): Promise<{ events: Record<string, unknown>[]; completed: boolean }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query, variables }),
   });
   if (res.status !== 200) throw new Error(`SSE answered ${res.status}: ${await res.text()}`);
