@@ -28,6 +28,8 @@ Usage: npm run emulator -- [options]
   --rate-limits P          EMULATOR_RATE_LIMITS      OneSignal's rate limits: off (default), free or paid
                                                      (per app: views 1/s burst 3, messages 150/s or 6,000/s,
                                                      user/subscription writes 1,000/s and 1/s per subject)
+  --delivery-ms N          EMULATOR_DELIVERY_MS      a send delivers over N ms, its counts growing (default 0: at once)
+  --export-ms N            EMULATOR_EXPORT_MS        an export's file appears N ms after the request (default 0)
 `;
 
 const { values } = parseArgs({
@@ -48,6 +50,8 @@ const { values } = parseArgs({
     'fault-operations': { type: 'string' },
     'lost-answer-rate': { type: 'string' },
     'rate-limits': { type: 'string' },
+    'delivery-ms': { type: 'string' },
+    'export-ms': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -118,6 +122,10 @@ const emulator = await startEmulator({
   seed: !empty,
   faults,
   limits,
+  pacing: {
+    deliveryMs: number('delivery-ms', 'EMULATOR_DELIVERY_MS') ?? 0,
+    exportMs: number('export-ms', 'EMULATOR_EXPORT_MS') ?? 0,
+  },
   ...(userAuthKey ? { userAuthKey } : {}),
   ...(dataFile ? { dataFile } : {}),
 });
