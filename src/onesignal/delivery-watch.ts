@@ -187,7 +187,6 @@ interface Loop {
   onEvent: (event: Event) => void;
   timer: NodeJS.Timeout | undefined;
   last: DeliverySnapshot | undefined;
-  polls: number;
 }
 
 export class DeliveryWatch {
@@ -207,14 +206,6 @@ export class DeliveryWatch {
     this.onError = options.onError ?? (() => {});
     this.onClose = options.onClose;
   }
-
-  /** Upstream polls this process has made (for tests and benches). */
-  get polls(): number {
-    let n = this.pollCount;
-    for (const loop of this.loops.values()) n += loop.polls;
-    return n;
-  }
-  private pollCount = 0;
 
   /**
    * Calls `listener` with each change of one notification, as the shared poll sees it, from now until
@@ -238,7 +229,6 @@ export class DeliveryWatch {
         listeners: new Set(),
         timer: undefined,
         last: undefined,
-        polls: 0,
         // One listener per notification on the event target (one Redis SUBSCRIBE), fanned out here.
         onEvent: (event: Event) => {
           const snapshot = (event as CustomEvent<DeliverySnapshot>).detail;
@@ -265,7 +255,6 @@ export class DeliveryWatch {
     clearTimeout(loop.timer);
     this.target.removeEventListener(topicOf(key), loop.onEvent);
     void this.leases.release(key, this.holder, loop.appId, loop.notificationId).catch(this.onError);
-    this.pollCount += loop.polls;
     if (this.loops.get(key) === loop) this.loops.delete(key);
   }
 
@@ -283,7 +272,6 @@ export class DeliveryWatch {
       const watched = await this.leases.watchedIn(loop.appId, loop.notificationId, leaseMs * 2);
       interval = this.pollMs * Math.max(1, watched);
       if (await this.leases.acquire(key, this.holder, Math.max(leaseMs, interval * 2))) {
-        loop.polls++;
         const n = await withFreshReads(() => loop.client.notifications.get(loop.appId, loop.notificationId));
         const snapshot = snapshotOf(loop.appId, n);
         if (!loop.last || !sameProgress(loop.last, snapshot)) {
