@@ -2,10 +2,9 @@
  * Live delivery (issue 13): the GraphQL root types are named apart from OneSignal's `Subscription`,
  * and `notificationDelivery` streams a send's progress over Server-Sent Events.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
@@ -19,6 +18,7 @@ import { createOneSignalClient, MemoryCacheStore, SharedReads } from '../src/one
 import { encodeGlobalId } from '../src/schema/ids.js';
 import { createGraphQLServer } from '../src/server.js';
 import { cleanEnv, type RunningArtifact, startArtifact } from './helpers/artifact.js';
+import { freePort, startRedis, stopRedis } from './helpers/redis-server.js';
 import { DELIVERY, expectProgress, subscribeSse, updatesOf } from './helpers/sse.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
@@ -111,6 +111,18 @@ describe('notificationDelivery and the caller', () => {
   });
 });
 
+async function sendThrough(graphqlUrl: string): Promise<string> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
+    }),
+  });
+  const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
+  return body.data.notificationCreate.notification.id;
+}
+
 describe('notificationDelivery over Server-Sent Events', () => {
   const POLL_MS = 400;
   const DELIVERY_MS = 2_000;
@@ -141,20 +153,8 @@ describe('notificationDelivery over Server-Sent Events', () => {
   });
   afterAll(() => close());
 
-  async function send(): Promise<string> {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        query: `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
-      }),
-    });
-    const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
-    return body.data.notificationCreate.notification.id;
-  }
-
   it('streams a fresh send from its first counts to DELIVERED, then completes', async () => {
-    const id = await send();
+    const id = await sendThrough(url);
     const { events, completed } = await subscribeSse(url, DELIVERY, { id });
     expect(completed).toBe(true);
     expectProgress(updatesOf(events));
@@ -162,7 +162,7 @@ describe('notificationDelivery over Server-Sent Events', () => {
 
   it('50 subscribers to one notification cost the upstream calls of one', async () => {
     const calls = async (subscribers: number) => {
-      const id = await send();
+      const id = await sendThrough(url);
       emulator.resetStats();
       const runs = await Promise.all(
         Array.from({ length: subscribers }, () => subscribeSse(url, DELIVERY, { id })),
@@ -185,47 +185,6 @@ describe('notificationDelivery over Server-Sent Events', () => {
     expect(emulator.stats().byOperation).toEqual({});
   });
 });
-
-/** A free loopback port, for redis-server. */
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no', '--bind', '127.0.0.1'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 10_000;
-  while (!/Ready to accept connections/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`redis-server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return child;
-}
-
-async function sendThrough(graphqlUrl: string): Promise<string> {
-  const res = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
-    }),
-  });
-  const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
-  return body.data.notificationCreate.notification.id;
-}
 
 describe('the built server (node dist/main.mjs)', () => {
   it('streams a fresh send on the embedded emulator over SSE, from its first counts to DELIVERED', async () => {
@@ -272,7 +231,7 @@ describe('the built server (node dist/main.mjs)', () => {
     afterAll(async () => {
       await Promise.all([a?.stop(), b?.stop()]);
       await emulator?.close();
-      redis?.kill('SIGKILL');
+      await stopRedis(redis);
     });
 
     it('50 subscribers split across both replicas cost the upstream calls of one', async () => {

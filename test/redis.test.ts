@@ -3,9 +3,7 @@
  * stores against it (the same behaviour tests as the memory store), then two built servers
  * (`node dist/main.mjs`) against one Redis and one emulator, counted with the emulator's stats.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
@@ -18,55 +16,10 @@ import {
 } from '../src/onesignal/redis.js';
 import { type CachedRead, type CacheStore, MemoryCacheStore } from '../src/onesignal/shared-reads.js';
 import { cleanEnv, type RunningArtifact, startArtifact } from './helpers/artifact.js';
+import { freePort, startRedis, stopRedis } from './helpers/redis-server.js';
 
 const PASSWORD = 'redis-pass-never-shown-9f3';
 const SHOP = DEMO.apps[0]!.id;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** redis-server from the Debian package, on loopback, without persistence. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn(
-    'redis-server',
-    [
-      '--port',
-      String(port),
-      '--save',
-      '',
-      '--appendonly',
-      'no',
-      '--bind',
-      '127.0.0.1',
-      '--requirepass',
-      PASSWORD,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  const deadline = Date.now() + 10_000;
-  while (!/Ready to accept connections/.test(out)) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`redis-server did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return child;
-}
-
-async function stopRedis(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGKILL');
-  await once(child, 'exit');
-}
 
 let redisPort: number;
 let redisServer: ChildProcess | undefined;
@@ -75,7 +28,7 @@ const connections: Redis[] = [];
 
 beforeAll(async () => {
   redisPort = await freePort();
-  redisServer = await startRedis(redisPort);
+  redisServer = await startRedis(redisPort, PASSWORD);
   redisUrl = `redis://:${PASSWORD}@127.0.0.1:${redisPort}`;
 });
 afterAll(async () => {
@@ -443,7 +396,7 @@ describe('two server replicas on one Redis', () => {
     expect(b.output()).not.toContain(PASSWORD);
     expect(b.alive()).toBe(true);
     // And back: shared again, said once.
-    redisServer = await startRedis(redisPort);
+    redisServer = await startRedis(redisPort, PASSWORD);
     const deadline = Date.now() + 5_000;
     while (!/reachable again/.test(b.output()) && Date.now() < deadline) {
       await post(b, LIST);
