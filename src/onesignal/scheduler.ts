@@ -62,6 +62,7 @@ const CLASS_OF: Record<string, LimitClass> = {
   delete_subscription: 'user_write',
   identify_user_by_subscription_id: 'user_write',
   transfer_subscription: 'user_write',
+  update_subscription_by_token: 'user_write',
 };
 
 /** Operations OneSignal does not limit per class still get a bucket each, so a 429 on one can pause it. */
