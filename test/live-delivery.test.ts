@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../scripts/print-schema.js';
 import { loadAuthConfig } from '../src/auth/index.js';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { DeliveryWatch } from '../src/onesignal/delivery-watch.js';
+import { createDeliveryWatch, DeliveryWatch } from '../src/onesignal/delivery-watch.js';
 import { createOneSignalClient, MemoryCacheStore, SharedReads } from '../src/onesignal/index.js';
 import { encodeGlobalId } from '../src/schema/ids.js';
 import { createGraphQLServer } from '../src/server.js';
@@ -123,33 +123,39 @@ async function sendThrough(graphqlUrl: string): Promise<string> {
   return body.data.notificationCreate.notification.id;
 }
 
+/** The emulator (sends deliver over `deliveryMs`) and a server polling through `watch`, in this process. */
+async function liveStack(watch: DeliveryWatch, deliveryMs: number) {
+  const emulator = await startEmulator({ port: 0, pacing: { deliveryMs } });
+  const client = createOneSignalClient({
+    apiUrl: emulator.url,
+    userAuthKey: DEMO.userAuthKey,
+    appKeys: demoAppKeys(),
+    rateLimits: false,
+    sharedReads: new SharedReads({ store: new MemoryCacheStore(16 * 1024 * 1024) }),
+  });
+  const { server } = createGraphQLServer({ client, deliveryWatch: watch });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    emulator,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await watch.close();
+      await emulator.close();
+    },
+  };
+}
+
 describe('notificationDelivery over Server-Sent Events', () => {
   const POLL_MS = 400;
   const DELIVERY_MS = 2_000;
   let emulator: RunningEmulator;
   let url: string;
-  let watch: DeliveryWatch;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    emulator = await startEmulator({ port: 0, pacing: { deliveryMs: DELIVERY_MS } });
-    const client = createOneSignalClient({
-      apiUrl: emulator.url,
-      userAuthKey: DEMO.userAuthKey,
-      appKeys: demoAppKeys(),
-      rateLimits: false,
-      sharedReads: new SharedReads({ store: new MemoryCacheStore(16 * 1024 * 1024) }),
-    });
-    watch = new DeliveryWatch({ pollMs: POLL_MS });
-    const { server } = createGraphQLServer({ client, deliveryWatch: watch });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    close = async () => {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await watch.close();
-      await emulator.close();
-    };
+    ({ emulator, url, close } = await liveStack(new DeliveryWatch({ pollMs: POLL_MS }), DELIVERY_MS));
   });
   afterAll(() => close());
 
@@ -329,4 +335,21 @@ describe('GraphiQL in headless Chromium', () => {
       await emulator.close();
     }
   }, 60_000);
+});
+
+describe('live delivery while Redis is unreachable', () => {
+  it('keeps streaming from a poll of its own, and nothing crashes', async () => {
+    const live = await liveStack(
+      createDeliveryWatch({ redisUrl: `redis://127.0.0.1:${await freePort()}`, pollMs: 400 }),
+      2_000,
+    );
+    try {
+      const id = await sendThrough(live.url);
+      const { events, completed } = await subscribeSse(live.url, DELIVERY, { id });
+      expect(completed).toBe(true);
+      expectProgress(updatesOf(events));
+    } finally {
+      await live.close();
+    }
+  });
 });

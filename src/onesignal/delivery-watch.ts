@@ -269,14 +269,27 @@ export class DeliveryWatch {
     let interval = this.pollMs;
     try {
       const leaseMs = this.pollMs * 3;
-      const watched = await this.leases.watchedIn(loop.appId, loop.notificationId, leaseMs * 2);
-      interval = this.pollMs * Math.max(1, watched);
-      if (await this.leases.acquire(key, this.holder, Math.max(leaseMs, interval * 2))) {
+      // Without the shared leases (Redis unreachable) each replica polls for its own watchers, paced
+      // by its own count, and tells them directly: updates keep coming, at one poll per replica.
+      let shared = true;
+      let lead = true;
+      try {
+        const watched = await this.leases.watchedIn(loop.appId, loop.notificationId, leaseMs * 2);
+        interval = this.pollMs * Math.max(1, watched);
+        lead = await this.leases.acquire(key, this.holder, Math.max(leaseMs, interval * 2));
+      } catch (error) {
+        this.onError(error);
+        shared = false;
+        interval = this.pollMs * this.localCount(loop.appId);
+      }
+      if (lead) {
         const n = await withFreshReads(() => loop.client.notifications.get(loop.appId, loop.notificationId));
         const snapshot = snapshotOf(loop.appId, n);
         if (!loop.last || !sameProgress(loop.last, snapshot)) {
           loop.last = snapshot;
-          this.target.dispatchEvent(new CustomEvent(topicOf(key), { detail: snapshot }));
+          const event = new CustomEvent(topicOf(key), { detail: snapshot });
+          if (shared) this.target.dispatchEvent(event);
+          else loop.onEvent(event);
         }
         if (isFinal(snapshot)) return;
       }
@@ -284,6 +297,12 @@ export class DeliveryWatch {
       this.onError(error);
     }
     if (this.loops.get(key) === loop) this.schedule(key, loop, interval);
+  }
+
+  private localCount(appId: string): number {
+    let n = 0;
+    for (const loop of this.loops.values()) if (loop.appId === appId) n++;
+    return Math.max(1, n);
   }
 
   async close(): Promise<void> {
@@ -303,10 +322,14 @@ export function createDeliveryWatch(
 ): DeliveryWatch {
   const { redisUrl, ...rest } = options;
   if (!redisUrl) return new DeliveryWatch(rest);
-  const connect = () => new Redis(redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 1_000 });
-  const publishClient = connect();
-  const subscribeClient = connect();
-  const leaseClient = connect();
+  // Lease commands fail fast (the poll then goes local); publish and subscribe, which the event target
+  // never awaits, wait in the offline queue instead of rejecting, so an outage never becomes an
+  // unhandled rejection.
+  const connect = (maxRetriesPerRequest: number | null) =>
+    new Redis(redisUrl, { maxRetriesPerRequest, connectTimeout: 1_000 });
+  const publishClient = connect(null);
+  const subscribeClient = connect(null);
+  const leaseClient = connect(1);
   const clients = [publishClient, subscribeClient, leaseClient];
   // Reported by the shared stores' own connection; these retry quietly.
   for (const c of clients) c.on('error', () => {});
@@ -314,8 +337,9 @@ export function createDeliveryWatch(
     ...rest,
     leases: new RedisLeaseStore(leaseClient),
     eventTarget: createRedisEventTarget({ publishClient, subscribeClient }),
+    // Not QUIT, which waits for Redis: nothing queued here is worth a shutdown that hangs on an outage.
     onClose: async () => {
-      await Promise.all(clients.map((c) => c.quit().catch(() => c.disconnect())));
+      for (const c of clients) c.disconnect();
     },
   });
 }
