@@ -40,11 +40,15 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<Server> {
+async function startServer(
+  emulator: RunningEmulator,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Server> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_)/.test(k)),
   );
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.mjs'], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'dist/main.mjs'], {
     cwd: ROOT,
     env: {
       ...inherited,
@@ -237,6 +241,24 @@ async function load(
   return { rps: done / seconds, done, failed };
 }
 
+/** Fills the cache to its cap with distinct pages, then samples RSS under 50 connections of dashboards. */
+async function fullCachePeakRss(server: Server): Promise<number> {
+  await load(
+    server.url,
+    (i) =>
+      `{ app(id: "${SHOP}") { notifications(first: ${1 + (i % 50)}, after: "${Buffer.from(`offset:${Math.floor(i / 50) % 78}`).toString('base64url')}") { nodes { id status } } } }`,
+    20,
+    8,
+  );
+  let peak = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(server.pid));
+  }, 100);
+  await load(server.url, dashboard(SHOP), 50, 5);
+  clearInterval(sampler);
+  return peak;
+}
+
 async function throughput() {
   console.log(`\n## 3 and 4. 50 connections, 10 s, upstream 20 ms\n`);
   const rps: Record<string, number> = {};
@@ -262,20 +284,7 @@ async function throughput() {
         `OneSignal's limits ${limits}, cache ${cache}: ${Math.round(run.rps)} req/s, ${run.failed} failed, ${(emulator.stats().total / Math.max(1, run.done)).toFixed(3)} upstream calls per request`,
       );
       if (limits === 'off' && cache === 'on') {
-        // Fill the cache to its cap with distinct pages, then measure RSS under the same load.
-        await load(
-          server.url,
-          (i) =>
-            `{ app(id: "${SHOP}") { notifications(first: ${1 + (i % 50)}, after: "${Buffer.from(`offset:${Math.floor(i / 50) % 78}`).toString('base64url')}") { nodes { id status } } } }`,
-          20,
-          8,
-        );
-        let peak = 0;
-        const sampler = setInterval(() => {
-          peak = Math.max(peak, rssMb(server.pid));
-        }, 100);
-        await load(server.url, dashboard(SHOP), 50, 5);
-        clearInterval(sampler);
+        const peak = await fullCachePeakRss(server);
         report(
           'server RSS at 50 connections, cache filled',
           `${Math.round(peak)} MB`,
@@ -286,6 +295,18 @@ async function throughput() {
       await server.stop();
       await emulator.close();
     }
+  }
+  // The same with V8's old generation capped (not the default: see the README).
+  {
+    const emulator = await startEmulator({ port: 0, faults: { latencyMs: 20 } });
+    const server = await startServer(emulator, { ONESIGNAL_RATE_LIMITS: 'off' }, [
+      '--max-old-space-size=192',
+    ]);
+    console.log(
+      `server RSS at 50 connections, cache filled, node --max-old-space-size=192: ${Math.round(await fullCachePeakRss(server))} MB`,
+    );
+    await server.stop();
+    await emulator.close();
   }
   const cpuBound = (rps['off/on'] ?? 0) / Math.max(1, rps['off/off'] ?? 0);
   console.log(`cached vs uncached without OneSignal's limits (CPU-bound): ${f1(cpuBound)}×`);
