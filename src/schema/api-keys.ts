@@ -2,7 +2,7 @@ import type { WireApiKeyBody, WireApiKeyToken, WireCreatedApiKey } from '../ones
 import { AppRef, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
@@ -193,14 +193,14 @@ builder.mutationFields((t) => {
       description: 'IP addresses or CIDR ranges that may use the key; needed with EXPLICIT.',
     }),
   });
-  const errors = (name: string, what: string) => ({
-    types: UPSTREAM_ERRORS,
-    directResult: true as const,
-    union: {
-      name: `${name}Result`,
-      description: `What \`${name.charAt(0).toLowerCase()}${name.slice(1)}\` returns: ${what}, or a \`ValidationError\`, \`NotFoundError\`, \`RateLimitedError\` or \`UpstreamError\`.`,
-    },
-  });
+  const errors = (name: string, what: string) => {
+    const mutation = `${name.charAt(0).toLowerCase()}${name.slice(1)}`;
+    return mutationResult(
+      mutation,
+      UPSTREAM_ERRORS,
+      `What \`${mutation}\` returns: ${what}, or a \`ValidationError\`, \`NotFoundError\`, \`RateLimitedError\` or \`UpstreamError\`.`,
+    );
+  };
   return {
     apiKeyCreate: t.fieldWithInput({
       authScopes: { 'apikeys:write': true },

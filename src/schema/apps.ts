@@ -4,7 +4,7 @@ import { mayResolveField } from '../auth/scope-auth.js';
 import type { WireApp, WireAppBody } from '../onesignal/apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
 import { APP_REF_DESCRIPTION, isUuid, parseAppRef } from './ids.js';
 import { fromIso } from './time.js';
@@ -291,14 +291,7 @@ builder.mutationFields((t) => {
         ...settings,
       },
       typeOptions: { description: 'Input of `appCreate`.' },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'AppCreateResult',
-          description: 'What `appCreate` returns: its payload, or a typed error.',
-        },
-      },
+      errors: mutationResult('appCreate', UPSTREAM_ERRORS),
       resolve: async (_root, { input }, ctx) => {
         if (!input.name.trim()) throw ValidationError.field(['input', 'name'], 'must not be empty.');
         const app = await upstream(ctx.client.apps.create({ ...toAppBody(input), name: input.name }));
@@ -318,14 +311,7 @@ builder.mutationFields((t) => {
         ...settings,
       },
       typeOptions: { description: 'Input of `appUpdate`.' },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'AppUpdateResult',
-          description: 'What `appUpdate` returns: its payload, or a typed error.',
-        },
-      },
+      errors: mutationResult('appUpdate', UPSTREAM_ERRORS),
       resolve: async (_root, { input }, ctx) => {
         if (input.name != null && !input.name.trim())
           throw ValidationError.field(['input', 'name'], 'must not be empty.');

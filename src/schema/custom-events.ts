@@ -1,7 +1,7 @@
 import { ONESIGNAL_ID } from '../loaders/users.js';
 import type { WireCustomEvent, WireCustomEventError, WireCustomEventsBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
-import { ErrorInterface, UPSTREAM_ERRORS } from './error-types.js';
+import { ErrorInterface, mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { upstream, ValidationError } from './errors.js';
 import { APP_REF_DESCRIPTION, parseAppRef } from './ids.js';
 import { parseUserRef, UserRefInput, type UserRefShape } from './users.js';
@@ -107,15 +107,11 @@ builder.mutationField('customEventCreate', (t) =>
     },
     type: CustomEventCreatePayloadRef,
     typeOptions: { description: "Input of `customEventCreate`: the app and its users' events." },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'CustomEventCreateResult',
-        description:
-          'What `customEventCreate` returns: what was recorded and what not (per event), or a `ValidationError` (nothing recorded), `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'customEventCreate',
+      UPSTREAM_ERRORS,
+      'What `customEventCreate` returns: what was recorded and what not (per event), or a `ValidationError` (nothing recorded), `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const body = toCustomEventsBody(appId, input.events as CustomEventShape[]);

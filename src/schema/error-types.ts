@@ -114,3 +114,19 @@ builder.objectType(ForbiddenError, {
 /** The errors any mutation that calls OneSignal can return. Mutations add ConflictError where it applies. */
 export const UPSTREAM_ERRORS = [ValidationError, NotFoundError, RateLimitedError, UpstreamError];
 export const UPSTREAM_ERRORS_WITH_CONFLICT = [...UPSTREAM_ERRORS, ConflictError];
+
+/**
+ * The `errors` option of a mutation: its result is the union `<Mutation>Result` of its payload and
+ * `types`, so every mutation's union is named and described the same way (STYLE.md, Mutations).
+ */
+export function mutationResult<T extends readonly (abstract new (...args: never[]) => Error)[]>(
+  mutation: string,
+  types: T,
+  description = `What \`${mutation}\` returns: its payload, or a typed error.`,
+) {
+  return {
+    types,
+    directResult: true as const,
+    union: { name: `${mutation.charAt(0).toUpperCase()}${mutation.slice(1)}Result`, description },
+  };
+}

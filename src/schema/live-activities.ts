@@ -1,6 +1,6 @@
 import type { WireUpdateLiveActivityBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { orNull, upstream, ValidationError } from './errors.js';
 import { APP_REF_DESCRIPTION, isUuid, parseAppRef, parseNodeId } from './ids.js';
 import { NotificationRef } from './notifications.js';
@@ -116,15 +116,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `liveActivityBegin`: the activity id, the subscription and its push token.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'LiveActivityBeginResult',
-        description:
-          'What `liveActivityBegin` returns: the activity and the registered subscription, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'liveActivityBegin',
+      UPSTREAM_ERRORS,
+      'What `liveActivityBegin` returns: the activity and the registered subscription, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const activityId = validateActivityId(input.activityId, ['input', 'activityId']);
       const sub = parseNodeId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);
@@ -175,15 +171,11 @@ builder.mutationFields((t) => ({
       description:
         'Input of `liveActivityUpdate`: the app, the activity id, the event and the new content state.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'LiveActivityUpdateResult',
-        description:
-          'What `liveActivityUpdate` returns: the activity and the notification carrying the update, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'liveActivityUpdate',
+      UPSTREAM_ERRORS,
+      'What `liveActivityUpdate` returns: the activity and the notification carrying the update, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const activityId = validateActivityId(input.activityId, ['input', 'activityId']);
@@ -211,15 +203,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `liveActivityEnd`: the activity id and the subscription to unregister.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'LiveActivityEndResult',
-        description:
-          'What `liveActivityEnd` returns: the activity and the unregistered subscription, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'liveActivityEnd',
+      UPSTREAM_ERRORS,
+      'What `liveActivityEnd` returns: the activity and the unregistered subscription, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const activityId = validateActivityId(input.activityId, ['input', 'activityId']);
       const sub = parseNodeId(input.subscriptionId, 'Subscription', ['input', 'subscriptionId']);

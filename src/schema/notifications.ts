@@ -8,7 +8,7 @@ import type {
 import { OneSignalError } from '../onesignal/index.js';
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import {
   type FieldProblem,
   orNull,
@@ -670,14 +670,11 @@ builder.mutationFields((t) => ({
       }),
     },
     typeOptions: { description: 'Input of `notificationCreate`.' },
-    errors: {
-      types: [...UPSTREAM_ERRORS, NotificationNotSent, SendOutcomeUnknown],
-      directResult: true,
-      union: {
-        name: 'NotificationCreateResult',
-        description: 'What `notificationCreate` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('notificationCreate', [
+      ...UPSTREAM_ERRORS,
+      NotificationNotSent,
+      SendOutcomeUnknown,
+    ]),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       // Chosen here, not in the client, so an unknown outcome can hand it back for a safe resend.
@@ -714,14 +711,7 @@ builder.mutationFields((t) => ({
     type: NotificationCancelPayload,
     input: { id: t.input.id({ required: true, description: 'Global id of the notification.' }) },
     typeOptions: { description: 'Input of `notificationCancel`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'NotificationCancelResult',
-        description: 'What `notificationCancel` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('notificationCancel', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
       try {
@@ -752,14 +742,7 @@ builder.mutationFields((t) => ({
       }),
     },
     typeOptions: { description: 'Input of `notificationExportHistory`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'NotificationExportHistoryResult',
-        description: 'What `notificationExportHistory` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('notificationExportHistory', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
       const result = await upstream(
@@ -779,14 +762,7 @@ builder.mutationFields((t) => ({
     type: NotificationExportEventsPayload,
     input: { id: t.input.id({ required: true, description: 'Global id of the notification.' }) },
     typeOptions: { description: 'Input of `notificationExportEvents`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'NotificationExportEventsResult',
-        description: 'What `notificationExportEvents` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('notificationExportEvents', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
       const result = await upstream(ctx.client.notifications.exportEvents(key.appId, key.id));

@@ -2,7 +2,7 @@ import type { AppPlayer } from '../loaders/players.js';
 import type { WirePlayer } from '../onesignal/index.js';
 import { AppRef, requireApp } from './apps.js';
 import { builder } from './builder.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { orNull, UpstreamError, upstream, ValidationError } from './errors.js';
 import { CsvExportRef } from './exports.js';
 import { APP_REF_DESCRIPTION, appScopedId, parseAppRef, parseLocalId, parseNodeId } from './ids.js';
@@ -460,15 +460,11 @@ builder.mutationFields((t) => {
       typeOptions: {
         description: 'Input of `playerCreate`: the app, the platform and the initial device attributes.',
       },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'PlayerCreateResult',
-          description:
-            'What `playerCreate` returns: the registered player, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-        },
-      },
+      errors: mutationResult(
+        'playerCreate',
+        UPSTREAM_ERRORS,
+        'What `playerCreate` returns: the registered player, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+      ),
       resolve: async (_root, { input }, ctx) => {
         const appId = parseAppRef(input.appId, ['input', 'appId']);
         if (input.deviceType === 'UNKNOWN')
@@ -494,15 +490,11 @@ builder.mutationFields((t) => {
       typeOptions: {
         description: 'Input of `playerUpdate`: the player and the device attributes to change.',
       },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'PlayerUpdateResult',
-          description:
-            'What `playerUpdate` returns: the changed player, or a `ValidationError`, `NotFoundError` (no such player), `RateLimitedError` or `UpstreamError`.',
-        },
-      },
+      errors: mutationResult(
+        'playerUpdate',
+        UPSTREAM_ERRORS,
+        'What `playerUpdate` returns: the changed player, or a `ValidationError`, `NotFoundError` (no such player), `RateLimitedError` or `UpstreamError`.',
+      ),
       resolve: async (_root, { input }, ctx) => {
         const key = parseNodeId(input.id, 'Player', ['input', 'id']);
         if (input.deviceType === 'UNKNOWN')
@@ -529,15 +521,11 @@ builder.mutationFields((t) => {
         }),
       }),
       typeOptions: { description: 'Input of `playerDelete`: the player to delete.' },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'PlayerDeleteResult',
-          description:
-            'What `playerDelete` returns: the id of the deleted player, or a `ValidationError`, `NotFoundError` (no such player), `RateLimitedError` or `UpstreamError`.',
-        },
-      },
+      errors: mutationResult(
+        'playerDelete',
+        UPSTREAM_ERRORS,
+        'What `playerDelete` returns: the id of the deleted player, or a `ValidationError`, `NotFoundError` (no such player), `RateLimitedError` or `UpstreamError`.',
+      ),
       resolve: async (_root, { input }, ctx) => {
         const key = parseNodeId(input.id, 'Player', ['input', 'id']);
         await upstream(ctx.client.players.delete(key.appId, key.id));
@@ -575,15 +563,11 @@ builder.mutationFields((t) => {
         description:
           'Input of `playerTagsUpdate`: the app, an external user id and the tags to set or remove.',
       },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'PlayerTagsUpdateResult',
-          description:
-            'What `playerTagsUpdate` returns: the tag changes sent to OneSignal, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-        },
-      },
+      errors: mutationResult(
+        'playerTagsUpdate',
+        UPSTREAM_ERRORS,
+        'What `playerTagsUpdate` returns: the tag changes sent to OneSignal, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+      ),
       resolve: async (_root, { input }, ctx) => {
         const appId = parseAppRef(input.appId, ['input', 'appId']);
         if (!input.externalUserId.trim())
@@ -627,15 +611,11 @@ builder.mutationFields((t) => {
       typeOptions: {
         description: 'Input of `playerExportCsv`: the app, extra columns and which devices to include.',
       },
-      errors: {
-        types: UPSTREAM_ERRORS,
-        directResult: true,
-        union: {
-          name: 'PlayerExportCsvResult',
-          description:
-            'What `playerExportCsv` returns: the URL the CSV file will appear at, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
-        },
-      },
+      errors: mutationResult(
+        'playerExportCsv',
+        UPSTREAM_ERRORS,
+        'What `playerExportCsv` returns: the URL the CSV file will appear at, or a `ValidationError`, `NotFoundError`, `RateLimitedError` or `UpstreamError`.',
+      ),
       resolve: async (_root, { input }, ctx) => {
         const appId = parseAppRef(input.appId, ['input', 'appId']);
         if (input.segmentName !== undefined && input.segmentName !== null && !input.segmentName.trim()) {

@@ -8,7 +8,7 @@ import type {
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
@@ -416,14 +416,7 @@ builder.mutationFields((t) => ({
       }),
     },
     typeOptions: { description: 'Input of `segmentUpdate`.' },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SegmentUpdateResult',
-        description: 'What `segmentUpdate` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('segmentUpdate', UPSTREAM_ERRORS_WITH_CONFLICT),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Segment', ['input', 'id']);
       const body = toSegmentUpdateBody(input);
@@ -450,14 +443,7 @@ builder.mutationFields((t) => ({
       }),
     },
     typeOptions: { description: 'Input of `segmentCreate`.' },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SegmentCreateResult',
-        description: 'What `segmentCreate` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('segmentCreate', UPSTREAM_ERRORS_WITH_CONFLICT),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const problems: { path: string[]; message: string }[] = [];
@@ -486,14 +472,7 @@ builder.mutationFields((t) => ({
       id: t.input.id({ required: true, description: 'Global id of the segment to delete.' }),
     },
     typeOptions: { description: 'Input of `segmentDelete`.' },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SegmentDeleteResult',
-        description: 'What `segmentDelete` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('segmentDelete', UPSTREAM_ERRORS_WITH_CONFLICT),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Segment', ['input', 'id']);
       await upstream(ctx.client.segments.delete(key.appId, key.id));

@@ -4,7 +4,7 @@ import type { WireInAppMessage, WireSubscription } from '../onesignal/index.js';
 import { AppRef, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
@@ -346,15 +346,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `subscriptionCreate`: the user and the attributes of the new subscription.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SubscriptionCreateResult',
-        description:
-          'What `subscriptionCreate` returns: the subscription and its owner, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionCreate',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `subscriptionCreate` returns: the subscription and its owner, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const key = parseUserRef(appId, input.user, ['input', 'user']);
@@ -396,15 +392,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `subscriptionUpdate`: the subscription and the attributes to change.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SubscriptionUpdateResult',
-        description:
-          'What `subscriptionUpdate` returns: the changed subscription and its owner, or a `ValidationError`, `NotFoundError` (no such subscription), `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionUpdate',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `subscriptionUpdate` returns: the changed subscription and its owner, or a `ValidationError`, `NotFoundError` (no such subscription), `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Subscription', ['input', 'id']);
       const subscription = toSubscriptionBody(input as SubscriptionAttributesShape, ['input'], {
@@ -431,15 +423,11 @@ builder.mutationFields((t) => ({
       }),
     }),
     typeOptions: { description: 'Input of `subscriptionDelete`: the subscription to delete.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'SubscriptionDeleteResult',
-        description:
-          'What `subscriptionDelete` returns: the id of the deleted subscription, or a `ValidationError`, `NotFoundError` (no such subscription), `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionDelete',
+      UPSTREAM_ERRORS,
+      'What `subscriptionDelete` returns: the id of the deleted subscription, or a `ValidationError`, `NotFoundError` (no such subscription), `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Subscription', ['input', 'id']);
       await upstream(ctx.client.subscriptions.delete(key.appId, key.id));
@@ -460,15 +448,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `subscriptionTransfer`: the subscription and the user to move it to.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SubscriptionTransferResult',
-        description:
-          'What `subscriptionTransfer` returns: the subscription and its new owner, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionTransfer',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `subscriptionTransfer` returns: the subscription and its new owner, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Subscription', ['input', 'id']);
       const to = parseUserRef(key.appId, input.to, ['input', 'to']);
@@ -500,15 +484,11 @@ builder.mutationFields((t) => ({
       description:
         'Input of `subscriptionUpdateByToken`: the app, the type and token naming the subscription, and the attributes to change.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'SubscriptionUpdateByTokenResult',
-        description:
-          'What `subscriptionUpdateByToken` returns: the subscription changed, or a `ValidationError`, `NotFoundError` (no subscription with that type and token), `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionUpdateByToken',
+      UPSTREAM_ERRORS,
+      'What `subscriptionUpdateByToken` returns: the subscription changed, or a `ValidationError`, `NotFoundError` (no subscription with that type and token), `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       // The identity is checked like a token being set (email and phone formats).

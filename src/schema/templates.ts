@@ -4,7 +4,7 @@ import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
 import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { type FieldProblem, orNull, upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
@@ -291,14 +291,7 @@ builder.mutationFields((t) => ({
       emailBody: t.input.string({ description: 'HTML body (required for EMAIL templates).' }),
     },
     typeOptions: { description: 'Input of `templateCreate`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'TemplateCreateResult',
-        description: 'What `templateCreate` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('templateCreate', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const body = toTemplateBody(input, true);
@@ -336,14 +329,7 @@ builder.mutationFields((t) => ({
       emailBody: t.input.string({ description: 'HTML body (EMAIL templates).' }),
     },
     typeOptions: { description: 'Input of `templateUpdate`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'TemplateUpdateResult',
-        description: 'What `templateUpdate` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('templateUpdate', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Template', ['input', 'id']);
       const body = toTemplateBody(input, false);
@@ -360,14 +346,7 @@ builder.mutationFields((t) => ({
     type: TemplateDeletePayload,
     input: { id: t.input.id({ required: true, description: 'Global id of the template to delete.' }) },
     typeOptions: { description: 'Input of `templateDelete`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'TemplateDeleteResult',
-        description: 'What `templateDelete` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('templateDelete', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key = parseNodeId(input.id, 'Template', ['input', 'id']);
       await upstream(ctx.client.templates.delete(key.appId, key.id));
@@ -390,14 +369,7 @@ builder.mutationFields((t) => ({
       }),
     },
     typeOptions: { description: 'Input of `templateCopy`.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'TemplateCopyResult',
-        description: 'What `templateCopy` returns: its payload, or a typed error.',
-      },
-    },
+    errors: mutationResult('templateCopy', UPSTREAM_ERRORS),
     resolve: async (_root, { input }, ctx) => {
       const key: AppScopedKey = parseNodeId(input.id, 'Template', ['input', 'id']);
       const target = parseAppRef(input.targetAppId, ['input', 'targetAppId']);

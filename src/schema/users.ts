@@ -3,7 +3,7 @@ import type { WireUser, WireUserProperties } from '../onesignal/index.js';
 import { AppRef, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
-import { UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
+import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
 import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
 import {
   APP_REF_DESCRIPTION,
@@ -356,15 +356,11 @@ builder.mutationFields((t) => ({
       description:
         'Input of `userCreate`: the app and the aliases, properties and subscriptions of the new user.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'UserCreateResult',
-        description:
-          'What `userCreate` returns: the created (or matched and updated) user, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'userCreate',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `userCreate` returns: the created (or matched and updated) user, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const body = toUserCreateBody(input, ['input']);
@@ -393,15 +389,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `userUpdate`: the user, the properties to set and the increments to apply.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'UserUpdateResult',
-        description:
-          'What `userUpdate` returns: the changed user, or a `ValidationError`, `NotFoundError` (no such user), `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'userUpdate',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `userUpdate` returns: the changed user, or a `ValidationError`, `NotFoundError` (no such user), `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const key = parseUserRef(appId, input.user, ['input', 'user']);
@@ -426,15 +418,11 @@ builder.mutationFields((t) => ({
       }),
     }),
     typeOptions: { description: 'Input of `userDelete`: the user to delete.' },
-    errors: {
-      types: UPSTREAM_ERRORS,
-      directResult: true,
-      union: {
-        name: 'UserDeleteResult',
-        description:
-          'What `userDelete` returns: the id of the deleted user, or a `ValidationError`, `NotFoundError` (no such user), `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'userDelete',
+      UPSTREAM_ERRORS,
+      'What `userDelete` returns: the id of the deleted user, or a `ValidationError`, `NotFoundError` (no such user), `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const key = parseUserRef(appId, input.user, ['input', 'user']);
@@ -460,15 +448,11 @@ builder.mutationFields((t) => ({
     },
     type: UserPayloadRef,
     typeOptions: { description: 'Input of `userAliasesAdd`: the user and the aliases to add.' },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'UserAliasesAddResult',
-        description:
-          'What `userAliasesAdd` returns: the user with its aliases, or a `ValidationError`, `NotFoundError`, `ConflictError` (an alias belongs to another user), `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'userAliasesAdd',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `userAliasesAdd` returns: the user with its aliases, or a `ValidationError`, `NotFoundError`, `ConflictError` (an alias belongs to another user), `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const key = parseUserRef(appId, input.user, ['input', 'user']);
@@ -498,15 +482,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `userAliasDelete`: the user and the label of the alias to remove.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'UserAliasDeleteResult',
-        description:
-          'What `userAliasDelete` returns: the user without the alias, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'userAliasDelete',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `userAliasDelete` returns: the user without the alias, or a `ValidationError`, `NotFoundError`, `ConflictError`, `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       const key = parseUserRef(appId, input.user, ['input', 'user']);
@@ -543,15 +523,11 @@ builder.mutationFields((t) => ({
     typeOptions: {
       description: 'Input of `subscriptionAliasesAdd`: the subscription and the aliases to add to its owner.',
     },
-    errors: {
-      types: UPSTREAM_ERRORS_WITH_CONFLICT,
-      directResult: true,
-      union: {
-        name: 'SubscriptionAliasesAddResult',
-        description:
-          'What `subscriptionAliasesAdd` returns: the owning user with its aliases, or a `ValidationError`, `NotFoundError`, `ConflictError` (an alias belongs to another user), `RateLimitedError` or `UpstreamError`.',
-      },
-    },
+    errors: mutationResult(
+      'subscriptionAliasesAdd',
+      UPSTREAM_ERRORS_WITH_CONFLICT,
+      'What `subscriptionAliasesAdd` returns: the owning user with its aliases, or a `ValidationError`, `NotFoundError`, `ConflictError` (an alias belongs to another user), `RateLimitedError` or `UpstreamError`.',
+    ),
     resolve: async (_root, { input }, ctx) => {
       const sub = parseNodeId(input.id, 'Subscription', ['input', 'id']);
       const identity = aliasesToIdentity(input.aliases, ['input', 'aliases']);
