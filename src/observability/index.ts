@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { useOpenTelemetry } from '@envelop/opentelemetry';
-import { context, type Span, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
@@ -21,7 +21,6 @@ import { Metrics } from './metrics.js';
 import { currentRecord, newRecord, type RequestRecord, withRecord } from './request-record.js';
 
 export { loadObservabilityConfig, type ObservabilityConfig } from './config.js';
-export { currentRecord } from './request-record.js';
 
 export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
   /** Where log lines go (stdout when omitted); tests pass a stream to read them. */
@@ -284,4 +283,3 @@ function otlpExporter(url: string): SpanExporter {
   return new OTLPTraceExporter({ url });
 }
 
-export type { Span };
