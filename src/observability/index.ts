@@ -282,4 +282,3 @@ function enableContextPropagation() {
 function otlpExporter(url: string): SpanExporter {
   return new OTLPTraceExporter({ url });
 }
-
