@@ -164,3 +164,35 @@ describe('reads shared across requests', () => {
     expect(refused.errors?.[0]?.extensions?.code).toBe('KEY_REJECTED');
   });
 });
+
+describe('the memory cache store', () => {
+  const page = { total_count: 2, notifications: [{ id: 'n1', headings: { en: 'Soldes d’été' } }] };
+
+  it('gives every hit its own copy, so a request that changes what it read changes nothing for others', async () => {
+    const store = new MemoryCacheStore();
+    await store.set('k', ['app:a'], { found: true, data: page, fetchedAt: 1 }, 60_000);
+    const first = (await store.get('k', ['app:a']))?.data as typeof page;
+    first.notifications.pop();
+    expect(await store.get('k', ['app:a'])).toEqual({ found: true, data: page, fetchedAt: 1 });
+    expect(first).not.toBe((await store.get('k', ['app:a']))?.data);
+  });
+
+  it('counts the JSON bytes it holds against its cap, and drops the least recently used past it', async () => {
+    const store = new MemoryCacheStore(4096);
+    await store.set('a', [], { found: true, data: page, fetchedAt: 1 }, 60_000);
+    const json = Buffer.byteLength(JSON.stringify(page));
+    expect(store.size).toBe(json + 2 * 'a'.length + 128);
+    const big = { blob: 'x'.repeat(3000) };
+    await store.set('b', [], { found: true, data: big, fetchedAt: 2 }, 60_000);
+    await store.set('c', [], { found: true, data: big, fetchedAt: 3 }, 60_000);
+    expect(store.size).toBeLessThanOrEqual(4096);
+    expect(await store.get('a', [])).toBeUndefined();
+    expect((await store.get('c', []))?.data).toEqual(big);
+  });
+
+  it('keeps a "not found" answer, which has no body', async () => {
+    const store = new MemoryCacheStore();
+    await store.set('gone', [], { found: false, fetchedAt: 5 }, 60_000);
+    expect(await store.get('gone', [])).toEqual({ found: false, fetchedAt: 5 });
+  });
+});
