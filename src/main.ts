@@ -11,13 +11,14 @@
  * GRAPHIQL, LIMIT_MAX_DEPTH, LIMIT_MAX_ALIASES, LIMIT_MAX_TOKENS, LIMIT_MAX_DIRECTIVES, LIMIT_MAX_COST,
  * TRUSTED_DOCUMENTS (see src/security/index.ts); logs, metrics, traces: LOG_LEVEL, LOG_FORMAT,
  * METRICS_PORT, METRICS_TOKEN, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
- * (see src/observability/config.ts).
+ * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
 import { loadOneSignalConfig, loadSharedStateConfig } from './config.js';
 import type { RunningEmulator } from './emulator/index.js';
+import { configureHeapGrowth } from './heap.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
 import { DEFAULT_API_URL } from './onesignal/client.js';
@@ -33,6 +34,7 @@ import { loadSecurityConfig, resolveSecurity } from './security/index.js';
 import { createGraphQLServer, serveMetrics } from './server.js';
 
 async function main() {
+  const heap = configureHeapGrowth();
   const config = loadOneSignalConfig();
   const sharedState = loadSharedStateConfig();
   const auth = loadAuthConfig();
@@ -147,6 +149,9 @@ async function main() {
   }
   console.log(`  Auth:      AUTH_MODE=${auth.mode}`);
   console.log(`  Shared:    ${stores.description}`);
+  console.log(
+    `  Heap:      ${heap.percent === undefined ? heap.source : `old generation grows by at most ${heap.percent} % between full GCs (${heap.source})`}`,
+  );
   console.log(
     `  Security:  ${shown.production ? 'production' : 'development'} (introspection ${shown.introspection ? 'on' : 'off'}, GraphiQL ${shown.graphiql ? 'on' : 'off'}), ${shown.trustedDocuments ? `trusted documents only (${shown.trustedDocuments.size})` : 'any document'}, limits ${Object.entries(
       shown.limits,

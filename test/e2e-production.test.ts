@@ -97,6 +97,10 @@ describe('NODE_ENV=production npm start', () => {
     expect(production.output()).toMatch(/ready in \d+ ms/);
     expect(production.output()).toMatch(/Security:\s+production/);
     expect(production.output()).toMatch(/AUTH_MODE=tokens/);
+    // V8's old generation bounded by default (src/heap.ts): what keeps peak RSS down under load.
+    expect(production.output()).toMatch(
+      /Heap:\s+old generation grows by at most 50 % between full GCs \(default\)/,
+    );
     // npm under NODE_ENV=production omits and prunes devDependencies unless told otherwise.
     for (const tool of ['esbuild', 'vitest', 'typescript'])
       expect(existsSync(join(ROOT, 'node_modules', tool))).toBe(true);
@@ -301,6 +305,11 @@ describe('start-up errors name the setting', () => {
     ['PORT=abc', { PORT: 'abc' }, /PORT must be a port number/],
     ['PORT=70000', { PORT: '70000' }, /PORT must be a port number/],
     ['EMULATOR_PORT=-1', { EMULATOR_PORT: '-1' }, /EMULATOR_PORT must be a port number/],
+    [
+      'HEAP_GROWING_PERCENT=half',
+      { HEAP_GROWING_PERCENT: 'half' },
+      /HEAP_GROWING_PERCENT must be a whole number/,
+    ],
     ['PORT in use', () => ({ PORT: String(port) }), /already in use \(PORT\).*set PORT to a free port/],
     [
       'EMULATOR_PORT in use',
