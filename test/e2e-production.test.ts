@@ -83,13 +83,13 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await production?.stop();
-  // SIGTERM to `npm start` (what a terminal's Ctrl-C or a container's stop sends) ends the server
-  // itself, not only npm: the script execs node, so no server is left running without its parent.
-  if (production) await expect(fetch(production.graphqlUrl)).rejects.toThrow();
   await development?.stop();
   await sources?.close();
   await emulator?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  // SIGTERM to `npm start` (what a terminal's Ctrl-C or a container's stop sends) ends the server
+  // itself, not only npm: the script execs node, so no server is left running without its parent.
+  if (production) await expect(fetch(production.graphqlUrl)).rejects.toThrow();
 });
 
 const upstreamTotal = async (statsUrl: string) =>
