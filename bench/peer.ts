@@ -1,5 +1,5 @@
 /**
- * `npm run bench:peer`: this server beside the peers of /work/shared/peer-bench, in one sitting, on
+ * `npm run bench:peer`: this server beside the peers of ../shared/peer-bench, in one sitting, on
  * one stub of the OneSignal REST API, with our server the way it is deployed: every feature on.
  *
  * - direct: the stub itself (`stub-upstream.mjs`, port 4010, `DELAY_MS` 0 or 20 per response);
@@ -25,7 +25,7 @@
  * missing this runs `run.sh setup` from PEER_BENCH_DIR (default ../shared/peer-bench beside the repo).
  * Every process shares this machine's cores: compare ratios within one sitting, not absolute figures
  * across sittings. Children are killed on exit, error or signal. Exits 1 when a run's responses were
- * wrong or a target was missed.
+ * wrong or a target was missed by `ours` (the defaults; the CACHE=off column is for comparison).
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -786,14 +786,31 @@ function report(runs: RunRecord[], ready: number[]): boolean {
 
   const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
   let allMet = true;
+  // The targets are for the server as deployed (its defaults, cache on); CACHE=off is shown beside
+  // them for comparison and does not decide the exit code.
+  let countsTowardExit = true;
   const cell = (value: string, met: boolean) => {
-    allMet &&= met;
+    if (countsTowardExit) allMet &&= met;
     return `${value} ${verdict(met)}`;
   };
-  out.push('## Targets', '', '| target | delay | ours | ours, CACHE=off |', '|---|--:|---|---|');
+  out.push(
+    '## Targets',
+    '',
+    'For `ours` (the defaults); `ours, CACHE=off` is shown for comparison.',
+    '',
+    '| target | delay | ours | ours, CACHE=off |',
+    '|---|--:|---|---|',
+  );
   for (const d of DELAYS_MS) {
     const [mesh, thin, direct] = [row(d, 'mesh'), row(d, 'thin'), row(d, 'direct')];
-    const cells = (fn: (r: Row) => string) => `${fn(row(d, 'ours'))} | ${fn(row(d, 'ours, CACHE=off'))}`;
+    const cells = (fn: (r: Row) => string) => {
+      countsTowardExit = true;
+      const ours = fn(row(d, 'ours'));
+      countsTowardExit = false;
+      const withoutCache = fn(row(d, 'ours, CACHE=off'));
+      countsTowardExit = true;
+      return `${ours} | ${withoutCache}`;
+    };
     out.push(
       `| req/s ≥ ${TARGET_VS_MESH}× mesh | ${d} ms | ${cells((r) => cell(`${f2(r.rps / mesh.rps)}×`, r.rps >= TARGET_VS_MESH * mesh.rps))} |`,
       `| req/s ≥ ${TARGET_VS_THIN.toFixed(1)}× thin | ${d} ms | ${cells((r) => cell(`${f2(r.rps / thin.rps)}×`, r.rps >= TARGET_VS_THIN * thin.rps))} |`,
