@@ -135,6 +135,19 @@ describe('the log line of a request', () => {
   it('never holds a key', () => {
     for (const key of KEYS) expect(raw).not.toContain(key);
   });
+
+  it('censors fields named like secrets in any line but the request lines, which are built without any', () => {
+    observability.logger.warn(
+      { authorization: 'Key shh-1', upstream: { key: 'shh-2', token: 'shh-3' } },
+      'a line someone logged carelessly',
+    );
+    const line = lines.find((l) => l.msg === 'a line someone logged carelessly');
+    expect(line).toMatchObject({
+      authorization: '[redacted]',
+      upstream: { key: '[redacted]', token: '[redacted]' },
+    });
+    expect(raw).not.toMatch(/shh-\d/);
+  });
 });
 
 describe('metrics', () => {

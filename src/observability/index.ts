@@ -36,6 +36,12 @@ export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
  */
 export class Observability {
   readonly logger: Logger;
+  /**
+   * The request lines' logger: the same destination and settings without redaction. Those lines are
+   * built here from ids, names, numbers and codes only, so there is nothing for it to find, and
+   * redaction (a walk of every line, with wildcards) was a tenth of a cached request's allocations.
+   */
+  private readonly requestLogger: Logger;
   readonly metrics = new Metrics();
   readonly config: ObservabilityConfig;
   private readonly tracerProvider: BasicTracerProvider | undefined;
@@ -54,11 +60,14 @@ export class Observability {
       this.config.logFormat === 'pretty'
         ? pretty({ destination: options.logDestination ?? 1, colorize: false, sync: true })
         : (options.logDestination ?? pino.destination({ dest: 1, sync: false }));
+    const settings: pino.LoggerOptions = {
+      level: this.config.logLevel,
+      base: { service: this.config.serviceName },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    };
     this.logger = pino(
       {
-        level: this.config.logLevel,
-        base: { service: this.config.serviceName },
-        timestamp: pino.stdTimeFunctions.isoTime,
+        ...settings,
         // Belt and braces: no field of these names is ever logged, but if one were, it is censored.
         redact: {
           paths: ['authorization', '*.authorization', 'key', '*.key', 'token', '*.token'],
@@ -67,6 +76,7 @@ export class Observability {
       },
       destination as pino.DestinationStream,
     );
+    this.requestLogger = pino(settings, destination as pino.DestinationStream);
     const exporter =
       options.spanExporter ??
       (this.config.otlpTracesEndpoint ? otlpExporter(this.config.otlpTracesEndpoint) : undefined);
@@ -249,8 +259,8 @@ export class Observability {
       errorCodes: record.errorCodes.size ? [...record.errorCodes] : undefined,
       upstream: { ...record.upstream, queuedMs: round(record.upstream.queuedMs) },
     };
-    if (status >= 500) this.logger.error(line, 'graphql request');
-    else this.logger.info(line, 'graphql request');
+    if (status >= 500) this.requestLogger.error(line, 'graphql request');
+    else this.requestLogger.info(line, 'graphql request');
     if (record.span) {
       record.span.setAttributes({
         'http.response.status_code': status,
@@ -266,6 +276,7 @@ export class Observability {
   async close(): Promise<void> {
     await this.tracerProvider?.shutdown();
     this.logger.flush();
+    this.requestLogger.flush();
   }
 }
 
