@@ -18,6 +18,9 @@ const USER = `{ app(id: "${SHOP}") { user(alias: { byAlias: { label: "external_i
 const PLAYERS = `{ app(id: "${SHOP}") { players(first: 20) { totalCount nodes { id } } } }`;
 const DASHBOARD = `{ app(id: "${SHOP}") { name messageablePlayerCount notifications(first: 50) { totalCount nodes { id status successfulCount } } } }`;
 
+const NOTIFICATIONS_WITH_APP = `{ app(id: "${SHOP}") { notifications(first: 20) { nodes { id app { name } } } } }`;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 let stacks: Stack[] = [];
 afterEach(async () => {
   await Promise.all(stacks.map((s) => s.close()));
@@ -66,6 +69,24 @@ describe.each(CONFIGURATIONS)('the request floor with %s', (name, options) => {
       expect(s.upstreamCalls()).toEqual({ get_app: 1, get_notifications: 1 });
     }
   });
+
+  // App settings need the organization key (see above), so not with app keys only.
+  it.skipIf(name === 'app keys only')(
+    'notifications with their app’s name cost 2, the app read beside the list rather than after it',
+    async () => {
+      const s = await stack(options);
+      // The list is held at the emulator for a while: the app's read must already be there by then.
+      s.emulator.setFaults({ latencyMs: 1_000, operations: ['get_notifications'] });
+      const answer = s.gqlRaw(NOTIFICATIONS_WITH_APP);
+      for (let i = 0; i < 400 && !s.upstreamCalls().get_notifications; i++) await sleep(5);
+      // Sent together, either may arrive first; after the list's answer would be a second away.
+      for (let i = 0; i < 100 && !s.upstreamCalls().get_app; i++) await sleep(5);
+      expect(s.upstreamCalls()).toEqual({ get_app: 1, get_notifications: 1 });
+      const res = await answer;
+      expect(res.errors).toBeUndefined();
+      expect(s.upstreamCalls()).toEqual({ get_app: 1, get_notifications: 1 });
+    },
+  );
 
   it('an unknown app costs at most one request, and a repeat none while it is remembered', async () => {
     const s = await stack(options, true);

@@ -172,14 +172,49 @@ function recordAppDataFields<F extends Record<string, unknown>>(fields: F): F {
 
 /** Whether the selection of `app(id:)` (fragments included) asks for any of `APP_DATA_FIELDS`. */
 function selectsAppData(info: GraphQLResolveInfo): boolean {
+  return info.fieldNodes.some(
+    (node) => !node.selectionSet || selectionReadsAppData(node.selectionSet.selections, info, 0),
+  );
+}
+
+function selectionReadsAppData(
+  selections: readonly SelectionNode[],
+  info: GraphQLResolveInfo,
+  depth: number,
+): boolean {
+  return selections.some((sel) => {
+    if (sel.kind === Kind.FIELD) return APP_DATA_FIELDS.has(sel.name.value);
+    const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : info.fragments[sel.name.value];
+    // Deeper than any real query nests fragments: load, to be safe.
+    return !fragment || depth > 8 || selectionReadsAppData(fragment.selectionSet.selections, info, depth + 1);
+  });
+}
+
+/**
+ * Whether something inside `app(id:)` reads that same app's settings through a nested `app` field,
+ * as in `notifications { nodes { app { name } } }`: everything under an app belongs to it. Then
+ * get_app starts with the lists instead of after them, as a hand-written client would send both
+ * (measured by bench/run.ts: +25 ms over direct REST at 20 ms upstream before, one round trip less
+ * now). An empty list then costs a read it did not need; app settings are cached for minutes.
+ */
+function readsAppDataFurtherDown(info: GraphQLResolveInfo): boolean {
   const visit = (selections: readonly SelectionNode[], depth: number): boolean =>
+    depth <= 8 &&
     selections.some((sel) => {
-      if (sel.kind === Kind.FIELD) return APP_DATA_FIELDS.has(sel.name.value);
+      if (sel.kind === Kind.FIELD) {
+        if (!sel.selectionSet) return false;
+        if (
+          sel.name.value === 'app' &&
+          depth > 0 &&
+          selectionReadsAppData(sel.selectionSet.selections, info, 0)
+        )
+          return true;
+        return visit(sel.selectionSet.selections, depth + 1);
+      }
       const fragment = sel.kind === Kind.INLINE_FRAGMENT ? sel : info.fragments[sel.name.value];
-      // Deeper than any real query nests fragments: load, to be safe.
-      return !fragment || depth > 8 || visit(fragment.selectionSet.selections, depth + 1);
+      return !!fragment && visit(fragment.selectionSet.selections, depth + 1);
     });
-  return info.fieldNodes.some((node) => !node.selectionSet || visit(node.selectionSet.selections, 0));
+  return info.fieldNodes.some((node) => !!node.selectionSet && visit(node.selectionSet.selections, 0));
 }
 
 builder.queryFields((t) => ({
@@ -203,6 +238,10 @@ builder.queryFields((t) => ({
       assertMayAccessApps(ctx.caller, [appId]);
       prefetchAppFields(appId, ctx, info);
       if (selectsAppData(info)) return orNull(ctx.loaders.app.load(appId));
+      // Started now and shared through the loader with the nested field that needs it; that field
+      // reports a failure (and the scopes it needs) itself.
+      if (ctx.caller.scopes.has('apps:read') && readsAppDataFurtherDown(info))
+        ctx.loaders.app.load(appId).catch(() => {});
       // Only the id and child lists: a hand-written client would not read the app either. Whether it
       // exists is known from its configured key, or from the key look-up its children need anyway.
       return (await upstream(ctx.client.apps.known(appId))) ? ({ id: appId } as WireApp) : null;
