@@ -19,6 +19,7 @@ const PLAYERS = `{ app(id: "${SHOP}") { players(first: 20) { totalCount nodes { 
 const DASHBOARD = `{ app(id: "${SHOP}") { name messageablePlayerCount notifications(first: 50) { totalCount nodes { id status successfulCount } } } }`;
 
 const NOTIFICATIONS_WITH_APP = `{ app(id: "${SHOP}") { notifications(first: 20) { nodes { id app { name } } } } }`;
+const NOTIFICATIONS_WITH_APP_ID = `{ app(id: "${SHOP}") { notifications(first: 5) { nodes { id app { id oneSignalId } } } } }`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 let stacks: Stack[] = [];
@@ -48,6 +49,7 @@ describe.each(CONFIGURATIONS)('the request floor with %s', (name, options) => {
     ['an app’s segments', SEGMENTS, { get_segments: 1 }],
     ['a user by alias', USER, { fetch_user: 1 }],
     ['a players page', PLAYERS, { get_players: 1 }],
+    ['notifications with their app’s id', NOTIFICATIONS_WITH_APP_ID, { get_notifications: 1 }],
   ])('%s costs one request, and no read of the app nothing selected', async (_what, query, floor) => {
     const s = await stack(options);
     await s.gql(query);

@@ -1,5 +1,5 @@
 import type { WireApiKeyBody, WireApiKeyToken, WireCreatedApiKey } from '../onesignal/index.js';
-import { AppRef, requireApp } from './apps.js';
+import { AppRef, belongingApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
@@ -108,7 +108,7 @@ builder.node(ApiKeyRef, {
     app: t.field({
       type: AppRef,
       description: 'The app the key signs calls for.',
-      resolve: (k, _args, ctx) => requireApp(ctx, k.appId),
+      resolve: (k, _args, ctx, info) => belongingApp(ctx, k.appId, info),
     }),
   }),
 });

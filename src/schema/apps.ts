@@ -37,6 +37,18 @@ export async function requireApp(ctx: Context, appId: string): Promise<WireApp> 
   return app;
 }
 
+/**
+ * The `app` field of something that belongs to an app: its id is known already, so the app is read
+ * only when one of its settings is selected (`app { id }` costs nothing, as in REST).
+ */
+export function belongingApp(
+  ctx: Context,
+  appId: string,
+  info: GraphQLResolveInfo,
+): WireApp | Promise<WireApp> {
+  return selectsAppData(info) ? requireApp(ctx, appId) : ({ id: appId.toLowerCase() } as WireApp);
+}
+
 builder.node(AppRef, {
   description: 'A OneSignal app: one product with its own subscribers, messages, segments and keys.',
   // The app's settings need apps:read; its id and its child lists (notifications, users, …) only the

@@ -6,7 +6,7 @@ import type {
   WirePlatformDeliveryStats,
 } from '../onesignal/index.js';
 import { OneSignalError } from '../onesignal/index.js';
-import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch } from './apps.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import {
@@ -230,7 +230,7 @@ builder.node(NotificationRef, {
     app: t.field({
       type: AppRef,
       description: 'The app that sent the notification.',
-      resolve: (n, _a, ctx) => requireApp(ctx, n.app_id),
+      resolve: (n, _a, ctx, info) => belongingApp(ctx, n.app_id, info),
     }),
     name: t.string({
       nullable: true,

@@ -1,6 +1,6 @@
 import type { AppPlayer } from '../loaders/players.js';
 import type { WirePlayer } from '../onesignal/index.js';
-import { AppRef, requireApp } from './apps.js';
+import { AppRef, belongingApp } from './apps.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { orNull, UpstreamError, upstream, ValidationError } from './errors.js';
@@ -169,7 +169,7 @@ builder.node(PlayerRef, {
     app: t.field({
       type: AppRef,
       description: 'The app the device is registered with.',
-      resolve: (p, _args, ctx) => requireApp(ctx, p.app_id),
+      resolve: (p, _args, ctx, info) => belongingApp(ctx, p.app_id, info),
     }),
     deviceType: t.field({
       type: DeviceTypeEnum,

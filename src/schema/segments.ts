@@ -5,7 +5,7 @@ import type {
   WireFilterOperator,
   WireSegmentUpdateBody,
 } from '../onesignal/index.js';
-import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
@@ -295,7 +295,7 @@ builder.node(SegmentRef, {
     app: t.field({
       type: AppRef,
       description: 'The app the segment belongs to.',
-      resolve: (s, _a, ctx) => requireApp(ctx, s.app_id),
+      resolve: (s, _a, ctx, info) => belongingApp(ctx, s.app_id, info),
     }),
   }),
 });

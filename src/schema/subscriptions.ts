@@ -1,7 +1,7 @@
 import type { AppSubscription, AppUser } from '../loaders/users.js';
 import { ONESIGNAL_ID } from '../loaders/users.js';
 import type { WireInAppMessage, WireSubscription } from '../onesignal/index.js';
-import { AppRef, requireApp } from './apps.js';
+import { AppRef, belongingApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
@@ -195,7 +195,7 @@ builder.node(SubscriptionRef, {
     app: t.field({
       type: AppRef,
       description: 'The app of the subscription.',
-      resolve: (s, _args, ctx) => requireApp(ctx, s.appId),
+      resolve: (s, _args, ctx, info) => belongingApp(ctx, s.appId, info),
     }),
   }),
 });
@@ -295,7 +295,7 @@ const SubscriptionUpdateByTokenPayloadRef = builder
       app: t.field({
         type: AppRef,
         description: 'The app of the subscription (read when selected).',
-        resolve: (p, _args, ctx) => requireApp(ctx, p.appId),
+        resolve: (p, _args, ctx, info) => belongingApp(ctx, p.appId, info),
       }),
       type: t.field({ type: SubscriptionTypeEnum, description: 'Its type.', resolve: (p) => p.type }),
       token: t.exposeString('token', { description: 'Its push token, email address or phone number.' }),

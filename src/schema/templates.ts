@@ -1,7 +1,7 @@
 import { assertMayAccessApps } from '../auth/restrict.js';
 import type { LoadedTemplate } from '../loaders/templates.js';
 import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
-import { AppRef, registerAppFieldPrefetch, requireApp } from './apps.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
@@ -106,7 +106,7 @@ builder.node(TemplateRef, {
     app: t.field({
       type: AppRef,
       description: 'The app the template belongs to.',
-      resolve: (tpl, _a, ctx) => requireApp(ctx, tpl.app_id),
+      resolve: (tpl, _a, ctx, info) => belongingApp(ctx, tpl.app_id, info),
     }),
   }),
 });

@@ -1,6 +1,6 @@
 import { type AppUser, ONESIGNAL_ID, toAppUser, type UserKey } from '../loaders/users.js';
 import type { WireUser, WireUserProperties } from '../onesignal/index.js';
-import { AppRef, requireApp } from './apps.js';
+import { AppRef, belongingApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
@@ -244,7 +244,7 @@ builder.node(UserRef, {
     app: t.field({
       type: AppRef,
       description: 'The app the user belongs to.',
-      resolve: (u, _args, ctx) => requireApp(ctx, u.appId),
+      resolve: (u, _args, ctx, info) => belongingApp(ctx, u.appId, info),
     }),
   }),
 });
