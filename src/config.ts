@@ -1,6 +1,6 @@
 import type { OneSignalClientOptions } from './onesignal/client.js';
 import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './onesignal/scheduler.js';
-import type { CacheTtls } from './onesignal/shared-reads.js';
+import { type CacheTtls, DEFAULT_CACHE_MAX_BYTES } from './onesignal/shared-reads.js';
 
 export type OneSignalConfig = OneSignalClientOptions & {
   /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */
@@ -168,7 +168,7 @@ const TTL_ENV: Record<keyof CacheTtls, string> = {
 };
 
 /**
- * `REDIS_URL`, `CACHE` (`on`, the default, or `off`), `CACHE_MAX_BYTES` (default 32 MiB) and one
+ * `REDIS_URL`, `CACHE` (`on`, the default, or `off`), `CACHE_MAX_BYTES` (default 16 MiB) and one
  * `CACHE_TTL_*_MS` per kind of answer (0: never cache that kind). Errors name the variable; a Redis
  * URL's password is never repeated.
  */
@@ -189,7 +189,7 @@ export function loadSharedStateConfig(env: NodeJS.ProcessEnv = process.env): Sha
   return {
     redisUrl,
     cache: cache === 'on',
-    cacheMaxBytes: readPositiveInt(env, 'CACHE_MAX_BYTES') ?? 32 * 1024 * 1024,
+    cacheMaxBytes: readPositiveInt(env, 'CACHE_MAX_BYTES') ?? DEFAULT_CACHE_MAX_BYTES,
     ttls,
   };
 }

@@ -355,6 +355,14 @@ function cacheKey(req: OperationRequest, credential: string): string {
 export const credentialId = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
 /**
+ * The memory cache's default size: its bytes are RSS one for one, and at 16 MiB a replica stays under
+ * 200 MB at 50 connections with the cache full (bench/shared-reads.ts; 32 MiB measured 205–208 MB).
+ * That holds a few hundred pages of 50 notifications, more than lists' 10 s TTL lets most
+ * deployments fill; CACHE_MAX_BYTES raises it.
+ */
+export const DEFAULT_CACHE_MAX_BYTES = 16 * 1024 * 1024;
+
+/**
  * Bounded memory, least recently used out first. Entries are held as JSON bytes in Buffers, outside
  * V8's heap, and parsed on each hit:
  * - the cap is exact (bytes of JSON), where parsed objects could only be estimated;
@@ -369,7 +377,7 @@ export class MemoryCacheStore implements CacheStore {
   /** The versions each miss saw, until its answer is stored (bounded: a failed fetch stores nothing). */
   private readonly seenAtMiss = new LRUCache<string, number[]>({ max: 10_000 });
 
-  constructor(maxBytes = 32 * 1024 * 1024) {
+  constructor(maxBytes = DEFAULT_CACHE_MAX_BYTES) {
     this.entries = new LRUCache({
       maxSize: maxBytes,
       // The JSON bytes, the key (UTF-16 on the heap) and the entry's small bookkeeping objects.
