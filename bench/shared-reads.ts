@@ -41,10 +41,7 @@ interface Server {
   stop(): Promise<void>;
 }
 
-async function startServer(
-  emulator: RunningEmulator,
-  env: Record<string, string> = {},
-): Promise<Server> {
+async function startServer(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<Server> {
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([k]) => !/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_|HEAP_)/.test(k)),
   );
