@@ -39,7 +39,7 @@ async function main() {
   const sharedState = loadSharedStateConfig();
   const auth = loadAuthConfig();
   const security = loadSecurityConfig();
-  const observability = new Observability(loadObservabilityConfig());
+  const observability = await Observability.create(loadObservabilityConfig());
   const shown = resolveSecurity(security);
   const authWarning = checkAuthAtStartup(auth, config.configured);
   if (authWarning) console.warn(authWarning);

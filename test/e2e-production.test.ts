@@ -392,3 +392,52 @@ describe('logs', () => {
       for (const key of KEYS) expect(artifact.output()).not.toContain(key);
   });
 });
+
+describe('traces from the bundle', () => {
+  it('exports request and upstream spans to an OTLP endpoint, without a key (the SDK is a chunk loaded only then)', async () => {
+    // A stand-in OTLP/HTTP collector: it keeps what the exporter posts.
+    const posts: { path: string; body: string }[] = [];
+    const collector = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += String(chunk);
+      });
+      req.on('end', () => {
+        posts.push({ path: req.url ?? '', body });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const { port } = collector.address() as AddressInfo;
+    const traced = await startArtifact(
+      cleanEnv({
+        NODE_ENV: 'production',
+        ONESIGNAL_API_URL: emulator.url,
+        ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
+        ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
+        AUTH_MODE: 'none',
+        AUTH_ALLOW_NONE: 'true',
+        OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`,
+      }),
+    );
+    try {
+      expect(traced.output()).toMatch(/traces to http:\/\/127\.0\.0\.1:\d+\/v1\/traces/);
+      const res = await fetch(traced.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `{ app(id: "${SHOP}") { name } }` }),
+      });
+      expect(((await res.json()) as { errors?: unknown }).errors).toBeUndefined();
+    } finally {
+      // Stopping flushes the batch of spans.
+      expect(await traced.stop()).toBe(0);
+      await new Promise<void>((resolve) => collector.close(() => resolve()));
+    }
+    const exported = posts.filter((p) => p.path === '/v1/traces').map((p) => p.body);
+    expect(exported.join('')).toContain('graphql.request');
+    expect(exported.join('')).toContain('onesignal get_app');
+    for (const key of KEYS) expect(exported.join('')).not.toContain(key);
+    // Without an endpoint (the production server above), nothing of the SDK is loaded or said.
+    expect(production.output()).not.toMatch(/traces to/);
+  });
+});

@@ -30,7 +30,11 @@ beforeAll(async () => {
     for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line));
   });
   spans = new InMemorySpanExporter();
-  observability = new Observability({ logFormat: 'json', logDestination: logs, spanExporter: spans });
+  observability = await Observability.create({
+    logFormat: 'json',
+    logDestination: logs,
+    spanExporter: spans,
+  });
   stack = await startStack({ onAttempt: observability.attempt }, { observability });
 });
 afterAll(async () => {

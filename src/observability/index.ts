@@ -1,15 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { useOpenTelemetry } from '@envelop/opentelemetry';
 import { context, SpanKind, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { Resource } from '@opentelemetry/resources';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type SpanExporter,
-} from '@opentelemetry/sdk-trace-base';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { GraphQLError, getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import pino, { type Logger } from 'pino';
@@ -19,6 +10,7 @@ import type { ReadEvent } from '../onesignal/shared-reads.js';
 import type { ObservabilityConfig } from './config.js';
 import { Metrics } from './metrics.js';
 import { currentRecord, newRecord, type RequestRecord, withRecord } from './request-record.js';
+import type { Tracing } from './tracing.js';
 
 export { loadObservabilityConfig, type ObservabilityConfig } from './config.js';
 
@@ -27,6 +19,8 @@ export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
   logDestination?: NodeJS.WritableStream;
   /** Span exporter replacing OTLP (tests use an in-memory one). */
   spanExporter?: SpanExporter;
+  /** Tracing as `Observability.create` sets it up; none when omitted. */
+  tracing?: Tracing;
 }
 
 /**
@@ -44,8 +38,24 @@ export class Observability {
   private readonly requestLogger: Logger;
   readonly metrics = new Metrics();
   readonly config: ObservabilityConfig;
-  private readonly tracerProvider: BasicTracerProvider | undefined;
+  private readonly tracing: Tracing | undefined;
   private readonly tracer: Tracer | undefined;
+
+  /**
+   * Logs and metrics, and traces when `otlpTracesEndpoint` or `spanExporter` is given: only then is the
+   * OpenTelemetry SDK loaded (about 3 MB of heap, and start-up time, that a server without traces
+   * does not spend).
+   */
+  static async create(options: ObservabilityOptions = {}): Promise<Observability> {
+    if (!options.spanExporter && !options.otlpTracesEndpoint) return new Observability(options);
+    const { createTracing } = await import('./tracing.js');
+    const tracing = createTracing({
+      serviceName: options.serviceName ?? 'onesignal-graphql',
+      otlpTracesEndpoint: options.otlpTracesEndpoint,
+      spanExporter: options.spanExporter,
+    });
+    return new Observability({ ...options, ...(tracing && { tracing }) });
+  }
 
   constructor(options: ObservabilityOptions = {}) {
     this.config = {
@@ -77,21 +87,8 @@ export class Observability {
       destination as pino.DestinationStream,
     );
     this.requestLogger = pino(settings, destination as pino.DestinationStream);
-    const exporter =
-      options.spanExporter ??
-      (this.config.otlpTracesEndpoint ? otlpExporter(this.config.otlpTracesEndpoint) : undefined);
-    if (exporter) {
-      this.tracerProvider = new BasicTracerProvider({
-        resource: new Resource({ 'service.name': this.config.serviceName }),
-      });
-      this.tracerProvider.addSpanProcessor(
-        options.spanExporter ? new SimpleSpanProcessor(exporter) : new BatchSpanProcessor(exporter),
-      );
-      enableContextPropagation();
-      // Global, so the loaders' batch spans (src/loaders/traced.ts, API only) are recorded too.
-      trace.setGlobalTracerProvider(this.tracerProvider);
-      this.tracer = this.tracerProvider.getTracer('onesignal-graphql');
-    }
+    this.tracing = options.tracing;
+    this.tracer = options.tracing?.tracer;
   }
 
   /** The client's `onAttempt`: one event per HTTP attempt to OneSignal. */
@@ -209,18 +206,7 @@ export class Observability {
         });
       },
     };
-    return [
-      this.metrics.yogaPlugin(),
-      ...(this.tracerProvider
-        ? [
-            useOpenTelemetry(
-              { resolvers: false, variables: false, result: false, document: true },
-              this.tracerProvider,
-            ) as Plugin,
-          ]
-        : []),
-      recordPlugin,
-    ];
+    return [this.metrics.yogaPlugin(), ...(this.tracing ? [this.tracing.plugin()] : []), recordPlugin];
   }
 
   /**
@@ -274,22 +260,10 @@ export class Observability {
 
   /** Flushes spans and logs before the process exits. */
   async close(): Promise<void> {
-    await this.tracerProvider?.shutdown();
+    await this.tracing?.shutdown();
     this.logger.flush();
     this.requestLogger.flush();
   }
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10;
-
-let contextManagerEnabled = false;
-/** Lets spans started while handling a request (Yoga's, the upstream client's) find their parent. */
-function enableContextPropagation() {
-  if (contextManagerEnabled) return;
-  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  contextManagerEnabled = true;
-}
-
-function otlpExporter(url: string): SpanExporter {
-  return new OTLPTraceExporter({ url });
-}
