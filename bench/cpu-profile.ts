@@ -21,6 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stopChild } from './children.js';
 import {
   type AutocannonOptions,
   type Child,
@@ -36,7 +37,6 @@ import {
   STUB_PORT,
   startOurs,
   startStub,
-  stopChild,
   stubTotal,
   waitPortsFree,
 } from './peer.js';

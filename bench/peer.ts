@@ -27,7 +27,7 @@
  * across sittings. Children are killed on exit, error or signal. Exits 1 when a run's responses were
  * wrong or a target was missed by `ours` (the defaults; the CACHE=off column is for comparison).
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
@@ -39,10 +39,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type Child as BaseChild, freePort, onExit, sleep, spawnChild, stopChild } from './children.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKDIR = process.env.WORKDIR ?? '/tmp/peer-bench';
@@ -78,44 +79,10 @@ const TARGET_READY_MS = 1_000;
 
 // --- Child processes --------------------------------------------------------------------------------
 
-export interface Child {
-  name: string;
-  proc: ChildProcess;
-  pid: number;
+/** A child whose stdout and stderr go to a log file. */
+export interface Child extends BaseChild {
   logFile: string;
-  exited: Promise<void>;
 }
-
-const children = new Set<Child>();
-const cleanups: (() => void)[] = [];
-
-function killGroup(child: Child, signal: NodeJS.Signals) {
-  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
-  try {
-    // Each child leads its own process group (detached), so anything it forks goes too.
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.proc.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-process.on('exit', () => {
-  for (const child of children) killGroup(child, 'SIGKILL');
-  for (const cleanup of cleanups) cleanup();
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    for (const child of children) killGroup(child, 'SIGTERM');
-    process.exit(130);
-  });
-}
-
-/** Registers work for process exit (temp files). */
-export const onExit = (cleanup: () => void) => cleanups.push(cleanup);
 
 /** Spawns `node <args>` in `cwd`, stdout and stderr to `WORKDIR/logs/<logName>.log`. */
 export function startNode(
@@ -128,20 +95,7 @@ export function startNode(
   mkdirSync(join(WORKDIR, 'logs'), { recursive: true });
   const logFile = join(WORKDIR, 'logs', `${logName}.log`);
   const fd = openSync(logFile, 'w');
-  const proc = spawn(process.execPath, args, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
-  if (proc.pid === undefined) throw new Error(`could not spawn ${name}`);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const child: Child = { name, proc, pid: proc.pid, logFile, exited };
-  children.add(child);
-  void exited.then(() => children.delete(child));
-  return child;
-}
-
-export async function stopChild(child: Child, signal: NodeJS.Signals = 'SIGTERM', graceMs = 5_000) {
-  killGroup(child, signal);
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), graceMs);
-  await child.exited;
-  clearTimeout(timer);
+  return { ...spawnChild(name, process.execPath, args, { cwd, env, stdio: ['ignore', fd, fd] }), logFile };
 }
 
 const logTail = (child: Child) => {
@@ -151,19 +105,6 @@ const logTail = (child: Child) => {
     return '';
   }
 };
-
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => resolve());
-  });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 const portIsFree = (port: number) =>
   new Promise<boolean>((resolve) => {

@@ -29,12 +29,19 @@
  * exit code, an error or the watchdog does. Every loop is bounded in count and time; children are
  * killed on exit, error or signal.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { DEMO, demoAppKeys } from '../src/emulator/index.js';
+import {
+  type Child as BaseChild,
+  freePort,
+  runningChildren,
+  sleep,
+  spawnChild,
+  stopChild,
+} from './children.js';
 
 const HOST = '127.0.0.1';
 const LATENCY_MS = 20;
@@ -75,78 +82,22 @@ const CONFIGURATIONS: KeyConfig[] = [
 
 // --- Child processes --------------------------------------------------------------------------------
 
-interface Child {
-  name: string;
-  proc: ChildProcess;
-  pid: number;
-  /** stdout + stderr so far (bounded). */
+/** A child whose stdout and stderr are kept (bounded), for its start-up banner. */
+interface Child extends BaseChild {
   output(): string;
-  exited: Promise<void>;
-}
-
-const children = new Set<Child>();
-
-function killGroup(child: Child, signal: NodeJS.Signals) {
-  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
-  try {
-    // Each child leads its own process group (detached), so tsx's inner node process goes too.
-    process.kill(-child.pid, signal);
-  } catch {
-    try {
-      child.proc.kill(signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-process.on('exit', () => {
-  for (const child of children) killGroup(child, 'SIGKILL');
-});
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    for (const child of children) killGroup(child, 'SIGTERM');
-    process.exit(130);
-  });
 }
 
 function startChild(name: string, command: string, args: string[], env: NodeJS.ProcessEnv): Child {
-  const proc = spawn(command, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (proc.pid === undefined) throw new Error(`could not spawn ${name}`);
+  const child = spawnChild(name, command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const append = (d: Buffer) => {
     if (out.length < 64_000) out += String(d);
   };
-  proc.stdout?.on('data', append);
-  proc.stderr?.on('data', append);
-  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-  const child: Child = { name, proc, pid: proc.pid, output: () => out, exited };
-  children.add(child);
-  void exited.then(() => children.delete(child));
-  return child;
+  child.proc.stdout?.on('data', append);
+  child.proc.stderr?.on('data', append);
+  return { ...child, output: () => out };
 }
 
-async function stopChild(child: Child) {
-  killGroup(child, 'SIGTERM');
-  const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 3_000);
-  await child.exited;
-  clearTimeout(timer);
-}
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve, reject) => {
-    srv.once('error', reject);
-    srv.listen(0, HOST, () => resolve());
-  });
-  const { port } = srv.address() as AddressInfo;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Polls `url` until it answers 200; returns ms since `since`. Fails if the child exits or time runs out. */
 async function waitHealthy(child: Child, url: string, since: number, timeoutMs = START_TIMEOUT_MS) {
   let exited = false;
   void child.exited.then(() => {
@@ -916,5 +867,5 @@ main()
     process.exitCode = 1;
   })
   .finally(async () => {
-    await Promise.all([...children].map(stopChild));
+    await Promise.all(runningChildren().map((child) => stopChild(child)));
   });
