@@ -26,6 +26,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
+import { encodeNodeId } from '../src/core/ids.js';
 import {
   DEMO,
   demoAppKeys,
@@ -33,9 +34,8 @@ import {
   type RunningEmulator,
   startEmulator,
 } from '../src/emulator/index.js';
-import { createOneSignalClient, type OneSignalClientOptions } from '../src/onesignal/index.js';
-import { encodeNodeId } from '../src/schema/ids.js';
-import { createGraphQLServer } from '../src/server.js';
+import { createGraphQLServer } from '../src/http/server.js';
+import { createOneSignalClient, type OneSignalClientOptions } from '../src/upstream/index.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' } } });
 const SCALE = args.quick ? 0.1 : 1;

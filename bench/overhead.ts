@@ -14,10 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, parse, validate } from 'graphql';
 import { ANONYMOUS_CALLER } from '../src/auth/index.js';
 import { DEMO, demoAppKeys, startEmulator } from '../src/emulator/index.js';
+import { createGraphQLServer } from '../src/http/server.js';
 import { createLoaders } from '../src/loaders/index.js';
-import { createOneSignalClient, type OneSignalClient } from '../src/onesignal/index.js';
+import type { OneSignalClient } from '../src/onesignal/index.js';
 import { schema } from '../src/schema/index.js';
-import { createGraphQLServer } from '../src/server.js';
+import { createOneSignalClient } from '../src/upstream/index.js';
 
 const ITERATIONS = 300;
 const WARMUP = 60;

@@ -1,6 +1,6 @@
-import type { OneSignalClientOptions } from './onesignal/client.js';
-import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './onesignal/scheduler.js';
-import { type CacheTtls, DEFAULT_CACHE_MAX_BYTES } from './onesignal/shared-reads.js';
+import type { OneSignalClientOptions } from './upstream/client.js';
+import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './upstream/scheduler.js';
+import { type CacheTtls, DEFAULT_CACHE_MAX_BYTES } from './upstream/shared-reads.js';
 
 export type OneSignalConfig = OneSignalClientOptions & {
   /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */

@@ -19,19 +19,16 @@ import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
 import { loadOneSignalConfig, loadSharedStateConfig } from './config.js';
 import type { RunningEmulator } from './emulator/index.js';
 import { configureHeapGrowth } from './heap.js';
+import { serveMetrics } from './http/routes.js';
+import { createGraphQLServer } from './http/server.js';
+import { createDeliveryWatch } from './live/delivery-watch.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
-import { DEFAULT_API_URL } from './onesignal/client.js';
-import { createDeliveryWatch } from './onesignal/delivery-watch.js';
-import {
-  createOneSignalClient,
-  type OneSignalClient,
-  type OneSignalClientOptions,
-  SharedReads,
-} from './onesignal/index.js';
-import { createSharedStores } from './onesignal/stores.js';
+import type { OneSignalClient } from './onesignal/index.js';
+import { DEFAULT_API_URL } from './onesignal/request.js';
 import { loadSecurityConfig, resolveSecurity } from './security/index.js';
-import { createGraphQLServer, serveMetrics } from './server.js';
+import { createOneSignalClient, type OneSignalClientOptions, SharedReads } from './upstream/index.js';
+import { createSharedStores } from './upstream/stores.js';
 
 async function main() {
   const heap = configureHeapGrowth();

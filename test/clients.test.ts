@@ -21,8 +21,8 @@ import {
   type Variables,
 } from 'relay-runtime';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/core/ids.js';
 import { DEMO } from '../src/emulator/index.js';
-import { encodeGlobalId } from '../src/schema/ids.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;

@@ -4,11 +4,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/core/ids.js';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { ExportReadiness } from '../src/onesignal/export-readiness.js';
-import { createOneSignalClient } from '../src/onesignal/index.js';
-import { encodeGlobalId } from '../src/schema/ids.js';
-import { createGraphQLServer } from '../src/server.js';
+import { createGraphQLServer } from '../src/http/server.js';
+import { ExportReadiness } from '../src/live/export-readiness.js';
+import { createOneSignalClient } from '../src/upstream/index.js';
 
 const SHOP = DEMO.apps[0]!.id;
 const EXPORT_MS = 1_500;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys } from '../src/emulator/index.js';
 import { Observability } from '../src/observability/index.js';
 import { Readiness } from '../src/observability/readiness.js';
-import { createOneSignalClient } from '../src/onesignal/index.js';
+import { createOneSignalClient } from '../src/upstream/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;

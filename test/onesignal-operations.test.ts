@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { OPERATIONS as EMULATED } from '../src/emulator/index.js';
-import { createOneSignalClient, OPERATIONS } from '../src/onesignal/index.js';
+import { OPERATIONS } from '../src/onesignal/index.js';
+import { createOneSignalClient } from '../src/upstream/index.js';
 import { SUITE_OPERATIONS } from './helpers/onesignal-emulator.js';
 
 describe('OPERATIONS', () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeNodeId } from '../src/core/ids.js';
 import { DEMO, demoAppKeys } from '../src/emulator/index.js';
-import { ClientPool, ENV_KEY_SOURCE, fingerprint } from '../src/onesignal/index.js';
-import { encodeNodeId } from '../src/schema/ids.js';
+import { ENV_KEY_SOURCE } from '../src/onesignal/index.js';
+import { ClientPool, fingerprint } from '../src/upstream/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]?.id as string;

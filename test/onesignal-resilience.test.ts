@@ -1,7 +1,8 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type AttemptEvent, OneSignalError } from '../src/onesignal/index.js';
+import { OneSignalError } from '../src/onesignal/index.js';
+import type { AttemptEvent } from '../src/upstream/index.js';
 import {
   ALL_KEYS,
   DEMO,

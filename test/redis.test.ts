@@ -13,8 +13,8 @@ import {
   RedisCacheStore,
   RedisHealth,
   redisUrlShown,
-} from '../src/onesignal/redis.js';
-import { type CachedRead, type CacheStore, MemoryCacheStore } from '../src/onesignal/shared-reads.js';
+} from '../src/upstream/redis.js';
+import { type CachedRead, type CacheStore, MemoryCacheStore } from '../src/upstream/shared-reads.js';
 import { cleanEnv, type RunningArtifact, startArtifact } from './helpers/artifact.js';
 import { freePort, startRedis, stopRedis } from './helpers/redis-server.js';
 

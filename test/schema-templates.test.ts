@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type Scope } from '../src/auth/index.js';
 import { DEMO } from '../src/emulator/index.js';
-import { MemoryCacheStore, SharedReads } from '../src/onesignal/index.js';
+import { MemoryCacheStore, SharedReads } from '../src/upstream/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;

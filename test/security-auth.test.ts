@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthConfig, loadAuthConfig } from '../src/auth/index.js';
+import { encodeNodeId } from '../src/core/ids.js';
 import { DEMO } from '../src/emulator/index.js';
-import { encodeNodeId } from '../src/schema/ids.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!;

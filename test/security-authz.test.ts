@@ -1,8 +1,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type Scope } from '../src/auth/index.js';
+import { encodeGlobalId, encodeNodeId } from '../src/core/ids.js';
 import { DEMO } from '../src/emulator/index.js';
-import { encodeGlobalId, encodeNodeId } from '../src/schema/ids.js';
 import { type GraphQLResponse, type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;

@@ -27,7 +27,7 @@ describe('the GraphQL server', () => {
   });
 
   it('runs the default GraphiQL query without errors', async () => {
-    const { defaultGraphiQLQuery } = await import('../src/server.js');
+    const { defaultGraphiQLQuery } = await import('../src/http/graphiql.js');
     const data = await stack.gql<{ app: { name: string; notifications: { nodes: unknown[] } } }>(
       defaultGraphiQLQuery(),
     );

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys } from '../src/emulator/index.js';
-import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../src/onesignal/index.js';
+import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../src/upstream/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;

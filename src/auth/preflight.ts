@@ -11,8 +11,8 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { ForbiddenError } from '../schema/errors.js';
-import { appIdOfNode, decodeGlobalId, isUuid } from '../schema/ids.js';
+import { ForbiddenError } from '../core/errors.js';
+import { appIdOfNode, decodeGlobalId, isUuid } from '../core/ids.js';
 import { type Caller, mayAccessApp } from './caller.js';
 
 /**

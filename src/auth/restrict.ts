@@ -1,5 +1,5 @@
+import { ForbiddenError } from '../core/errors.js';
 import type { OneSignalClient } from '../onesignal/index.js';
-import { ForbiddenError } from '../schema/errors.js';
 import { type Caller, mayAccessApp } from './caller.js';
 
 type AnyMethod = (...args: unknown[]) => unknown;

@@ -1,6 +1,6 @@
 import { type AuthFailure, AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import type { GraphQLResolveInfo, GraphQLSchema } from 'graphql';
-import { ForbiddenError } from '../schema/errors.js';
+import { ForbiddenError } from '../core/errors.js';
 import type { Caller } from './caller.js';
 import { ALL_SCOPES, type Scope } from './scopes.js';
 

@@ -1,4 +1,4 @@
-import type { AppScopedKey } from '../schema/ids.js';
+import type { AppScopedKey } from '../core/ids.js';
 
 /** DataLoader cache key for `{ appId, id }` keys. */
 export const appScopedCacheKey = (key: AppScopedKey) => `${key.appId}/${key.id}`;

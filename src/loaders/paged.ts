@@ -1,4 +1,4 @@
-import type { AppScopedKey } from '../schema/ids.js';
+import type { AppScopedKey } from '../core/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
 import { tracedLoader } from './traced.js';

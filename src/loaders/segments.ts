@@ -1,10 +1,10 @@
+import type { AppScopedKey } from '../core/ids.js';
 import type {
   OneSignalClient,
   WireSegment,
   WireSegmentDetailResult,
   WireSegmentSlice,
 } from '../onesignal/index.js';
-import type { AppScopedKey } from '../schema/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
 

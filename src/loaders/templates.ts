@@ -1,5 +1,5 @@
+import type { AppScopedKey } from '../core/ids.js';
 import type { OneSignalClient, WireTemplate } from '../onesignal/index.js';
-import type { AppScopedKey } from '../schema/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
 

@@ -1,3 +1,4 @@
+import type { AppScopedKey } from '../core/ids.js';
 import type {
   OneSignalClient,
   WireIdentity,
@@ -5,7 +6,6 @@ import type {
   WireSubscription,
   WireUser,
 } from '../onesignal/index.js';
-import type { AppScopedKey } from '../schema/ids.js';
 import { appScopedCacheKey } from './keys.js';
 import { perKeyLoader } from './per-key.js';
 import { tracedLoader } from './traced.js';

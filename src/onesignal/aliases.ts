@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { AliasRef } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 import type { WireIdentity } from './users.js';
 
 /** `{ identity }` answers (UserIdentityResponse). */
@@ -13,7 +13,7 @@ const subscriptionIdentityPath = (appId: string, subscriptionId: string) =>
   path`/apps/${appId}/subscriptions/${subscriptionId}/user/identity`;
 
 /** A user's aliases. Every call is signed with the app's REST API key. */
-export function aliasesApi(http: OneSignalHttp) {
+export function aliasesApi(http: Requester) {
   return {
     /** GET …/users/by/{alias_label}/{alias_id}/identity (fetch_user_identity). */
     getByUser: (appId: string, alias: AliasRef) =>

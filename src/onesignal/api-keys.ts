@@ -1,4 +1,4 @@
-import { type OneSignalHttp, path, userAuth } from './client.js';
+import { path, type Requester, userAuth } from './request.js';
 
 /** `disabled`: any address may use the key; `explicit`: only the addresses in `ip_allowlist`. */
 export type WireIpAllowlistMode = 'disabled' | 'explicit';
@@ -40,7 +40,7 @@ export interface WireCreatedApiKey {
 }
 
 /** An app's REST API keys. Every call is signed with the organization (user auth) key. */
-export function apiKeysApi(http: OneSignalHttp) {
+export function apiKeysApi(http: Requester) {
   /** The key joins those redacted from any later error message; the answer is a write's, never cached. */
   const secret = (created: WireCreatedApiKey) => {
     http.rememberSecret(created?.formatted_token);

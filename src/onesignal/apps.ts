@@ -1,4 +1,4 @@
-import { type OneSignalHttp, path, userAuth } from './client.js';
+import { path, type Requester, userAuth } from './request.js';
 
 /** An app as `/apps` returns it. Every field is optional in the spec; OneSignal omits what is unset. */
 export interface WireApp {
@@ -50,7 +50,7 @@ export type WireAppBody = Partial<
 >;
 
 /** App management. Every call is signed with the org user auth key. */
-export function appsApi(http: OneSignalHttp) {
+export function appsApi(http: Requester) {
   // Every app answer carries that app's REST API key; remember it so error text can never echo it.
   const remembered = <T extends WireApp | WireApp[]>(answer: Promise<T>) =>
     answer.then((apps) => {

@@ -1,4 +1,4 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
+import { appAuth, path, type Requester } from './request.js';
 
 /** One user action (CustomEvent). Names the user by `external_id` or `onesignal_id` (one is required). */
 export interface WireCustomEvent {
@@ -31,7 +31,7 @@ export interface WireCustomEventsResult {
 }
 
 /** Custom events (current API). Signed with the app's REST API key. */
-export function customEventsApi(http: OneSignalHttp) {
+export function customEventsApi(http: Requester) {
   return {
     /**
      * POST /apps/{app_id}/custom_events (create_custom_events). Not retried once sent: events carry no

@@ -1,12 +1,12 @@
 import { aliasesApi } from './aliases.js';
 import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
-import { type OneSignalClientOptions, OneSignalHttp } from './client.js';
 import { customEventsApi } from './custom-events.js';
 import { liveActivitiesApi } from './live-activities.js';
 import { notificationsApi } from './notifications.js';
 import { outcomesApi } from './outcomes.js';
 import { playersApi } from './players.js';
+import type { Requester } from './request.js';
 import { segmentsApi } from './segments.js';
 import { subscriptionsApi } from './subscriptions.js';
 import { templatesApi } from './templates.js';
@@ -15,19 +15,6 @@ import { usersApi } from './users.js';
 export type * from './aliases.js';
 export type * from './api-keys.js';
 export type * from './apps.js';
-export {
-  type AttemptEvent,
-  DEFAULT_API_URL,
-  ENV_KEY_SOURCE,
-  type HttpMethod,
-  type KeySource,
-  type OneSignalClientOptions,
-  OneSignalHttp,
-  type OperationAuth,
-  type OperationRequest,
-  parseRetryAfter,
-  type RetryPolicy,
-} from './client.js';
 export type * from './common.js';
 export type * from './custom-events.js';
 export {
@@ -41,33 +28,28 @@ export type * from './live-activities.js';
 export type * from './notifications.js';
 export type * from './outcomes.js';
 export type * from './players.js';
-export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
 export {
-  type BucketRef,
-  type BucketStore,
-  LIMIT_CLASSES,
-  type LimitClass,
-  MemoryBucketStore,
-  ONESIGNAL_RATE_LIMITS,
-  type Rate,
-  type RateLimits,
-  Scheduler,
-} from './scheduler.js';
+  appAuth,
+  DEFAULT_API_URL,
+  ENV_KEY_SOURCE,
+  type HttpMethod,
+  type KeySource,
+  type OperationAuth,
+  type OperationRequest,
+  path,
+  type Requester,
+  type RetryPolicy,
+  userAuth,
+} from './request.js';
 export type * from './segments.js';
-export {
-  type CachedRead,
-  type CacheStore,
-  type CacheTtls,
-  DEFAULT_CACHE_TTLS,
-  MemoryCacheStore,
-  type ReadEvent,
-  SharedReads,
-  type SharedReadsOptions,
-  tagsOf,
-  withFreshReads,
-} from './shared-reads.js';
 export type * from './subscriptions.js';
 export type * from './templates.js';
+export {
+  type AttemptResult,
+  OneSignalTransport,
+  parseRetryAfter,
+  type TransportOptions,
+} from './transport.js';
 export type * from './users.js';
 
 /** Every OneSignal operation the client performs: the 37 of API v1.2.2 plus `get_segments`. */
@@ -144,10 +126,12 @@ export const OPERATIONS = [
 
 export type OperationId = (typeof OPERATIONS)[number];
 
-/** The typed OneSignal REST client: one transport, one object per resource, one method per operation. */
-export function createOneSignalClient(options: OneSignalClientOptions = {}) {
-  const http = new OneSignalHttp(options);
-  // The transport stays private: every call goes through a typed operation, so wrappers such as the
+/**
+ * The typed OneSignal REST API: one object per resource, one method per operation, each carried out by
+ * `http` (in the server, src/upstream/client.ts's requester: keys, rate budgets, retries, shared reads).
+ */
+export function createOneSignalApi(http: Requester) {
+  // The requester stays private: every call goes through a typed operation, so wrappers such as the
   // per-caller app allow-list (src/auth/restrict.ts) cannot be bypassed.
   return {
     apps: appsApi(http),
@@ -165,4 +149,4 @@ export function createOneSignalClient(options: OneSignalClientOptions = {}) {
   };
 }
 
-export type OneSignalClient = ReturnType<typeof createOneSignalClient>;
+export type OneSignalClient = ReturnType<typeof createOneSignalApi>;

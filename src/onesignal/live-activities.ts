@@ -1,4 +1,4 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
+import { appAuth, path, type Requester } from './request.js';
 
 /** Body of update_live_activity (UpdateLiveActivityRequest). */
 export interface WireUpdateLiveActivityBody {
@@ -25,7 +25,7 @@ export interface WireBeginLiveActivityBody {
 }
 
 /** iOS Live Activities. Every call is signed with the app's REST API key. */
-export function liveActivitiesApi(http: OneSignalHttp) {
+export function liveActivitiesApi(http: Requester) {
   return {
     /** POST /apps/{app_id}/live_activities/{activity_id}/notifications (update_live_activity). Sends a push: not retried once sent. */
     update: (appId: string, activityId: string, body: WireUpdateLiveActivityBody) =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { WireCsvExportResult, WireSuccess } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 import type { WireFilter } from './segments.js';
 
 /** Language code (`en`, `fr`, `zh-Hans`, …) → text. OneSignal requires `en` whenever the map is sent. */
@@ -320,7 +320,7 @@ export interface NotificationHistoryParams {
 }
 
 /** Sending and reading notifications. Every call is signed with the app's REST API key. */
-export function notificationsApi(http: OneSignalHttp) {
+export function notificationsApi(http: Requester) {
   return {
     /** GET /notifications (get_notifications). */
     list: (appId: string, params: NotificationListParams = {}) =>

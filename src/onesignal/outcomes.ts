@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { WireOutcome } from './notifications.js';
+import { appAuth, path, type Requester } from './request.js';
 
 export type { WireOutcome };
 
@@ -26,7 +26,7 @@ export interface OutcomeParams {
 }
 
 /** Outcome analytics. Signed with the app's REST API key. */
-export function outcomesApi(http: OneSignalHttp) {
+export function outcomesApi(http: Requester) {
   return {
     /** GET /apps/{app_id}/outcomes (get_outcomes). */
     get: (appId: string, params: OutcomeParams) =>

@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { WireCsvExportResult, WireSuccess } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 
 /**
  * Device platform: 0 iOS, 1 Android, 2 Amazon, 3 WindowsPhone (MPNS), 4 Chrome Apps/Extensions,
@@ -88,7 +88,7 @@ export interface WireExportPlayersBody {
 }
 
 /** v1 device records. Every call is signed with the app's REST API key. */
-export function playersApi(http: OneSignalHttp) {
+export function playersApi(http: Requester) {
   return {
     /** GET /players (get_players). Unavailable for apps over 80,000 users. */
     list: (appId: string, params: PlayerListParams = {}) =>

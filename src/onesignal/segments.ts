@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { WireSuccess } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 
 /** A filter condition (Filter). */
 export interface WireFilterCondition {
@@ -99,7 +99,7 @@ export interface SegmentListParams {
 }
 
 /** Segments. Every call is signed with the app's REST API key. */
-export function segmentsApi(http: OneSignalHttp) {
+export function segmentsApi(http: Requester) {
   return {
     /** GET /apps/{app_id}/segments (get_segments; current API, not in v1.2.2). */
     list: (appId: string, params: SegmentListParams = {}) =>

@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { AliasRef } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 import type { WireIdentity, WireSubscription } from './users.js';
 
 /** An in-app message the SDK may display; the spec leaves its shape open. */
@@ -21,7 +21,7 @@ export interface WireEligibleInAppMessages {
 }
 
 /** Subscriptions (v2). Every call is signed with the app's REST API key. */
-export function subscriptionsApi(http: OneSignalHttp) {
+export function subscriptionsApi(http: Requester) {
   return {
     /** POST …/users/by/{alias_label}/{alias_id}/subscriptions (create_subscription). Not retried once sent. */
     create: (appId: string, alias: AliasRef, body: WireCreateSubscriptionBody) =>

@@ -1,6 +1,6 @@
-import { appAuth, type OneSignalHttp, path, userAuth } from './client.js';
 import type { WireSuccess } from './common.js';
 import type { WireStringMap } from './notifications.js';
+import { appAuth, path, type Requester, userAuth } from './request.js';
 
 /** The channel a template is for (TemplateResource.channel). */
 export type WireTemplateChannel = 'push' | 'email' | 'sms';
@@ -62,7 +62,7 @@ export interface TemplateListParams {
 }
 
 /** Templates. Reads and writes are signed with the app's REST API key; copying needs the user auth key. */
-export function templatesApi(http: OneSignalHttp) {
+export function templatesApi(http: Requester) {
   return {
     /** GET /templates?app_id= (view_templates; current API). Summaries only. */
     list: (appId: string, params: TemplateListParams = {}) =>

@@ -1,5 +1,5 @@
-import { appAuth, type OneSignalHttp, path } from './client.js';
 import type { AliasRef } from './common.js';
+import { appAuth, path, type Requester } from './request.js';
 
 export type { AliasRef };
 
@@ -112,7 +112,7 @@ export interface WireUpdateUserResult {
 const userPath = (appId: string, alias: AliasRef) => path`/apps/${appId}/users/by/${alias.label}/${alias.id}`;
 
 /** Users (v2 user model). Every call is signed with the app's REST API key. */
-export function usersApi(http: OneSignalHttp) {
+export function usersApi(http: Requester) {
   return {
     /** POST /apps/{app_id}/users (create_user). 201 created, 200/202 an existing user matched. Not retried once sent. */
     create: (appId: string, body: WireUserBody) =>

@@ -1,9 +1,4 @@
-import type { WireApiKeyBody, WireApiKeyToken, WireCreatedApiKey } from '../onesignal/index.js';
-import { AppRef, belongingApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { upstream, ValidationError } from './errors.js';
+import { ValidationError } from '../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -12,8 +7,14 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from './ids.js';
+} from '../core/ids.js';
+import type { WireApiKeyBody, WireApiKeyToken, WireCreatedApiKey } from '../onesignal/index.js';
+import { AppRef, belongingApp } from './apps.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { fromIso } from './time.js';
+import { upstream } from './upstream-errors.js';
 
 /** An app's key as listed: metadata only. The key itself is in no type but the create/rotate payloads. */
 interface AppApiKey {

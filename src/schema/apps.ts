@@ -1,13 +1,14 @@
 import { type GraphQLResolveInfo, getArgumentValues, isObjectType, Kind, type SelectionNode } from 'graphql';
 import { assertMayAccessApps } from '../auth/restrict.js';
 import { mayResolveField } from '../auth/scope-auth.js';
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import { APP_REF_DESCRIPTION, isUuid, parseAppRef } from '../core/ids.js';
 import type { WireApp, WireAppBody } from '../onesignal/apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
-import { APP_REF_DESCRIPTION, isUuid, parseAppRef } from './ids.js';
 import { fromIso } from './time.js';
+import { orNull, upstream } from './upstream-errors.js';
 
 /** Declared here so other domains (Player.app, App.players, …) can refer to it; implemented below. */
 export const AppRef = builder.objectRef<WireApp>('App');

@@ -18,9 +18,9 @@ import {
 import { assertMayAccessApps } from '../auth/restrict.js';
 import { nodeTypeScopes, scopeDenied, scopesOf } from '../auth/scope-auth.js';
 import type { Scope } from '../auth/scopes.js';
+import { ValidationError } from '../core/errors.js';
+import { appIdOfNode, decodeGlobalId, encodeGlobalId } from '../core/ids.js';
 import type { Context } from './context.js';
-import { ValidationError } from './errors.js';
-import { appIdOfNode, decodeGlobalId, encodeGlobalId } from './ids.js';
 
 export const builder = new SchemaBuilder<{
   Context: Context;

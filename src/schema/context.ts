@@ -1,7 +1,7 @@
 import type { Caller } from '../auth/caller.js';
+import type { DeliveryWatch } from '../live/delivery-watch.js';
+import type { ExportReadiness } from '../live/export-readiness.js';
 import type { Loaders } from '../loaders/index.js';
-import type { DeliveryWatch } from '../onesignal/delivery-watch.js';
-import type { ExportReadiness } from '../onesignal/export-readiness.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 
 /** Built once per GraphQL request by the server's context factory. */

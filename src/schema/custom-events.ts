@@ -1,9 +1,10 @@
+import { ValidationError } from '../core/errors.js';
+import { APP_REF_DESCRIPTION, parseAppRef } from '../core/ids.js';
 import { ONESIGNAL_ID } from '../loaders/users.js';
 import type { WireCustomEvent, WireCustomEventError, WireCustomEventsBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
 import { ErrorInterface, mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { upstream, ValidationError } from './errors.js';
-import { APP_REF_DESCRIPTION, parseAppRef } from './ids.js';
+import { upstream } from './upstream-errors.js';
 import { parseUserRef, UserRefInput, type UserRefShape } from './users.js';
 
 const MAX_NAME = 128;

@@ -1,4 +1,3 @@
-import { builder } from './builder.js';
 import {
   type ApiError,
   ConflictError,
@@ -10,7 +9,8 @@ import {
   SendOutcomeUnknown,
   UpstreamError,
   ValidationError,
-} from './errors.js';
+} from '../core/errors.js';
+import { builder } from './builder.js';
 
 export const ErrorCodeEnum = builder.enumType('ErrorCode', {
   description:

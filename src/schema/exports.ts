@@ -1,5 +1,5 @@
+import { ValidationError } from '../core/errors.js';
 import { builder } from './builder.js';
-import { ValidationError } from './errors.js';
 
 /** A CSV export: the URL OneSignal gave, whose file appears some time after the request. */
 export interface CsvExportShape {

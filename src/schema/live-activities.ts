@@ -1,11 +1,12 @@
+import { ValidationError } from '../core/errors.js';
+import { APP_REF_DESCRIPTION, isUuid, parseAppRef, parseNodeId } from '../core/ids.js';
 import type { WireUpdateLiveActivityBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { orNull, upstream, ValidationError } from './errors.js';
-import { APP_REF_DESCRIPTION, isUuid, parseAppRef, parseNodeId } from './ids.js';
 import { NotificationRef } from './notifications.js';
 import { SubscriptionRef } from './subscriptions.js';
 import { toUnix } from './time.js';
+import { orNull, upstream } from './upstream-errors.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Enums

@@ -1,11 +1,12 @@
 import { Repeater } from 'graphql-yoga';
 import { assertMayAccessApps } from '../auth/restrict.js';
-import { type DeliverySnapshot, isFinal, sameProgress, snapshotOf } from '../onesignal/delivery-watch.js';
+import { NotFoundError } from '../core/errors.js';
+import { encodeNodeId, parseNodeId } from '../core/ids.js';
+import { type DeliverySnapshot, isFinal, sameProgress, snapshotOf } from '../live/delivery-watch.js';
 import { builder } from './builder.js';
-import { NotFoundError, orNull } from './errors.js';
-import { encodeNodeId, parseNodeId } from './ids.js';
 import { NotificationStatusEnum } from './notifications.js';
 import { fromUnix } from './time.js';
+import { orNull } from './upstream-errors.js';
 
 export const NotificationDeliveryRef = builder.objectRef<DeliverySnapshot>('NotificationDelivery');
 

@@ -1,4 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { type FieldProblem, SendOutcomeUnknown, UpstreamError, ValidationError } from '../core/errors.js';
+import {
+  APP_REF_DESCRIPTION,
+  type AppScopedKey,
+  appScopedId,
+  encodeNodeId,
+  parseAppRef,
+  parseLocalId,
+  parseNodeId,
+} from '../core/ids.js';
 import type { LoadedNotification } from '../loaders/notifications.js';
 import type {
   WireCreateNotificationBody,
@@ -9,28 +19,11 @@ import { OneSignalError } from '../onesignal/index.js';
 import { AppRef, belongingApp, registerAppFieldPrefetch } from './apps.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import {
-  type FieldProblem,
-  orNull,
-  SendOutcomeUnknown,
-  toApiError,
-  UpstreamError,
-  upstream,
-  ValidationError,
-} from './errors.js';
 import { CsvExportRef } from './exports.js';
-import {
-  APP_REF_DESCRIPTION,
-  type AppScopedKey,
-  appScopedId,
-  encodeNodeId,
-  parseAppRef,
-  parseLocalId,
-  parseNodeId,
-} from './ids.js';
 import { offsetConnection, offsetPage, timeConnection, timeCursorOf, totalCountOf } from './pagination.js';
 import { FilterInput, type FilterInputShape, toWireFilters } from './segments.js';
 import { fromUnix } from './time.js';
+import { orNull, toApiError, upstream } from './upstream-errors.js';
 
 export const NotificationRef = builder.objectRef<LoadedNotification>('Notification');
 

@@ -1,10 +1,11 @@
+import { type FieldProblem, ValidationError } from '../core/errors.js';
 import type { OutcomeQuery } from '../loaders/apps.js';
 import type { WireOutcome } from '../onesignal/index.js';
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
-import { type FieldProblem, upstream, ValidationError } from './errors.js';
 import { NotificationRef } from './notifications.js';
 import { DeviceTypeEnum, type DeviceTypeName, deviceTypeToWire } from './players.js';
+import { upstream } from './upstream-errors.js';
 
 export const OutcomeAggregationEnum = builder.enumType('OutcomeAggregation', {
   description: 'How an outcome is totalled.',

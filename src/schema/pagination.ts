@@ -1,4 +1,4 @@
-import { ValidationError } from './errors.js';
+import { ValidationError } from '../core/errors.js';
 
 /** Connection arguments as Pothos passes them. */
 export interface ConnectionArgs {

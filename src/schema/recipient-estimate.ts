@@ -1,7 +1,7 @@
+import { type FieldProblem, ValidationError } from '../core/errors.js';
 import type { WireEstimateRecipientsBody, WireRecipientEstimate } from '../onesignal/index.js';
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
-import { type FieldProblem, upstream, ValidationError } from './errors.js';
 import {
   AliasTargetInput,
   type NotificationTargetingShape,
@@ -9,6 +9,7 @@ import {
   targetingBody,
 } from './notifications.js';
 import { FilterInput } from './segments.js';
+import { upstream } from './upstream-errors.js';
 
 /**
  * The recipient estimate is a query field although OneSignal's verb is POST: it changes nothing,

@@ -1,3 +1,13 @@
+import { NotFoundError, ValidationError } from '../core/errors.js';
+import {
+  APP_REF_DESCRIPTION,
+  type AppScopedKey,
+  appScopedId,
+  encodeNodeId,
+  parseAppRef,
+  parseLocalId,
+  parseNodeId,
+} from '../core/ids.js';
 import type { LoadedSegment } from '../loaders/segments.js';
 import type {
   WireFilter,
@@ -9,18 +19,9 @@ import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './ap
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
-import { NotFoundError, orNull, upstream, ValidationError } from './errors.js';
-import {
-  APP_REF_DESCRIPTION,
-  type AppScopedKey,
-  appScopedId,
-  encodeNodeId,
-  parseAppRef,
-  parseLocalId,
-  parseNodeId,
-} from './ids.js';
 import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
 import { fromIso } from './time.js';
+import { orNull, upstream } from './upstream-errors.js';
 
 export const SegmentRef = builder.objectRef<LoadedSegment>('Segment');
 

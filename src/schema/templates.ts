@@ -1,11 +1,5 @@
 import { assertMayAccessApps } from '../auth/restrict.js';
-import type { LoadedTemplate } from '../loaders/templates.js';
-import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
-import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { type FieldProblem, orNull, upstream, ValidationError } from './errors.js';
+import { type FieldProblem, ValidationError } from '../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -14,7 +8,13 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from './ids.js';
+} from '../core/ids.js';
+import type { LoadedTemplate } from '../loaders/templates.js';
+import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
+import { builder } from './builder.js';
+import type { Context } from './context.js';
+import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import {
   type LocalizedText,
   LocalizedTextInput,
@@ -25,6 +25,7 @@ import {
 } from './notifications.js';
 import { encodeCursor, offsetPage } from './pagination.js';
 import { fromIso } from './time.js';
+import { orNull, upstream } from './upstream-errors.js';
 
 export const TemplateRef = builder.objectRef<LoadedTemplate>('Template');
 

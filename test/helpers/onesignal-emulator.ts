@@ -1,9 +1,6 @@
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import {
-  createOneSignalClient,
-  type OneSignalClient,
-  type OneSignalClientOptions,
-} from '../../src/onesignal/index.js';
+import type { OneSignalClient } from '../../src/onesignal/index.js';
+import { createOneSignalClient, type OneSignalClientOptions } from '../../src/upstream/index.js';
 
 export { DEMO, demoAppKeys };
 

@@ -1,9 +1,9 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isUuid } from '../../src/core/ids.js';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { createOneSignalClient, type OneSignalClientOptions } from '../../src/onesignal/index.js';
-import { isUuid } from '../../src/schema/ids.js';
-import { createGraphQLServer, type GraphQLServerOptions } from '../../src/server.js';
+import { createGraphQLServer, type GraphQLServerOptions } from '../../src/http/server.js';
+import { createOneSignalClient, type OneSignalClientOptions } from '../../src/upstream/index.js';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
   status: number;

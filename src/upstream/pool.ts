@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { KeySource, OneSignalClientOptions } from './client.js';
-import { createOneSignalClient, type OneSignalClient } from './index.js';
+import type { OneSignalClient } from '../onesignal/index.js';
+import type { KeySource } from '../onesignal/request.js';
+import { createOneSignalClient, type OneSignalClientOptions } from './client.js';
 
 export interface CallerKeys {
   userAuthKey?: string | undefined;

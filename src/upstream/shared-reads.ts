@@ -1,8 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import type { OperationRequest } from './client.js';
-import { OneSignalError } from './errors.js';
+import { OneSignalError } from '../onesignal/errors.js';
+import type { OperationRequest } from '../onesignal/request.js';
 
 /**
  * Reads shared across requests, one floor below the per-request loaders: a read goes cache →

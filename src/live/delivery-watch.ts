@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { PubSubEventTarget } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import type { OneSignalClient } from './index.js';
-import type { WireNotification } from './notifications.js';
-import { withFreshReads } from './shared-reads.js';
+import type { OneSignalClient } from '../onesignal/index.js';
+import type { WireNotification } from '../onesignal/notifications.js';
+import { withFreshReads } from '../upstream/shared-reads.js';
 
 /**
  * Live delivery: one upstream poll per watched notification, whoever and wherever its watchers are.

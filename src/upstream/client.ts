@@ -1,20 +1,24 @@
-import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import pLimit, { type LimitFunction } from 'p-limit';
-import { errorMessagesOf, type KeyKind, OneSignalError, type OneSignalErrorCode } from './errors.js';
+import { OneSignalError } from '../onesignal/errors.js';
+import { createOneSignalApi, type OneSignalClient } from '../onesignal/index.js';
+import {
+  appAuth,
+  type HttpMethod,
+  type KeySource,
+  type OperationRequest,
+  path,
+  type Requester,
+  userAuth,
+} from '../onesignal/request.js';
+import { type Failure, forApp, OneSignalTransport, type TransportOptions } from '../onesignal/transport.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 import { credentialId, SharedReads } from './shared-reads.js';
 
-export const DEFAULT_API_URL = 'https://api.onesignal.com';
-
-export interface OneSignalClientOptions {
-  /** Base URL of OneSignal or of anything wire-compatible (the emulator). */
-  apiUrl?: string;
+export interface OneSignalClientOptions extends TransportOptions {
   /** Org-level user auth key: signs `/apps` management and looks up app keys missing from `appKeys`. */
   userAuthKey?: string | undefined;
   /** App id → that app's REST API key. */
   appKeys?: Record<string, string>;
-  /** Per-attempt timeout. */
-  timeoutMs?: number;
   /**
    * Attempts per call that end in a 5xx, a timeout or a dropped connection, the first included. 429s
    * do not count: they are waits, bounded by `retryBudgetMs`.
@@ -49,20 +53,7 @@ export interface OneSignalClientOptions {
    * in-flight sharing. When omitted, identical reads are shared only while in flight, per client.
    */
   sharedReads?: SharedReads;
-  /** Where the keys came from, named in errors so callers know what to fix (never the key itself). */
-  keySource?: KeySource;
 }
-
-export interface KeySource {
-  userAuthKey: string;
-  appKeys: string;
-}
-
-/** Keys from the environment (`src/config.ts`). */
-export const ENV_KEY_SOURCE: KeySource = {
-  userAuthKey: 'ONESIGNAL_USER_AUTH_KEY',
-  appKeys: 'ONESIGNAL_APP_KEYS',
-};
 
 export interface AttemptEvent {
   operation: string;
@@ -78,54 +69,23 @@ export interface AttemptEvent {
   limit?: string;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-
-export type OperationAuth = { kind: 'user' } | { kind: 'app'; appId: string };
-
-/**
- * `idempotent`: repeating the call cannot change the outcome, so 429, 5xx, timeouts and dropped
- * connections are all retried. `unsafe`: OneSignal may have acted on a request whose answer we lost,
- * so only answers that prove it did not act (429, connection refused) are retried.
- */
-export type RetryPolicy = 'idempotent' | 'unsafe';
-
-export interface OperationRequest {
-  /** OneSignal operation id, used in errors, metrics and the emulator's stats. */
-  operation: string;
-  method: HttpMethod;
-  /** Built with `path` so every segment is encoded. */
-  path: string;
-  query?: Record<string, string | number | boolean | undefined>;
-  body?: unknown;
-  auth: OperationAuth;
-  retry: RetryPolicy;
-}
-
-export const userAuth: OperationAuth = { kind: 'user' };
-export const appAuth = (appId: string): OperationAuth => ({ kind: 'app', appId });
-
-/** Template tag that percent-encodes every interpolated path segment (alias ids can be emails). */
-export function path(strings: TemplateStringsArray, ...segments: (string | number)[]): string {
-  return strings.reduce(
-    (out, s, i) => out + s + (i < segments.length ? encodeURIComponent(segments[i] as string | number) : ''),
-    '',
-  );
+/** The typed OneSignal REST client with the shared upstream layer in front of every call. */
+export function createOneSignalClient(options: OneSignalClientOptions = {}): OneSignalClient {
+  return createOneSignalApi(new UpstreamRequester(options));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const RETRY_AFTER_MARGIN_MS = 25;
-const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-/** Errors raised before a connection exists: OneSignal cannot have seen the request. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
- * The transport every REST operation goes through: one `ofetch` instance, key selection, per-app
- * concurrency caps, timeouts, retries and conversion of every failure into `OneSignalError`.
+ * Carries out every REST operation for the layers above: picks the key (looking up app keys with the
+ * user auth key, once), waits for the app's and endpoint class's rate budget, sends through the
+ * transport under the optional in-flight cap, retries within the call's deadline, and shares reads
+ * (cache and in flight) through `SharedReads`.
  */
-export class OneSignalHttp {
-  readonly apiUrl: string;
-  private readonly fetch: $Fetch;
+export class UpstreamRequester implements Requester {
+  private readonly transport: OneSignalTransport;
   private readonly userAuthKey: string | undefined;
   private readonly configuredAppKeys: ReadonlyMap<string, string>;
   /** Keys looked up with the user auth key, cached as promises so concurrent callers share one lookup. */
@@ -133,8 +93,6 @@ export class OneSignalHttp {
   private readonly limiters = new Map<string, LimitFunction>();
   /** Every upstream call waits here for its app's and endpoint class's budget. */
   readonly scheduler: Scheduler;
-  private readonly secrets = new Set<string>();
-  private readonly timeoutMs: number;
   private readonly maxAttempts: number;
   private readonly retryBudgetMs: number;
   private readonly retryBaseDelayMs: number;
@@ -145,13 +103,13 @@ export class OneSignalHttp {
   private readonly keySource: KeySource;
 
   constructor(options: OneSignalClientOptions = {}) {
-    this.apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
+    this.transport = new OneSignalTransport(options);
+    this.keySource = this.transport.keySource;
     this.userAuthKey = options.userAuthKey || undefined;
     // App ids are UUIDs; match them case-insensitively so a differently cased id still finds its key.
     this.configuredAppKeys = new Map(
       Object.entries(options.appKeys ?? {}).map(([id, key]) => [id.toLowerCase(), key]),
     );
-    this.timeoutMs = options.timeoutMs ?? 10_000;
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.retryBudgetMs = options.retryBudgetMs ?? 20_000;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
@@ -164,18 +122,13 @@ export class OneSignalHttp {
     });
     this.onAttempt = options.onAttempt;
     this.sharedReads = options.sharedReads ?? new SharedReads();
-    this.keySource = options.keySource ?? ENV_KEY_SOURCE;
-    if (this.userAuthKey) this.secrets.add(this.userAuthKey);
-    for (const key of this.configuredAppKeys.values()) this.secrets.add(key);
-    this.fetch = ofetch.create({
-      baseURL: this.apiUrl,
-      retry: 0,
-      ignoreResponseError: true,
-      headers: { Accept: 'application/json' },
-      // Plain JSON.parse: ofetch's default (destr) scans every body first, which costs real time on
-      // 50-notification pages. Non-JSON answers (proxies' HTML errors) stay text for error messages.
-      parseResponse: parseBody,
-    });
+    if (this.userAuthKey) this.transport.rememberSecret(this.userAuthKey);
+    for (const key of this.configuredAppKeys.values()) this.transport.rememberSecret(key);
+  }
+
+  /** Adds a key seen in an answer (an app's `basic_auth_key`) to those redacted from messages. */
+  rememberSecret(key: string | null | undefined): void {
+    this.transport.rememberSecret(key);
   }
 
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
@@ -201,18 +154,6 @@ export class OneSignalHttp {
       this.credentialIds.set(key, id);
     }
     return id;
-  }
-
-  /** Adds a key seen in an answer (an app's `basic_auth_key`) to those `redact` removes. */
-  rememberSecret(key: string | null | undefined): void {
-    if (key) this.secrets.add(key);
-  }
-
-  /** Replaces every known key in text, for messages that echo upstream content. */
-  redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (secret.length >= 4) out = out.split(secret).join('[redacted]');
-    return out;
   }
 
   /** One HTTP attempt, under the optional in-flight cap (which never holds a slot while waiting). */
@@ -303,7 +244,7 @@ export class OneSignalHttp {
         message: `${operation} needs the REST API key of app ${appId}; OneSignal did not return it for the user auth key, so add it to ${this.keySource.appKeys}.`,
       });
     }
-    this.secrets.add(key);
+    this.transport.rememberSecret(key);
     return key;
   }
 
@@ -333,7 +274,7 @@ export class OneSignalHttp {
       // The verdict (and its event) is reached inside the in-flight slot, so events mark true spans.
       const { result, verdict } = await this.inFlight(appId ?? '/apps', async () => {
         const started = performance.now();
-        const answer = await this.attempt(req, key, appId);
+        const answer = await this.transport.attempt(req, key, appId);
         const durationMs = performance.now() - started;
         const judged = this.judge(answer, failures, deadline);
         const named = answer.ok ? undefined : answer.limit?.name;
@@ -449,178 +390,4 @@ export class OneSignalHttp {
     const cap = this.retryBaseDelayMs * 2 ** (attempt - 1);
     return Math.round(Math.random() * cap);
   }
-
-  private async attempt(
-    req: OperationRequest,
-    key: string,
-    appId: string | undefined,
-  ): Promise<{ ok: true; data: unknown; status: number } | Failure> {
-    let response: Awaited<ReturnType<$Fetch['raw']>>;
-    try {
-      response = await this.fetch.raw(req.path, {
-        method: req.method,
-        query: req.query,
-        body: req.body as Record<string, unknown> | undefined,
-        headers: { Authorization: `Key ${key}` },
-        timeout: this.timeoutMs,
-      });
-    } catch (cause) {
-      return this.transportFailure(req, appId, cause);
-    }
-    if (response.ok) return { ok: true, data: response._data, status: response.status };
-    return this.statusFailure(
-      req,
-      appId,
-      response.status,
-      response._data,
-      response.headers.get('retry-after'),
-    );
-  }
-
-  private transportFailure(req: OperationRequest, appId: string | undefined, cause: unknown): Failure {
-    const inner = cause instanceof FetchError ? cause.cause : cause;
-    const name = (inner as { name?: string } | undefined)?.name;
-    const sysCode = systemErrorCode(inner);
-    if (name === 'TimeoutError' || name === 'AbortError') {
-      return {
-        ok: false,
-        retryable: req.retry === 'idempotent',
-        provesNotActed: false,
-        error: {
-          code: 'TIMEOUT',
-          status: undefined,
-          errors: [],
-          retryable: true,
-          retryAfter: undefined,
-          message: `${req.operation}: OneSignal did not answer within ${this.timeoutMs} ms${forApp(appId)}. Try again; if it persists, check OneSignal's status.`,
-        },
-      };
-    }
-    const notSent = sysCode !== undefined && NOT_SENT_CODES.has(sysCode);
-    return {
-      ok: false,
-      retryable: notSent || req.retry === 'idempotent',
-      provesNotActed: notSent,
-      error: {
-        code: 'NETWORK_ERROR',
-        status: undefined,
-        errors: [],
-        retryable: true,
-        retryAfter: undefined,
-        message: `${req.operation}: could not reach OneSignal at ${this.apiUrl}${forApp(appId)} (${sysCode ?? 'connection failed'}).`,
-      },
-    };
-  }
-
-  private statusFailure(
-    req: OperationRequest,
-    appId: string | undefined,
-    status: number,
-    body: unknown,
-    retryAfterHeader: string | null,
-  ): Failure {
-    const errors = errorMessagesOf(body).map((m) => this.redact(m));
-    const detail = errors.length ? `: ${errors.join('; ')}` : '';
-    const retryAfter = parseRetryAfter(retryAfterHeader);
-    const op = req.operation;
-    const fail = (code: OneSignalErrorCode, message: string, retryable = false): Failure => ({
-      ok: false as const,
-      // A 429 means OneSignal refused the request without acting, so any operation may repeat it.
-      retryable: retryable && (status === 429 || req.retry === 'idempotent'),
-      // A 4xx answer is OneSignal refusing the request; after a 5xx it may or may not have acted.
-      provesNotActed: status < 500,
-      ...(status === 429 && { limit: limitOf(body) }),
-      error: { code, status, errors, retryable, retryAfter, message },
-    });
-    if (status === 401 || status === 403) {
-      return fail(
-        'KEY_REJECTED',
-        req.auth.kind === 'user'
-          ? `${op}: OneSignal rejected the organization user auth key (HTTP ${status}). App management needs a valid user auth key: check ${this.keySource.userAuthKey}.`
-          : `${op}: OneSignal rejected the REST API key used for app ${req.auth.appId} (HTTP ${status}). This operation needs that app's REST API key: check its entry in ${this.keySource.appKeys}.`,
-      );
-    }
-    if (status === 404) return fail('NOT_FOUND', `${op}: not found${forApp(appId)} (HTTP 404)${detail}`);
-    if (status === 409) return fail('CONFLICT', `${op}: conflict${forApp(appId)} (HTTP 409)${detail}`);
-    if (status === 429) {
-      const wait = retryAfter !== undefined ? ` Retry after ${retryAfter} s.` : '';
-      return fail(
-        'RATE_LIMITED',
-        `${op}: OneSignal rate limit reached${forApp(appId)} (HTTP 429).${wait}`,
-        true,
-      );
-    }
-    if (status >= 400 && status < 500) {
-      return fail(
-        'BAD_REQUEST',
-        `${op}: OneSignal rejected the request${forApp(appId)} (HTTP ${status})${detail}`,
-      );
-    }
-    return fail(
-      'UPSTREAM_ERROR',
-      `${op}: OneSignal failed${forApp(appId)} (HTTP ${status})${detail}`,
-      RETRYABLE_STATUS.has(status),
-    );
-  }
 }
-
-interface Failure {
-  ok: false;
-  retryable: boolean;
-  /** The answer shows OneSignal did not act on the request (a 4xx, or no connection was made). */
-  provesNotActed: boolean;
-  /** The limit a 429 names, when it names one. */
-  limit?: { name?: unknown; subject?: unknown } | undefined;
-  error: FailedAttempt;
-}
-
-/** The `limit` object of a 429 body (`{ name, subject }`), if any. */
-function limitOf(body: unknown): Failure['limit'] {
-  if (!body || typeof body !== 'object') return undefined;
-  const limit = (body as { limit?: unknown }).limit;
-  return limit && typeof limit === 'object' ? (limit as Failure['limit']) : undefined;
-}
-
-interface FailedAttempt {
-  code: OneSignalErrorCode;
-  message: string;
-  status: number | undefined;
-  errors: string[];
-  retryable: boolean;
-  retryAfter: number | undefined;
-}
-
-function parseBody(text: string): unknown {
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-const forApp = (appId: string | undefined) => (appId ? ` for app ${appId}` : '');
-
-function systemErrorCode(error: unknown): string | undefined {
-  for (
-    let e = error, depth = 0;
-    e && typeof e === 'object' && depth < 4;
-    e = (e as { cause?: unknown }).cause, depth++
-  ) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-  }
-  return undefined;
-}
-
-/** `Retry-After` is seconds or an HTTP date; answers in whole seconds. */
-export function parseRetryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.ceil(Number(trimmed));
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, Math.ceil((at - Date.now()) / 1000));
-}
-
-export type { KeyKind };

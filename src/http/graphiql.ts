@@ -277,3 +277,42 @@ query Players($after: String) {
     },
   ];
 }
+
+/** What GraphiQL shows first: an app with a few notifications, their delivery statistics and outcomes. */
+export function defaultGraphiQLQuery(appId = '11111111-1111-4111-8111-111111111111'): string {
+  return `# onesignal-graphql: every type, field and argument is documented (Docs panel, top left).
+query AppOverview {
+  app(id: "${appId}") {
+    id
+    name
+    messageablePlayerCount
+    notifications(first: 5) {
+      totalCount
+      nodes {
+        id
+        status
+        queuedAt
+        heading
+        content(language: "en")
+        successfulCount
+        failedCount
+        convertedCount
+        platformDeliveryStats {
+          platform
+          successfulCount
+        }
+        outcomes {
+          name
+          aggregation
+          value
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+    }
+  }
+}
+`;
+}

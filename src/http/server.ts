@@ -1,0 +1,126 @@
+import { createServer, type Server } from 'node:http';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import {
+  type AuthConfig,
+  appAccessPreflightPlugin,
+  authenticationPlugin,
+  callerOf,
+  PASSTHROUGH_KEY_SOURCE,
+  restrictClient,
+} from '../auth/index.js';
+import { DeliveryWatch } from '../live/delivery-watch.js';
+import { ExportReadiness } from '../live/export-readiness.js';
+import { createLoaders } from '../loaders/index.js';
+import type { Observability } from '../observability/index.js';
+import type { Readiness } from '../observability/readiness.js';
+import type { OneSignalClient } from '../onesignal/index.js';
+import { DEFAULT_API_URL } from '../onesignal/request.js';
+import type { Context } from '../schema/context.js';
+import { schema } from '../schema/index.js';
+import { resolveSecurity, type SecurityOptions, securityPlugins } from '../security/index.js';
+import { type OneSignalClientOptions, passthroughClient } from '../upstream/index.js';
+import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
+import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
+import { metricsAccess, routeRequest } from './routes.js';
+
+export interface GraphQLServerOptions {
+  client: OneSignalClient;
+  /** How callers authenticate; `{ mode: 'none' }` (every scope, every app) when omitted. */
+  auth?: AuthConfig;
+  /**
+   * The options `client` was built with. Passthrough mode needs them: it builds a client per request
+   * from these options and the caller's own keys.
+   */
+  clientOptions?: OneSignalClientOptions;
+  /** Query GraphiQL opens with; `defaultGraphiQLQuery(appId)` when omitted. */
+  defaultQuery?: string;
+  /** Query limits, production flags and trusted documents; safe defaults when omitted. */
+  security?: SecurityOptions;
+  /** Logs, metrics and traces; without it, warnings and errors go to the console and there is no /metrics. */
+  observability?: Observability;
+  /** Answers `/ready`; without it, `/ready` answers like `/health`. */
+  readiness?: Readiness;
+  /** The shared poll behind `notificationDelivery`; an in-memory one when omitted. */
+  deliveryWatch?: DeliveryWatch;
+  /** Checks whether export files are ready; one allowing the client's API origin when omitted. */
+  exportReadiness?: ExportReadiness;
+}
+
+export interface GraphQLServer {
+  yoga: YogaServerInstance<Record<string, never>, Context>;
+  server: Server;
+}
+
+/** Builds the HTTP server without listening, so tests can listen on port 0. */
+export function createGraphQLServer({
+  client,
+  auth = { mode: 'none' },
+  clientOptions,
+  defaultQuery,
+  security,
+  observability,
+  readiness,
+  deliveryWatch = new DeliveryWatch(),
+  exportReadiness,
+}: GraphQLServerOptions): GraphQLServer {
+  const resolvedSecurity = resolveSecurity(security);
+  if (auth.mode === 'passthrough' && !clientOptions)
+    throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
+  const graphqlEndpoint = '/graphql';
+  const exports =
+    exportReadiness ?? new ExportReadiness({ apiUrl: clientOptions?.apiUrl ?? DEFAULT_API_URL });
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint,
+    // Yoga's default reflects any Origin; only the configured ones (CORS_ORIGINS) get permission.
+    cors:
+      resolvedSecurity.corsOrigins === '*'
+        ? { origin: '*', credentials: false }
+        : resolvedSecurity.corsOrigins.length
+          ? { origin: [...resolvedSecurity.corsOrigins], credentials: false }
+          : false,
+    // Yoga answers any URL that merely ends with its health path (`/graphql/health`, `?x=/health`);
+    // `routeRequest` answers `/health` itself, so Yoga's check gets a path no request URL can end with.
+    healthCheckEndpoint: '/health#',
+    // Bodies are bounded by `requestLimitsPlugin` (LIMIT_MAX_BODY_BYTES): a declared Content-Length is
+    // checked before reading, which Node then holds the body to, and only chunked bodies are counted as
+    // they stream. Yoga's own limit piped every body through a TransformStream, about 7 % of a cached
+    // request's CPU, to enforce a looser bound (25 MB) than ours.
+    maxRequestBodySize: false,
+    landingPage: false,
+    graphiql: resolvedSecurity.graphiql
+      ? graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery())
+      : false,
+    // A small page whose assets (cached, compressed) are served by `routeRequest`; see src/graphiql.ts.
+    renderGraphiQL,
+    context: async ({ request }) => {
+      const caller = await callerOf(request, auth);
+      const keys = caller.oneSignalKeys;
+      // Passthrough: the caller's keys replace any held by the server. Their client is pooled per key
+      // set (by a hash of the keys), so its rate budgets and Retry-After pauses outlive the request.
+      const base = keys
+        ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
+        : client;
+      const scoped = restrictClient(base, caller);
+      return { caller, client: scoped, loaders: createLoaders(scoped), delivery: deliveryWatch, exports };
+    },
+    // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.
+    plugins: [
+      ...securityPlugins(resolvedSecurity),
+      authenticationPlugin(auth, graphqlEndpoint),
+      appAccessPreflightPlugin(),
+      codeEveryError,
+      ...(observability?.plugins() ?? []),
+    ],
+    logging: yogaLogging(observability),
+    maskedErrors,
+  });
+  const routes = routeRequest(yoga, {
+    graphqlEndpoint,
+    graphiql: resolvedSecurity.graphiql,
+    observability,
+    readiness,
+    metrics: observability ? metricsAccess(observability, resolvedSecurity.production) : 'off',
+  });
+  return { yoga, server: createServer(routes) };
+}

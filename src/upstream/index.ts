@@ -1,0 +1,35 @@
+/**
+ * The shared upstream layer: what every request's OneSignal calls pass through and what requests (and
+ * replicas) share. A read goes cache → the same read in flight → rate-limit scheduler → the wire
+ * (src/onesignal/); writes invalidate what they touched. It knows nothing of GraphQL.
+ */
+export {
+  type AttemptEvent,
+  createOneSignalClient,
+  type OneSignalClientOptions,
+  UpstreamRequester,
+} from './client.js';
+export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
+export {
+  type BucketRef,
+  type BucketStore,
+  LIMIT_CLASSES,
+  type LimitClass,
+  MemoryBucketStore,
+  ONESIGNAL_RATE_LIMITS,
+  type Rate,
+  type RateLimits,
+  Scheduler,
+} from './scheduler.js';
+export {
+  type CachedRead,
+  type CacheStore,
+  type CacheTtls,
+  DEFAULT_CACHE_TTLS,
+  MemoryCacheStore,
+  type ReadEvent,
+  SharedReads,
+  type SharedReadsOptions,
+  tagsOf,
+  withFreshReads,
+} from './shared-reads.js';
