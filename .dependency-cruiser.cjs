@@ -19,7 +19,7 @@
  * one file with the client, OneSignal's documented rate limits (onesignal/limits.ts), so that the
  * limits we pace by and the limits we are tested against are the same table.
  *
- * test/rules/layers.test.ts proves each rule fails on a deliberate violation.
+ * test/lint/layers.test.ts proves each rule fails on a deliberate violation.
  */
 
 /** What each layer may import from src/ besides itself. */
