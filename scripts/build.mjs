@@ -8,7 +8,7 @@
  * package's `require('graphql/language/parser')` land in different files. Two copies mean two
  * `GraphQLError` classes, and an error from one fails `instanceof` in the other: every syntax error
  * then surfaced as a masked HTTP 500. Every `graphql` and `graphql/…` import is resolved here to the
- * ESM file, which `test/e2e-artifact.test.ts` checks on the built output.
+ * ESM file, which the artifact tests (test/artifact/) check on the built output.
  *
  * Plain `.mjs` so it runs under `node` with nothing compiled first (esbuild is the only tool it needs).
  */

@@ -146,7 +146,7 @@ function readAppKeys(env: NodeJS.ProcessEnv, name: string): Record<string, strin
   return keys;
 }
 
-/** What replicas share and how long reads stay fresh (`src/onesignal/stores.ts`). */
+/** What replicas share and how long reads stay fresh (`src/upstream/stores.ts`). */
 export interface SharedStateConfig {
   /** `redis://…`: cache and rate budgets live in Redis, shared by every replica; memory otherwise. */
   redisUrl: string | undefined;

@@ -91,7 +91,7 @@ export function createGraphQLServer({
     graphiql: resolvedSecurity.graphiql
       ? graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery())
       : false,
-    // A small page whose assets (cached, compressed) are served by `routeRequest`; see src/graphiql.ts.
+    // A small page whose assets (cached, compressed) are served by `routeRequest`; see graphiql.ts (served by routes.ts).
     renderGraphiQL,
     context: async ({ request }) => {
       const caller = await callerOf(request, auth);
