@@ -7,7 +7,7 @@ import {
   type NotificationTargetingShape,
   TargetChannelEnum,
   targetingBody,
-} from './notifications.js';
+} from './notifications/types.js';
 import { FilterInput } from './segments.js';
 import { upstream } from './upstream-errors.js';
 

@@ -22,7 +22,7 @@ import {
   localized,
   localizedMap,
   NotificationRef,
-} from './notifications.js';
+} from './notifications/types.js';
 import { encodeCursor, offsetPage } from './pagination.js';
 import { fromIso } from './time.js';
 import { orNull, upstream } from './upstream-errors.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type FieldProblem, SendOutcomeUnknown, UpstreamError, ValidationError } from '../core/errors.js';
+import { type FieldProblem, SendOutcomeUnknown, UpstreamError, ValidationError } from '../../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -8,22 +8,22 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from '../core/ids.js';
-import type { LoadedNotification } from '../loaders/notifications.js';
+} from '../../core/ids.js';
+import type { LoadedNotification } from '../../loaders/notifications.js';
 import type {
   WireCreateNotificationBody,
   WireCreateNotificationResult,
   WirePlatformDeliveryStats,
-} from '../onesignal/index.js';
-import { OneSignalError } from '../onesignal/index.js';
-import { AppRef, belongingApp, registerAppFieldPrefetch } from './apps.js';
-import { builder } from './builder.js';
-import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { CsvExportRef } from './exports.js';
-import { offsetConnection, offsetPage, timeConnection, timeCursorOf, totalCountOf } from './pagination.js';
-import { FilterInput, type FilterInputShape, toWireFilters } from './segments.js';
-import { fromUnix } from './time.js';
-import { orNull, toApiError, upstream } from './upstream-errors.js';
+} from '../../onesignal/index.js';
+import { OneSignalError } from '../../onesignal/index.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch } from '../apps.js';
+import { builder } from '../builder.js';
+import { mutationResult, UPSTREAM_ERRORS } from '../error-types.js';
+import { CsvExportRef } from '../exports.js';
+import { offsetConnection, offsetPage, timeConnection, timeCursorOf, totalCountOf } from '../pagination.js';
+import { FilterInput, type FilterInputShape, toWireFilters } from '../segments.js';
+import { fromUnix } from '../time.js';
+import { orNull, toApiError, upstream } from '../upstream-errors.js';
 
 export const NotificationRef = builder.objectRef<LoadedNotification>('Notification');
 
