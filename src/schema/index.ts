@@ -1,7 +1,7 @@
 import { builder } from './builder.js';
 import './error-types.js';
 import './apps.js';
-import './notifications.js';
+import './notifications/index.js';
 import './outcomes.js';
 import './segments.js';
 import './templates.js';

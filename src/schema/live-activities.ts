@@ -3,7 +3,7 @@ import { APP_REF_DESCRIPTION, isUuid, parseAppRef, parseNodeId } from '../core/i
 import type { WireUpdateLiveActivityBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { NotificationRef } from './notifications.js';
+import { NotificationRef } from './notifications/types.js';
 import { SubscriptionRef } from './subscriptions.js';
 import { toUnix } from './time.js';
 import { orNull, upstream } from './upstream-errors.js';

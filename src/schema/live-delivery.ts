@@ -4,7 +4,7 @@ import { NotFoundError } from '../core/errors.js';
 import { encodeNodeId, parseNodeId } from '../core/ids.js';
 import { type DeliverySnapshot, isFinal, sameProgress, snapshotOf } from '../live/delivery-watch.js';
 import { builder } from './builder.js';
-import { NotificationStatusEnum } from './notifications.js';
+import { NotificationStatusEnum } from './notifications/types.js';
 import { fromUnix } from './time.js';
 import { orNull } from './upstream-errors.js';
 

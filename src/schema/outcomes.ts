@@ -3,7 +3,7 @@ import type { OutcomeQuery } from '../loaders/apps.js';
 import type { WireOutcome } from '../onesignal/index.js';
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
-import { NotificationRef } from './notifications.js';
+import { NotificationRef } from './notifications/types.js';
 import { DeviceTypeEnum, type DeviceTypeName, deviceTypeToWire } from './players.js';
 import { upstream } from './upstream-errors.js';
 

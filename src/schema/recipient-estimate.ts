@@ -3,12 +3,11 @@ import type { WireEstimateRecipientsBody, WireRecipientEstimate } from '../onesi
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
 import {
-  AliasTargetInput,
+  audienceInputFields,
   type NotificationTargetingShape,
   TargetChannelEnum,
   targetingBody,
-} from './notifications.js';
-import { FilterInput } from './segments.js';
+} from './targeting.js';
 import { upstream } from './upstream-errors.js';
 
 /**
@@ -22,10 +21,7 @@ const NotificationTargetingInput = builder.inputType('NotificationTargetingInput
   description:
     'Who a notification would reach: the targeting fields of `notificationCreate` that OneSignal can estimate (segments, filters, aliases, channel).',
   fields: (t) => ({
-    includedSegments: t.stringList({ description: 'Target the subscribers of these segments (by name).' }),
-    excludedSegments: t.stringList({ description: 'Leave out the subscribers of these segments (by name).' }),
-    filters: t.field({ type: [FilterInput], description: 'Target subscribers matching these conditions.' }),
-    includeAliases: t.field({ type: AliasTargetInput, description: 'Target these users by alias.' }),
+    ...audienceInputFields(t),
     targetChannel: t.field({
       type: TargetChannelEnum,
       description: 'The channel to count; PUSH when omitted.',

@@ -21,8 +21,8 @@ import {
   LocalizedTextRef,
   localized,
   localizedMap,
-  NotificationRef,
-} from './notifications.js';
+} from './notifications/localized-text.js';
+import { NotificationRef } from './notifications/types.js';
 import { encodeCursor, offsetPage } from './pagination.js';
 import { fromIso } from './time.js';
 import { orNull, upstream } from './upstream-errors.js';

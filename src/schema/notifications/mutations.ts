@@ -1,0 +1,311 @@
+/**
+ * The notification mutations: `notificationCreate` (send or schedule), `notificationCancel`, and the
+ * two CSV exports, with their payloads and the errors they return. What a send accepts and how it
+ * becomes the wire body is in input.ts.
+ */
+import { randomUUID } from 'node:crypto';
+import { SendOutcomeUnknown, UpstreamError } from '../../core/errors.js';
+import { type AppScopedKey, encodeNodeId, parseAppRef, parseNodeId } from '../../core/ids.js';
+import type { WireCreateNotificationResult } from '../../onesignal/index.js';
+import { OneSignalError } from '../../onesignal/index.js';
+import { builder } from '../builder.js';
+import { mutationResult, UPSTREAM_ERRORS } from '../error-types.js';
+import { CsvExportRef } from '../exports.js';
+import { toApiError, upstream } from '../upstream-errors.js';
+import {
+  type NotificationCreateInputShape,
+  notificationCreateInputFields,
+  toCreateNotificationBody,
+} from './input.js';
+import { NotificationRef } from './types.js';
+
+export const HistoryEventEnum = builder.enumType('HistoryEvent', {
+  description: 'Which recipients a history export lists.',
+  values: {
+    SENT: {
+      value: 'sent',
+      description: 'Every recipient the notification was sent to (only recorded above 1000 recipients).',
+    },
+    CLICKED: { value: 'clicked', description: 'Every recipient that clicked the notification.' },
+  } as const,
+});
+
+interface CreateOutcome {
+  appId: string;
+  id: string;
+  idempotencyKey: string;
+  recipientCount: number | null;
+  invalidIds: string[];
+  warnings: string[];
+}
+
+const NotificationCreatePayload = builder.objectRef<CreateOutcome>('NotificationCreatePayload').implement({
+  description:
+    "The notification was created and will be (or was) sent to at least one recipient. OneSignal's answer to the create alone makes this payload; only `notification` reads more.",
+  fields: (t) => ({
+    notification: t.field({
+      type: NotificationRef,
+      nullable: true,
+      // Checked before the read, so a caller without the scope costs no upstream request.
+      skipTypeScopes: true,
+      authScopes: { 'notifications:read': true },
+      description:
+        'The new notification, read from OneSignal when selected. Null, with an error at this field only, when that read fails or the caller may not read notifications: the send itself succeeded.',
+      resolve: (o, _a, ctx) => upstream(ctx.loaders.notification.load({ appId: o.appId, id: o.id })),
+    }),
+    // Not `id`: a payload is not the notification, and clients that key records by `id` (Relay,
+    // Apollo) would merge the two.
+    notificationId: t.id({
+      description: 'Global id of the new notification (for `node` and `notificationCancel`).',
+      resolve: (o) => encodeNodeId('Notification', { appId: o.appId, id: o.id }),
+    }),
+    idempotencyKey: t.field({
+      type: 'UUID',
+      description:
+        'The idempotency key the send carried (yours, or a fresh one): sending again with it returns this notification.',
+      resolve: (o) => o.idempotencyKey,
+    }),
+    oneSignalId: t.field({
+      type: 'UUID',
+      description: 'The new notification id as OneSignal shows it.',
+      resolve: (o) => o.id,
+    }),
+    recipientCount: t.int({
+      nullable: true,
+      description:
+        'Estimated recipients; null for scheduled or delayed notifications OneSignal has not counted yet.',
+      resolve: (o) => o.recipientCount,
+    }),
+    invalidIds: t.stringList({
+      description: 'Given subscription ids or alias values that matched nobody; the others were targeted.',
+      resolve: (o) => o.invalidIds,
+    }),
+    warnings: t.stringList({
+      description: 'Other remarks OneSignal returned with the notification.',
+      resolve: (o) => o.warnings,
+    }),
+  }),
+});
+
+/** OneSignal accepted the request but sent nothing: no subscribed recipient matched. */
+export class NotificationNotSent extends Error {
+  constructor(
+    readonly reasons: string[],
+    readonly invalidIds: string[],
+  ) {
+    super(`Nothing was sent: ${reasons.join('; ') || 'no subscribed recipient matched the targeting.'}`);
+  }
+}
+
+builder.objectType(NotificationNotSent, {
+  name: 'NotificationNotSent',
+  description:
+    'OneSignal accepted the request but created no notification because no subscribed recipient matched. Not a success: nothing was sent.',
+  fields: (t) => ({
+    message: t.exposeString('message', { description: 'Why nothing was sent.' }),
+    reasons: t.stringList({
+      description: "OneSignal's reasons, e.g. `All included players are not subscribed`.",
+      resolve: (e) => e.reasons,
+    }),
+    invalidIds: t.stringList({
+      description: 'Given subscription ids or alias values that matched nobody.',
+      resolve: (e) => e.invalidIds,
+    }),
+  }),
+});
+
+const NotificationCancelPayload = builder.objectRef<AppScopedKey>('NotificationCancelPayload').implement({
+  description: 'The result of `notificationCancel`: OneSignal canceled the notification.',
+  fields: (t) => ({
+    notificationId: t.id({
+      description: 'Global id of the canceled notification.',
+      resolve: (key) => encodeNodeId('Notification', key),
+    }),
+    notification: t.field({
+      type: NotificationRef,
+      nullable: true,
+      // Checked before the read, so a caller without the scope costs no upstream request.
+      skipTypeScopes: true,
+      authScopes: { 'notifications:read': true },
+      description:
+        'The canceled notification, read again from OneSignal. Null, with an error at this field only, when that read fails or the caller may not read notifications: the cancel itself succeeded.',
+      resolve: (key, _a, ctx) => upstream(ctx.loaders.notification.load(key)),
+    }),
+  }),
+});
+
+const NotificationExportHistoryPayload = builder.simpleObject('NotificationExportHistoryPayload', {
+  description: 'The result of `notificationExportHistory`: a CSV being prepared.',
+  fields: (t) => ({
+    destinationUrl: t.field({
+      type: 'URL',
+      description: 'Where the CSV will be available once OneSignal has built it (poll until it answers 200).',
+    }),
+    event: t.field({ type: HistoryEventEnum, description: 'Which recipients it lists.' }),
+    export: t.field({ type: CsvExportRef, description: 'The file and whether it is ready yet.' }),
+  }),
+});
+
+const NotificationExportEventsPayload = builder.simpleObject('NotificationExportEventsPayload', {
+  description: 'The result of `notificationExportEvents`: a CSV of per-recipient events being prepared.',
+  fields: (t) => ({
+    csvFileUrl: t.field({
+      type: 'URL',
+      description: 'Where the CSV will be available once OneSignal has built it.',
+    }),
+    export: t.field({ type: CsvExportRef, description: 'The file and whether it is ready yet.' }),
+  }),
+});
+
+builder.mutationFields((t) => ({
+  notificationCreate: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
+    description:
+      'Creates and sends (or schedules) a notification (needs the app REST API key). Returns `NotificationNotSent` when nobody matched the targeting.',
+    type: NotificationCreatePayload,
+    input: notificationCreateInputFields(t.input),
+    typeOptions: { description: 'Input of `notificationCreate`.' },
+    errors: mutationResult('notificationCreate', [
+      ...UPSTREAM_ERRORS,
+      NotificationNotSent,
+      SendOutcomeUnknown,
+    ]),
+    resolve: async (_root, { input }, ctx) => {
+      const appId = parseAppRef(input.appId, ['input', 'appId']);
+      // Chosen here, not in the client, so an unknown outcome can hand it back for a safe resend.
+      const idempotencyKey = input.idempotencyKey ?? randomUUID();
+      const body = {
+        ...toCreateNotificationBody(input as NotificationCreateInputShape),
+        idempotency_key: idempotencyKey,
+      };
+      let result: WireCreateNotificationResult;
+      try {
+        result = await ctx.client.notifications.create(appId, body);
+      } catch (error) {
+        // Retries reuse the key, so a lost answer is replayed when one gets through; when none did,
+        // only the key can tell what happened.
+        if (error instanceof OneSignalError && error.mayHaveActed)
+          throw new SendOutcomeUnknown(idempotencyKey, error.operation, error.message);
+        throw toApiError(error);
+      }
+      const { reasons, invalidIds } = readCreateErrors(result);
+      if (!result.id) throw new NotificationNotSent(reasons, invalidIds);
+      return {
+        appId,
+        id: result.id,
+        idempotencyKey,
+        recipientCount: result.recipients ?? null,
+        invalidIds,
+        warnings: reasons,
+      };
+    },
+  }),
+  notificationCancel: t.fieldWithInput({
+    authScopes: { 'notifications:send': true },
+    description: 'Stops a scheduled or sending notification (needs the app REST API key).',
+    type: NotificationCancelPayload,
+    input: { id: t.input.id({ required: true, description: 'Global id of the notification.' }) },
+    typeOptions: { description: 'Input of `notificationCancel`.' },
+    errors: mutationResult('notificationCancel', UPSTREAM_ERRORS),
+    resolve: async (_root, { input }, ctx) => {
+      const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
+      try {
+        await ctx.client.notifications.cancel(key.appId, key.id);
+      } catch (error) {
+        if (!cancelledByLostAttempt(error)) throw toApiError(error);
+      }
+      ctx.loaders.notification.clear(key);
+      ctx.loaders.notificationPage.clearAll();
+      return key;
+    },
+  }),
+  notificationExportHistory: t.fieldWithInput({
+    authScopes: { exports: true },
+    description:
+      'Starts a CSV export of who was sent or clicked a notification (needs the app REST API key).',
+    type: NotificationExportHistoryPayload,
+    input: {
+      id: t.input.id({ required: true, description: 'Global id of the notification.' }),
+      event: t.input.field({
+        type: HistoryEventEnum,
+        required: true,
+        description: 'Which recipients to list.',
+      }),
+      email: t.input.field({
+        type: 'EmailAddress',
+        description: 'Also email the CSV link to this address when ready.',
+      }),
+    },
+    typeOptions: { description: 'Input of `notificationExportHistory`.' },
+    errors: mutationResult('notificationExportHistory', UPSTREAM_ERRORS),
+    resolve: async (_root, { input }, ctx) => {
+      const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
+      const result = await upstream(
+        ctx.client.notifications.history(key.appId, key.id, {
+          events: input.event,
+          ...(input.email ? { email: input.email } : {}),
+        }),
+      );
+      const url = exportUrl(result.destination_url, 'get_notification_history');
+      return { destinationUrl: url, event: input.event, export: { url } };
+    },
+  }),
+  notificationExportEvents: t.fieldWithInput({
+    authScopes: { exports: true },
+    description:
+      'Starts a CSV export of every per-recipient event of a notification (needs the app REST API key).',
+    type: NotificationExportEventsPayload,
+    input: { id: t.input.id({ required: true, description: 'Global id of the notification.' }) },
+    typeOptions: { description: 'Input of `notificationExportEvents`.' },
+    errors: mutationResult('notificationExportEvents', UPSTREAM_ERRORS),
+    resolve: async (_root, { input }, ctx) => {
+      const key = parseNodeId(input.id, 'Notification', ['input', 'id']);
+      const result = await upstream(ctx.client.notifications.exportEvents(key.appId, key.id));
+      const url = exportUrl(result.csv_file_url, 'export_events');
+      return { csvFileUrl: url, export: { url } };
+    },
+  }),
+}));
+
+/**
+ * A retried cancel whose earlier answer was lost finds the notification already canceled: that was
+ * this cancel, so it succeeded.
+ */
+function cancelledByLostAttempt(error: unknown): boolean {
+  return (
+    error instanceof OneSignalError &&
+    error.mayHaveActed &&
+    error.code === 'BAD_REQUEST' &&
+    error.errors.some((m) => /already been canceled/i.test(m))
+  );
+}
+
+/** Flattens create_notification's `errors`, which is a list of reasons or an object of invalid-id lists. */
+function readCreateErrors(result: WireCreateNotificationResult): { reasons: string[]; invalidIds: string[] } {
+  const errors = (result as { errors?: unknown }).errors;
+  const reasons: string[] = [];
+  const invalidIds: string[] = [];
+  if (Array.isArray(errors)) reasons.push(...errors.map(String));
+  else if (errors && typeof errors === 'object') {
+    for (const [key, value] of Object.entries(errors)) {
+      if (Array.isArray(value)) {
+        invalidIds.push(...value.map(String));
+      } else if (value && typeof value === 'object') {
+        for (const ids of Object.values(value)) if (Array.isArray(ids)) invalidIds.push(...ids.map(String));
+      } else if (typeof value === 'string') {
+        reasons.push(`${key}: ${value}`);
+      }
+    }
+  } else if (typeof errors === 'string') reasons.push(errors);
+  return { reasons, invalidIds };
+}
+
+/** OneSignal promises a download link; without a usable one the export failed upstream, not here. */
+function exportUrl(url: string | undefined, operation: string): URL {
+  if (url && URL.canParse(url)) return new URL(url);
+  throw new UpstreamError(
+    'UPSTREAM_UNAVAILABLE',
+    `${operation}: OneSignal answered without a download URL.`,
+    operation,
+  );
+}
