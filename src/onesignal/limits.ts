@@ -46,8 +46,9 @@ const USER_AND_SUBSCRIPTION_WRITES = [
   'delete_subscription',
   'identify_user_by_subscription_id',
   'transfer_subscription',
-  // An update of a subscription, only named by its token instead of its id: OneSignal counts user
-  // and subscription writes (create, update, delete) together, whatever names the subscription.
+  // An update of a subscription that names it by its token instead of its id. OneSignal's page puts
+  // user and subscription writes (create, update, delete) at 1,000/s per app and 1/s per user or
+  // subscription, whatever names the subscription, so it is a write here and on the subject budget.
   'update_subscription_by_token',
 ] as const;
 
@@ -88,11 +89,8 @@ export const LIMITS = [
     name: 'user_write_per_subject',
     per: 'subject',
     free: { perSecond: 1, burst: 2 },
-    // Creating a user names no existing user or subscription to count against; an update by token
-    // names its subscription by a token, not an id, which neither side has a subject for yet.
-    operations: USER_AND_SUBSCRIPTION_WRITES.filter(
-      (op) => op !== 'create_user' && op !== 'update_subscription_by_token',
-    ),
+    // Creating a user names no existing user or subscription to count against.
+    operations: USER_AND_SUBSCRIPTION_WRITES.filter((op) => op !== 'create_user'),
   },
 ] as const satisfies readonly LimitSpec[];
 
@@ -122,11 +120,23 @@ export interface SubjectParams {
   subscription_id?: string | undefined;
   alias_label?: string | undefined;
   alias_id?: string | undefined;
+  /** With `token`: a subscription named by its type (`Email`, `SMS`, `iOSPush`, …) and token. */
+  token_type?: string | undefined;
+  token?: string | undefined;
 }
 
-/** `subscription/<id>` or `user/<label>/<id>`: how 429 bodies and the client's buckets name a subject. */
+/**
+ * `subscription/<id>`, `subscription_token/<type>/<token>` or `user/<label>/<id>`: how 429 bodies and
+ * the client's buckets name a subject.
+ *
+ * A subscription named by its token is budgeted by that token, not by its id: the client cannot know
+ * the id without a read, and a 429 naming a budget the client's retry does not wait on would only earn
+ * more 429s. So an update by id and one by token of the same subscription share no budget here, where
+ * OneSignal may count them together; its 429 then still pauses the client (on the app's class).
+ */
 export function subjectOf(params: SubjectParams): string | undefined {
   if (params.subscription_id) return `subscription/${params.subscription_id}`;
+  if (params.token_type && params.token) return `subscription_token/${params.token_type}/${params.token}`;
   if (params.alias_label && params.alias_id) return `user/${params.alias_label}/${params.alias_id}`;
   return undefined;
 }

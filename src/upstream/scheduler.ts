@@ -248,6 +248,9 @@ export class Scheduler {
 function subjectParams(path: string): SubjectParams {
   const sub = /^\/apps\/[^/]+\/subscriptions\/([^/?]+)/.exec(path);
   if (sub?.[1]) return { subscription_id: decodeURIComponent(sub[1]) };
+  const byToken = /^\/apps\/[^/]+\/subscriptions_by_token\/([^/?]+)\/([^/?]+)/.exec(path);
+  if (byToken?.[1] && byToken[2])
+    return { token_type: decodeURIComponent(byToken[1]), token: decodeURIComponent(byToken[2]) };
   const user = /^\/apps\/[^/]+\/users\/by\/([^/?]+)\/([^/?]+)/.exec(path);
   if (user?.[1] && user[2])
     return { alias_label: decodeURIComponent(user[1]), alias_id: decodeURIComponent(user[2]) };

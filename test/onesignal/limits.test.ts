@@ -1,9 +1,17 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OPERATIONS as EMULATED } from '../../src/emulator/index.js';
 import { limitNameOf, RateLimits } from '../../src/emulator/limits.js';
 import { OPERATIONS } from '../../src/onesignal/index.js';
 import { LIMIT_CLASSES, LIMITS, RATE_LIMITS_URL, ratesFor } from '../../src/onesignal/limits.js';
 import { ONESIGNAL_RATE_LIMITS, Scheduler } from '../../src/upstream/scheduler.js';
+import { caller } from '../helpers/emulator.js';
+import {
+  DEMO,
+  demoAppKeys,
+  type EmulatorHarness,
+  SHOP,
+  startOneSignalEmulator,
+} from '../helpers/onesignal-emulator.js';
 
 const APP = '0c7b2b52-6f4a-4c3e-9a57-0d3f8b7a9e10';
 
@@ -70,5 +78,63 @@ describe("OneSignal's rate-limit table", () => {
         (perSubject as readonly string[]).includes(op.id),
       ]);
     }
+  });
+});
+
+/**
+ * update_subscription_by_token changes a subscription, which OneSignal limits to 1/s (here with a
+ * burst of 2) besides the app's 1,000/s of user and subscription writes: the emulator refuses the
+ * third quick update of one subscription, and the client paces it so it never gets there.
+ */
+describe('updates of a subscription by its token', () => {
+  let h: EmulatorHarness;
+  const [alice, bob] = DEMO.users as [(typeof DEMO.users)[number], (typeof DEMO.users)[number]];
+  const email = (user: typeof alice) => user.emails[0] as string;
+  const byToken = (token: string) =>
+    `/apps/${SHOP}/subscriptions_by_token/Email/${encodeURIComponent(token)}`;
+  const update = { body: { subscription: { enabled: true } } };
+
+  beforeAll(async () => {
+    h = await startOneSignalEmulator();
+  });
+  afterAll(() => h.close());
+  beforeEach(() => {
+    h.emulator.setLimits({ enabled: true });
+    h.emulator.resetStats();
+  });
+
+  it("are refused by the emulator with 429 beyond one subscription's burst, naming it by token", async () => {
+    const call = caller(h.emulator);
+    const auth = demoAppKeys()[SHOP] as string;
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await call('PATCH', byToken(email(alice)), { ...update, auth }));
+    expect(replies.map((r) => r.status)).toEqual([202, 202, 429]);
+    expect(replies[2]?.headers.get('retry-after')).toBe('1');
+    expect(replies[2]?.body).toMatchObject({
+      limit: {
+        name: 'user_write_per_subject',
+        subject: `subscription_token/Email/${email(alice)}`,
+        per_second: 1,
+        burst: 2,
+      },
+    });
+    // Another subscription of the same app has a budget of its own.
+    expect((await call('PATCH', byToken(email(bob)), { ...update, auth })).status).toBe(202);
+    expect(h.emulator.stats().rateLimited).toEqual({ user_write_per_subject: 1 });
+  });
+
+  it('are paced by the client to 1/s per subscription, without a single upstream 429', async () => {
+    const os = h.client({ appKeys: demoAppKeys(), rateLimits: {} });
+    const started = performance.now();
+    const times = await Promise.all(
+      [0, 1, 2].map(() =>
+        os.subscriptions
+          .updateByToken(SHOP, 'Email', email(alice), { subscription: { enabled: true } })
+          .then(() => performance.now() - started),
+      ),
+    );
+    expect(Math.max(...times)).toBeGreaterThanOrEqual(900);
+    expect(h.emulator.stats().rateLimited).toEqual({});
+    expect(h.calls()).toEqual({ update_subscription_by_token: 3 });
   });
 });
