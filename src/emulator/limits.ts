@@ -1,38 +1,25 @@
+import {
+  appLimitOf,
+  LIMIT_CLASSES,
+  type LimitClass,
+  limitsOf,
+  type Plan,
+  type Rate,
+  ratesFor,
+} from '../onesignal/limits.js';
 import type { OpContext } from './operation.js';
 import { fail, isObject } from './util.js';
 
 /**
- * OneSignal's rate limits, per app and per endpoint class, as documented: viewing notifications, a
- * notification or a user about 1 request/s per app with a short burst; creating and canceling
- * messages 150/s (free plans) or 6,000/s (paid); user and subscription writes 1,000/s per app and
- * 1/s per user or subscription. Off by default; `--rate-limits`, `EMULATOR_RATE_LIMITS` or
- * `POST /__emulator/limits` turn them on.
+ * OneSignal's rate limits, per app and per endpoint class, as documented (the table and its source
+ * are in src/onesignal/limits.ts, which the client paces by too). Off by default; `--rate-limits`,
+ * `EMULATOR_RATE_LIMITS` or `POST /__emulator/limits` turn them on.
  */
-export type LimitName =
-  | 'view_notifications'
-  | 'view_notification'
-  | 'view_user'
-  | 'create_message'
-  | 'user_write'
-  | 'user_write_per_subject';
+export type LimitName = LimitClass;
 
-export const LIMIT_NAMES: readonly LimitName[] = [
-  'view_notifications',
-  'view_notification',
-  'view_user',
-  'create_message',
-  'user_write',
-  'user_write_per_subject',
-];
+export const LIMIT_NAMES: readonly LimitName[] = LIMIT_CLASSES;
 
-export interface Rate {
-  /** Sustained requests per second. */
-  perSecond: number;
-  /** Requests that may arrive at once after a quiet period (the bucket's size). */
-  burst: number;
-}
-
-export type Plan = 'free' | 'paid';
+export type { Plan, Rate };
 
 export interface LimitsConfig {
   enabled?: boolean;
@@ -42,48 +29,10 @@ export interface LimitsConfig {
   rates?: Partial<Record<LimitName, Rate>>;
 }
 
-export function defaultRates(plan: Plan = 'free'): Record<LimitName, Rate> {
-  const messages = plan === 'paid' ? 6000 : 150;
-  return {
-    view_notifications: { perSecond: 1, burst: 3 },
-    view_notification: { perSecond: 1, burst: 3 },
-    view_user: { perSecond: 1, burst: 3 },
-    create_message: { perSecond: messages, burst: messages },
-    user_write: { perSecond: 1000, burst: 1000 },
-    user_write_per_subject: { perSecond: 1, burst: 2 },
-  };
-}
-
-const APP_LIMIT: Record<string, LimitName> = {
-  get_notifications: 'view_notifications',
-  get_notification: 'view_notification',
-  fetch_user: 'view_user',
-  fetch_user_identity: 'view_user',
-  fetch_aliases: 'view_user',
-  create_notification: 'create_message',
-  cancel_notification: 'create_message',
-  create_user: 'user_write',
-  update_user: 'user_write',
-  delete_user: 'user_write',
-  identify_user_by_alias: 'user_write',
-  delete_alias: 'user_write',
-  create_subscription: 'user_write',
-  update_subscription: 'user_write',
-  delete_subscription: 'user_write',
-  identify_user_by_subscription_id: 'user_write',
-  transfer_subscription: 'user_write',
-};
+export const defaultRates = (plan: Plan = 'free'): Record<LimitName, Rate> => ratesFor(plan);
 
 /** The per-app limit an operation counts against, if any. */
-export const limitNameOf = (operationId: string): LimitName | undefined => APP_LIMIT[operationId];
-
-/** The user (`label/id`) or subscription a write is about, for the per-subject limit. */
-function subjectOf(operationId: string, params: Record<string, string>): string | undefined {
-  if (APP_LIMIT[operationId] !== 'user_write' || operationId === 'create_user') return undefined;
-  if (params.subscription_id) return `subscription/${params.subscription_id}`;
-  if (params.alias_label && params.alias_id) return `user/${params.alias_label}/${params.alias_id}`;
-  return undefined;
-}
+export const limitNameOf = (operationId: string): LimitName | undefined => appLimitOf(operationId);
 
 export interface LimitHit {
   name: LimitName;
@@ -145,14 +94,12 @@ export class RateLimits {
   /** Takes a token from every bucket the request falls in, or names the limit it exceeds. */
   check(operationId: string, appId: string | undefined, ctx: Pick<OpContext, 'params'>): LimitHit | null {
     if (!this.config.enabled || !appId) return null;
-    const name = APP_LIMIT[operationId];
-    if (!name) return null;
+    const wanted = limitsOf(operationId, ctx.params);
+    if (wanted.length === 0) return null;
     const app = appId.toLowerCase();
-    const subject = subjectOf(operationId, ctx.params);
-    const wanted: [LimitName, string | null][] = [[name, null]];
-    if (subject) wanted.unshift(['user_write_per_subject', subject]);
     const now = this.now();
-    const buckets = wanted.map(([limit, subj]) => {
+    const buckets = wanted.map(({ name: limit, subject }) => {
+      const subj = subject ?? null;
       const rate = this.config.rates[limit];
       const key = `${app}|${limit}|${subj ?? ''}`;
       let b = this.buckets.get(key);

@@ -1,69 +1,25 @@
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 
+import {
+  LIMIT_CLASSES,
+  type LimitClass,
+  limitsOf,
+  type Rate,
+  ratesFor,
+  type SubjectParams,
+} from '../onesignal/limits.js';
+
 /**
- * OneSignal limits every app separately, by endpoint class. These are the classes, named as the
- * emulator's 429 bodies name them.
+ * OneSignal limits every app separately, by endpoint class. The classes, their rates and which
+ * operations fall in each are OneSignal's documented table (src/onesignal/limits.ts), the same one
+ * the emulator enforces; they are re-exported here under the names the client has always used.
  */
-export type LimitClass =
-  | 'view_notifications'
-  | 'view_notification'
-  | 'view_user'
-  | 'create_message'
-  | 'user_write'
-  | 'user_write_per_subject';
-
-export const LIMIT_CLASSES: readonly LimitClass[] = [
-  'view_notifications',
-  'view_notification',
-  'view_user',
-  'create_message',
-  'user_write',
-  'user_write_per_subject',
-];
-
-export interface Rate {
-  /** Sustained requests per second. */
-  perSecond: number;
-  /** Requests OneSignal accepts at once after a quiet period. */
-  burst: number;
-}
+export { LIMIT_CLASSES, type LimitClass, type Rate };
 
 export type RateLimits = Record<LimitClass, Rate>;
 
-/**
- * OneSignal's documented limits (free plan): views of notifications, a notification or a user about
- * 1/s per app with a short burst; creating and canceling messages 150/s (6,000/s on paid plans); user
- * and subscription writes 1,000/s per app and 1/s per user or subscription.
- */
-export const ONESIGNAL_RATE_LIMITS: RateLimits = {
-  view_notifications: { perSecond: 1, burst: 3 },
-  view_notification: { perSecond: 1, burst: 3 },
-  view_user: { perSecond: 1, burst: 3 },
-  create_message: { perSecond: 150, burst: 150 },
-  user_write: { perSecond: 1000, burst: 1000 },
-  user_write_per_subject: { perSecond: 1, burst: 2 },
-};
-
-const CLASS_OF: Record<string, LimitClass> = {
-  get_notifications: 'view_notifications',
-  get_notification: 'view_notification',
-  fetch_user: 'view_user',
-  fetch_user_identity: 'view_user',
-  fetch_aliases: 'view_user',
-  create_notification: 'create_message',
-  cancel_notification: 'create_message',
-  create_user: 'user_write',
-  update_user: 'user_write',
-  delete_user: 'user_write',
-  identify_user_by_alias: 'user_write',
-  delete_alias: 'user_write',
-  create_subscription: 'user_write',
-  update_subscription: 'user_write',
-  delete_subscription: 'user_write',
-  identify_user_by_subscription_id: 'user_write',
-  transfer_subscription: 'user_write',
-  update_subscription_by_token: 'user_write',
-};
+/** OneSignal's documented limits on the free plan (messages: `ONESIGNAL_LIMIT_MESSAGES=6000` on paid). */
+export const ONESIGNAL_RATE_LIMITS: RateLimits = ratesFor('free');
 
 /** Operations OneSignal does not limit per class still get a bucket each, so a 429 on one can pause it. */
 const UNLIMITED = 'unlimited';
@@ -77,7 +33,7 @@ export interface BucketRef {
 }
 
 /**
- * Where budgets live. Memory serves one process; RedisBucketStore (`REDIS_URL`, src/onesignal/redis.ts)
+ * Where budgets live. Memory serves one process; RedisBucketStore (`REDIS_URL`, src/upstream/redis.ts)
  * shares them between replicas with the same calls, rate-limiter-flexible's RateLimiterRedis having
  * the same `consume` as the RateLimiterMemory used here.
  */
@@ -191,13 +147,10 @@ export class Scheduler {
   /** The budgets an operation spends: the per-subject one first (if any), then its app's class. */
   bucketsFor(operation: string, appId: string | undefined, path: string): BucketRef[] {
     const app = (appId ?? '/apps').toLowerCase();
-    const name = CLASS_OF[operation];
+    const limits = limitsOf(operation, subjectParams(path));
     // Without a class of its own, an operation's 429s pause only that operation for the app.
-    if (!name) return [this.ref(app, UNLIMITED, operation)];
-    const refs = [this.ref(app, name, undefined)];
-    const subject = name === 'user_write' && operation !== 'create_user' ? subjectOf(path) : undefined;
-    if (subject) refs.unshift(this.ref(app, 'user_write_per_subject', subject));
-    return refs;
+    if (limits.length === 0) return [this.ref(app, UNLIMITED, operation)];
+    return limits.map(({ name, subject }) => this.ref(app, name, subject));
   }
 
   /** The bucket a 429 names (`limit.name`, `limit.subject`), or undefined when it names none we know. */
@@ -288,13 +241,20 @@ export class Scheduler {
   }
 }
 
-/** `user/<label>/<id>` or `subscription/<id>`, matching the emulator's 429 bodies. */
-function subjectOf(path: string): string | undefined {
+/**
+ * The path parameters that name a user or subscription, decoded as the emulator's router decodes
+ * them, so the table's subject names here and in its 429 bodies are the same strings.
+ */
+function subjectParams(path: string): SubjectParams {
   const sub = /^\/apps\/[^/]+\/subscriptions\/([^/?]+)/.exec(path);
-  if (sub?.[1]) return `subscription/${decodeURIComponent(sub[1])}`;
+  if (sub?.[1]) return { subscription_id: decodeURIComponent(sub[1]) };
+  const byToken = /^\/apps\/[^/]+\/subscriptions_by_token\/([^/?]+)\/([^/?]+)/.exec(path);
+  if (byToken?.[1] && byToken[2])
+    return { token_type: decodeURIComponent(byToken[1]), token: decodeURIComponent(byToken[2]) };
   const user = /^\/apps\/[^/]+\/users\/by\/([^/?]+)\/([^/?]+)/.exec(path);
-  if (user?.[1] && user[2]) return `user/${decodeURIComponent(user[1])}/${decodeURIComponent(user[2])}`;
-  return undefined;
+  if (user?.[1] && user[2])
+    return { alias_label: decodeURIComponent(user[1]), alias_id: decodeURIComponent(user[2]) };
+  return {};
 }
 
 const seconds = (ms: number) => Math.max(1, Math.ceil(ms / 1000));
