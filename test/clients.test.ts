@@ -26,7 +26,7 @@ import { DEMO } from '../src/emulator/index.js';
 import { type Stack, startStack } from './helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
-const README = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+const QUERIES_DOC = readFileSync(new URL('../docs/queries.md', import.meta.url), 'utf8');
 
 const APP_QUERY = /* GraphQL */ `
   query ClientsApp($id: UUID!) {
@@ -138,9 +138,9 @@ describe('urql (@urql/core) with its documented setup', () => {
   });
 });
 
-/** The one setting the README gives Apollo Client: which types implement each interface. */
+/** The one setting docs/queries.md gives Apollo Client: which types implement each interface. */
 function readmePossibleTypes(): Record<string, string[]> {
-  const line = /new InMemoryCache\(\{ possibleTypes: \{(.*)\} \}\)/.exec(README)?.[1] ?? '';
+  const line = /new InMemoryCache\(\{ possibleTypes: \{(.*)\} \}\)/.exec(QUERIES_DOC)?.[1] ?? '';
   return Object.fromEntries(
     [...line.matchAll(/(\w+): \[([^\]]*)\]/g)].map((m) => [
       m[1],
@@ -167,7 +167,7 @@ describe('Apollo Client 4 (core entry) with HttpLink and InMemoryCache', () => {
     expect(stack.upstreamCalls()).toMatchObject({ get_app: 1, get_notifications: 1, create_notification: 1 });
   });
 
-  it("needs the README's possibleTypes line to keep `... on Error` fields, which the default cache drops", async () => {
+  it("needs the docs' possibleTypes line to keep `... on Error` fields, which the default cache drops", async () => {
     const run = async (cache: InMemoryCache) =>
       (
         await apollo(cache).mutate<{ notificationCreate: Record<string, unknown> }>({
@@ -192,7 +192,7 @@ describe('Apollo Client 4 (core entry) with HttpLink and InMemoryCache', () => {
     expect(stack.upstreamCalls()).toEqual({});
   });
 
-  it("the README's possibleTypes list every implementation of every interface in schema.graphql", () => {
+  it("the docs' possibleTypes list every implementation of every interface in schema.graphql", () => {
     const schema = buildSchema(readFileSync(new URL('../schema.graphql', import.meta.url), 'utf8'));
     const interfaces = Object.values(schema.getTypeMap()).filter(
       (t): t is GraphQLInterfaceType => isInterfaceType(t) && !t.name.startsWith('__'),

@@ -1,9 +1,17 @@
 /**
- * The README's graphql-codegen configuration, run as a frontend would run it: on schema.graphql and the
- * README's example operations, in a temporary directory, then type-checked. No scalar may come out as
- * `any` or `unknown`, and the generated types must describe what the server returns.
+ * The docs' graphql-codegen configuration, run as a frontend would run it: on schema.graphql and the
+ * example operations of the README and docs/, in a temporary directory, then type-checked. No scalar
+ * may come out as `any` or `unknown`, and the generated types must describe what the server returns.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '@graphql-codegen/cli';
@@ -28,18 +36,22 @@ import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './helpers/artifact.js';
 
-const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+/** The README and every page of docs/, where the configuration and the example operations are. */
+const DOCS = ['README.md', ...readdirSync(join(ROOT, 'docs')).map((f) => join('docs', f))]
+  .filter((page) => page.endsWith('.md'))
+  .map((page) => readFileSync(join(ROOT, page), 'utf8'))
+  .join('\n');
 const SCHEMA = readFileSync(join(ROOT, 'schema.graphql'), 'utf8');
 
-/** The README's `codegen.ts`, as a frontend would copy it (the block is indented inside a list). */
+/** The docs' `codegen.ts` (docs/security.md), as a frontend would copy it (indented inside a list). */
 const CODEGEN_TS = (
-  /```ts\n((?: {3}.*\n)*? {3}import type \{ CodegenConfig \}[\s\S]*?) {3}```/.exec(README)?.[1] ?? ''
+  /```ts\n((?: {3}.*\n)*? {3}import type \{ CodegenConfig \}[\s\S]*?) {3}```/.exec(DOCS)?.[1] ?? ''
 )
   .split('\n')
   .map((line) => line.slice(3))
   .join('\n');
-/** Every ```graphql example of the README: the operations a frontend starts from. */
-const EXAMPLES = [...README.matchAll(/```graphql\n(.*?)```/gs)].map((m) => m[1] as string);
+/** Every ```graphql example of the README and docs/: the operations a frontend starts from. */
+const EXAMPLES = [...DOCS.matchAll(/```graphql\n(.*?)```/gs)].map((m) => m[1] as string);
 
 /**
  * One more operation, built from the schema, that selects a field of every custom scalar: `UUID_: app(id:
@@ -208,7 +220,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'codegen.ts'), CODEGEN_TS);
   writeFileSync(join(dir, 'src', 'operations.tsx'), USAGE);
   const config = (await import(join(dir, 'codegen.ts'))).default as Types.Config;
-  // The README's paths are relative to the frontend's root: here, the temporary directory. Presets and
+  // The docs' paths are relative to the frontend's root: here, the temporary directory. Presets and
   // plugins load from cwd, so cwd stays this repository (where they are installed).
   const outputs = await generate(
     {
@@ -229,7 +241,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("the README's graphql-codegen configuration", () => {
+describe("the docs' graphql-codegen configuration", () => {
   it('maps every custom scalar of schema.graphql, and nothing else', () => {
     const scalars = [...SCHEMA.matchAll(/^scalar (\w+)/gm)].map((m) => m[1]);
     expect(scalars.length).toBeGreaterThanOrEqual(9);
@@ -239,7 +251,7 @@ describe("the README's graphql-codegen configuration", () => {
     expect(mapped.sort()).toEqual(scalars.sort());
   });
 
-  it("generates the client preset's files, persisted documents included, for the README's operations", () => {
+  it("generates the client preset's files, persisted documents included, for the docs' operations", () => {
     expect(files.map((f) => f.slice(dir.length + 1)).sort()).toEqual(
       [
         'src/gql/fragment-masking.ts',

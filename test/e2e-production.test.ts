@@ -114,7 +114,7 @@ describe('NODE_ENV=production npm start', () => {
     });
     expect(await res.json()).toEqual({
       data: { app: { name: 'Demo Shop' } },
-      // What the answer cost upstream and how fresh it is (see README, Operating it).
+      // What the answer cost upstream and how fresh it is (see docs/onesignal.md, Shared reads and the cache).
       extensions: { upstream: { calls: 1, cacheHits: 0, sharedReads: 0, oldestDataAgeSeconds: 0 } },
     });
   });
@@ -158,9 +158,9 @@ describe('hostile requests with a valid credential', () => {
     },
   );
 
-  it('is the battery the README counts', () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    expect(Number(/a battery of (\d+) hostile requests/.exec(readme)?.[1])).toBe(cases.length);
+  it('is the battery the docs count', () => {
+    const securityDoc = readFileSync(join(ROOT, 'docs/security.md'), 'utf8');
+    expect(Number(/a battery of (\d+) hostile requests/.exec(securityDoc)?.[1])).toBe(cases.length);
   });
 
   it('never answers with a key', () => {

@@ -1,7 +1,7 @@
 /**
  * This machine runs no container engine, so the Dockerfile and compose.yaml are checked against the
  * code instead: what they run exists, the ports and health paths are the ones the code serves, and
- * every variable they set is one the code reads and the README documents.
+ * every variable they set is one the code reads and docs/configuration.md documents.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,7 +13,8 @@ const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const dockerfile = read('Dockerfile');
 const compose = read('compose.yaml');
 const nginx = read('deploy/nginx.conf');
-const readme = read('README.md');
+const configurationDoc = read('docs/configuration.md');
+const emulatorDoc = read('docs/emulator.md');
 const pkg = JSON.parse(read('package.json')) as {
   bin: Record<string, string>;
   engines: { node: string };
@@ -76,11 +77,11 @@ describe('the Dockerfile', () => {
 describe('compose.yaml', () => {
   const graphql = environmentOf('graphql');
 
-  it('sets only variables the server reads and the README documents', () => {
+  it('sets only variables the server reads and the docs document', () => {
     expect(Object.keys(graphql).length).toBeGreaterThan(3);
     for (const name of Object.keys(graphql)) {
       expect(sources, name).toContain(name);
-      expect(readme, name).toContain(`\`${name}\``);
+      expect(configurationDoc, name).toContain(`\`${name}\``);
     }
   });
 
@@ -94,12 +95,10 @@ describe('compose.yaml', () => {
     expect(read('scripts/build.mjs')).toContain("emulator: 'src/emulator/main.ts'");
     expect(JSON.parse(graphql.ONESIGNAL_APP_KEYS!.replace(/^'|'$/g, ''))).toEqual(
       Object.fromEntries(
-        [...read('README.md').matchAll(/\| app id +\| `([0-9a-f-]{36})` +\| `([0-9a-f-]{36})`/g)].flatMap(
-          (m) => [
-            [m[1], 'emulator-rest-key-demo-shop'],
-            [m[2], 'emulator-rest-key-demo-news'],
-          ],
-        ),
+        [...emulatorDoc.matchAll(/\| app id +\| `([0-9a-f-]{36})` +\| `([0-9a-f-]{36})`/g)].flatMap((m) => [
+          [m[1], 'emulator-rest-key-demo-shop'],
+          [m[2], 'emulator-rest-key-demo-news'],
+        ]),
       ),
     );
   });

@@ -356,10 +356,10 @@ describe('segments with their definition', () => {
   });
 });
 
-describe("the README's templates figure", () => {
+describe("the docs' templates figure", () => {
   it('TemplatesAndSegment: view_templates, view_template, get_segments and get_segment, one each', async () => {
-    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
-    const query = /```graphql\n(query TemplatesAndSegment.*?)```/s.exec(readme)?.[1] as string;
+    const queriesDoc = readFileSync(new URL('../docs/queries.md', import.meta.url), 'utf8');
+    const query = /```graphql\n(query TemplatesAndSegment.*?)```/s.exec(queriesDoc)?.[1] as string;
     const data = await stack.gql<{
       app: { templates: { nodes: unknown[] }; template: { name: string } };
       node: { filters: unknown[] };

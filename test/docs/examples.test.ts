@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, startStack } from './helpers/stack.js';
+import { type Stack, startStack } from '../helpers/stack.js';
+import { graphqlExamples } from './pages.js';
 
-/** Every ```graphql block in the README, so the examples people paste into GraphiQL keep working. */
-const examples = [
-  ...readFileSync(new URL('../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n(.*?)```/gs),
-].map((m) => m[1] as string);
+/** Every ```graphql block of the README and docs/, so the examples pasted into GraphiQL keep working. */
+const examples = graphqlExamples();
+/** The README's own examples, whose upstream figures it states. */
+const readmeExamples = graphqlExamples(['README.md']);
 
 let stack: Stack;
 beforeAll(async () => {
@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => stack?.close());
 
-const example = (name: string) => examples.find((e) => e.startsWith(`query ${name}`)) as string;
+const example = (name: string) => readmeExamples.find((e) => e.startsWith(`query ${name}`)) as string;
 
 describe("the README's upstream figures", () => {
   it('AppOverview: two upstream requests in all', async () => {
@@ -39,9 +39,15 @@ describe("the README's upstream figures", () => {
   });
 });
 
-describe('the README examples', () => {
+describe('the README and docs examples', () => {
   it('are there to check', () => {
     expect(examples.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('name each operation once, as graphql-codegen requires of a frontend that copies them all', () => {
+    const names = examples.map((e) => /^(?:query|mutation|subscription) (\w+)/.exec(e)?.[1]);
+    expect(names).not.toContain(undefined);
+    expect(new Set(names).size).toBe(names.length);
   });
 
   it.each(examples.map((query) => [query.split('\n')[0], query]))(
