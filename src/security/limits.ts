@@ -39,7 +39,7 @@ export interface QueryLimits {
 }
 
 /**
- * Admit every query in the README and the test suite with room to spare (the heaviest: depth 5,
+ * Admit every query in README.md, docs/ and the test suite with room to spare (the heaviest: depth 5,
  * 12 aliases, ~230 tokens, no directives, cost ~6,900 for a page of 300 players with 23 fields; all
  * 27 player fields cost ~10,800), and refuse pages nested in pages, such as 50 notifications × their
  * app's 300 players (cost > 30,000).

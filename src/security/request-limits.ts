@@ -19,7 +19,7 @@ export interface RequestLimits {
  * The largest legitimate request is a send: `notificationCreate` with 2,000 target ids (about 80 KB)
  * and an HTML email body in its variables. 512 KiB leaves an email body of about 400 KB, four times
  * what Gmail shows before clipping a message; nothing else comes near it. The biggest document in
- * the README or the tests is under 2 KB, and the token limit (1,000) admits about 10 KB of dense
+ * README.md, docs/ or the tests is under 2 KB, and the token limit (1,000) admits about 10 KB of dense
  * query text, so 32 KiB refuses only padding.
  */
 export const DEFAULT_REQUEST_LIMITS: RequestLimits = {
