@@ -1,14 +1,14 @@
-import { UpstreamError, ValidationError } from '../core/errors.js';
-import { APP_REF_DESCRIPTION, appScopedId, parseAppRef, parseLocalId, parseNodeId } from '../core/ids.js';
-import type { AppPlayer } from '../loaders/players.js';
-import type { WirePlayer } from '../onesignal/index.js';
-import { AppRef, belongingApp } from './apps.js';
-import { builder } from './builder.js';
-import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import { CsvExportRef } from './exports.js';
-import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
-import { fromUnix, toUnix } from './time.js';
-import { orNull, upstream } from './upstream-errors.js';
+import { UpstreamError, ValidationError } from '../../core/errors.js';
+import { APP_REF_DESCRIPTION, appScopedId, parseAppRef, parseLocalId, parseNodeId } from '../../core/ids.js';
+import type { AppPlayer } from '../../loaders/players.js';
+import type { WirePlayer } from '../../onesignal/index.js';
+import { AppRef, belongingApp } from '../apps.js';
+import { builder } from '../builder.js';
+import { mutationResult, UPSTREAM_ERRORS } from '../error-types.js';
+import { CsvExportRef } from '../exports.js';
+import { offsetConnection, offsetPage, totalCountOf } from '../pagination.js';
+import { fromUnix, toUnix } from '../time.js';
+import { orNull, upstream } from '../upstream-errors.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Shared enums and small types (also used by users.ts and subscriptions.ts)

@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -7,19 +7,19 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from '../core/ids.js';
-import type { AppSubscription, AppUser } from '../loaders/users.js';
-import { ONESIGNAL_ID } from '../loaders/users.js';
-import type { WireInAppMessage, WireSubscription } from '../onesignal/index.js';
-import { AppRef, belongingApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
-import { TestTypeEnum, testTypeFromWire } from './players.js';
-import { orNull, upstream } from './upstream-errors.js';
+} from '../../core/ids.js';
+import type { AppSubscription, AppUser } from '../../loaders/users.js';
+import { ONESIGNAL_ID } from '../../loaders/users.js';
+import type { WireInAppMessage, WireSubscription } from '../../onesignal/index.js';
+import { AppRef, belongingApp } from '../apps.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from '../error-types.js';
+import { TestTypeEnum, testTypeFromWire } from '../players/mutations.js';
+import { orNull, upstream } from '../upstream-errors.js';
 // users.ts imports this file too: its bindings are only used inside field thunks and resolvers,
 // which run after both modules have loaded.
-import { parseUserRef, reloadUser, UserRef, UserRefInput } from './users.js';
+import { parseUserRef, reloadUser, UserRef, UserRefInput } from '../users/mutations.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Enums

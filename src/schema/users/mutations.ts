@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   appScopedId,
@@ -7,13 +7,13 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from '../core/ids.js';
-import { type AppUser, ONESIGNAL_ID, toAppUser, type UserKey } from '../loaders/users.js';
-import type { WireUser, WireUserProperties } from '../onesignal/index.js';
-import { AppRef, belongingApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
+} from '../../core/ids.js';
+import { type AppUser, ONESIGNAL_ID, toAppUser, type UserKey } from '../../loaders/users.js';
+import type { WireUser, WireUserProperties } from '../../onesignal/index.js';
+import { AppRef, belongingApp } from '../apps.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from '../error-types.js';
 import {
   LocationInput,
   LocationRef,
@@ -24,16 +24,16 @@ import {
   tagsFromWire,
   tagsToWire,
   validateLocation,
-} from './players.js';
+} from '../players/mutations.js';
 import {
   SubscriptionAttributesInput,
   type SubscriptionAttributesShape,
   SubscriptionRef,
   subscriptionsOfUser,
   toSubscriptionBody,
-} from './subscriptions.js';
-import { fromUnix, toUnix } from './time.js';
-import { orNull, upstream } from './upstream-errors.js';
+} from '../subscriptions/mutations.js';
+import { fromUnix, toUnix } from '../time.js';
+import { orNull, upstream } from '../upstream-errors.js';
 
 // ---------------------------------------------------------------------------------------------------
 // Aliases and user references

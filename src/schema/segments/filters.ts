@@ -1,4 +1,4 @@
-import { NotFoundError, ValidationError } from '../core/errors.js';
+import { NotFoundError, ValidationError } from '../../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
@@ -7,21 +7,21 @@ import {
   parseAppRef,
   parseLocalId,
   parseNodeId,
-} from '../core/ids.js';
-import type { LoadedSegment } from '../loaders/segments.js';
+} from '../../core/ids.js';
+import type { LoadedSegment } from '../../loaders/segments.js';
 import type {
   WireFilter,
   WireFilterCondition,
   WireFilterOperator,
   WireSegmentUpdateBody,
-} from '../onesignal/index.js';
-import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS_WITH_CONFLICT } from './error-types.js';
-import { offsetConnection, offsetPage, totalCountOf } from './pagination.js';
-import { fromIso } from './time.js';
-import { orNull, upstream } from './upstream-errors.js';
+} from '../../onesignal/index.js';
+import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from '../apps.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { mutationResult, UPSTREAM_ERRORS_WITH_CONFLICT } from '../error-types.js';
+import { offsetConnection, offsetPage, totalCountOf } from '../pagination.js';
+import { fromIso } from '../time.js';
+import { orNull, upstream } from '../upstream-errors.js';
 
 export const SegmentRef = builder.objectRef<LoadedSegment>('Segment');
 
