@@ -5,7 +5,7 @@ import './notifications.js';
 import './outcomes.js';
 import './segments/filters.js';
 import './templates.js';
-import './players/mutations.js';
+import './players/index.js';
 import './users/mutations.js';
 import './subscriptions/mutations.js';
 import './live-activities.js';

@@ -15,7 +15,7 @@ import { AppRef, belongingApp } from '../apps.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from '../error-types.js';
-import { TestTypeEnum, testTypeFromWire } from '../players/mutations.js';
+import { TestTypeEnum, testTypeFromWire } from '../players/attributes.js';
 import { orNull, upstream } from '../upstream-errors.js';
 // users.ts imports this file too: its bindings are only used inside field thunks and resolvers,
 // which run after both modules have loaded.

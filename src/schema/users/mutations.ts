@@ -24,7 +24,7 @@ import {
   tagsFromWire,
   tagsToWire,
   validateLocation,
-} from '../players/mutations.js';
+} from '../players/attributes.js';
 import {
   SubscriptionAttributesInput,
   type SubscriptionAttributesShape,
