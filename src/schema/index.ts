@@ -3,7 +3,7 @@ import './error-types.js';
 import './apps.js';
 import './notifications.js';
 import './outcomes.js';
-import './segments/filters.js';
+import './segments/index.js';
 import './templates.js';
 import './players/index.js';
 import './users/mutations.js';

@@ -21,7 +21,7 @@ import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { CsvExportRef } from './exports.js';
 import { offsetConnection, offsetPage, timeConnection, timeCursorOf, totalCountOf } from './pagination.js';
-import { FilterInput, type FilterInputShape, toWireFilters } from './segments/filters.js';
+import { FilterInput, type FilterInputShape, toWireFilters } from './segments.js';
 import { fromUnix } from './time.js';
 import { orNull, toApiError, upstream } from './upstream-errors.js';
 

@@ -8,7 +8,7 @@ import {
   TargetChannelEnum,
   targetingBody,
 } from './notifications.js';
-import { FilterInput } from './segments/filters.js';
+import { FilterInput } from './segments.js';
 import { upstream } from './upstream-errors.js';
 
 /**
