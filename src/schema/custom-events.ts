@@ -5,7 +5,7 @@ import type { WireCustomEvent, WireCustomEventError, WireCustomEventsBody } from
 import { builder } from './builder.js';
 import { ErrorInterface, mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { upstream } from './upstream-errors.js';
-import { parseUserRef, UserRefInput, type UserRefShape } from './users.js';
+import { parseUserRef, UserRefInput, type UserRefShape } from './users/refs.js';
 
 const MAX_NAME = 128;
 

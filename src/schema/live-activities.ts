@@ -4,7 +4,7 @@ import type { WireUpdateLiveActivityBody } from '../onesignal/index.js';
 import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { NotificationRef } from './notifications/types.js';
-import { SubscriptionRef } from './subscriptions.js';
+import { SubscriptionRef } from './subscriptions/types.js';
 import { toUnix } from './time.js';
 import { orNull, upstream } from './upstream-errors.js';
 

@@ -4,7 +4,7 @@ import type { WireOutcome } from '../onesignal/index.js';
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
 import { NotificationRef } from './notifications/types.js';
-import { DeviceTypeEnum, type DeviceTypeName, deviceTypeToWire } from './players.js';
+import { DeviceTypeEnum, type DeviceTypeName, deviceTypeToWire } from './players/index.js';
 import { upstream } from './upstream-errors.js';
 
 export const OutcomeAggregationEnum = builder.enumType('OutcomeAggregation', {

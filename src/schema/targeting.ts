@@ -7,7 +7,7 @@
  */
 import { type FieldProblem, ValidationError } from '../core/errors.js';
 import { builder } from './builder.js';
-import { FilterInput, type FilterInputShape, toWireFilters } from './segments.js';
+import { FilterInput, type FilterInputShape, toWireFilters } from './segments/filters.js';
 
 export const TargetChannelEnum = builder.enumType('TargetChannel', {
   description: 'Which channel a notification is sent through.',

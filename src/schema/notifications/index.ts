@@ -15,7 +15,7 @@
  * runs after types.ts, so `TargetChannel` stays between `DeliveryPlatform` and `DelayedOption`.
  */
 import '../exports.js';
-import '../segments.js';
+import '../segments/index.js';
 import './types.js';
 import './queries.js';
 import './mutations.js';
