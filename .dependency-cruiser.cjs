@@ -1,5 +1,5 @@
 /**
- * The layers of src/, and the rule that imports only run down them (`npm run lint` checks it).
+ * The layers of src/, and the rule that imports only run down them: `npm run lint` (so CI) fails otherwise.
  *
  * A request flows top to bottom; a file may import from its own layer and any layer below it:
  *
