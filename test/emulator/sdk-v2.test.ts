@@ -340,9 +340,9 @@ describe('the official SDK against the emulator', () => {
 
   it('has exercised every operation through the SDK', () => {
     const used = Object.keys(emulator.stats().byOperation);
-    // The current API's additions are driven by the 5.x SDK (test/sdk-v5-current-api.test.ts).
-    const current = new Set<string>([...SUITE_OPERATIONS.apiKeys, ...SUITE_OPERATIONS.currentApi]);
-    // Templates and segment details: test/sdk-v5-templates-segments.test.ts.
+    // The current API's additions are driven by the 5.x SDK (test/emulator/sdk-v5-keys-events-estimates.test.ts).
+    const current = new Set<string>([...SUITE_OPERATIONS.apiKeys, ...SUITE_OPERATIONS.eventsTokensEstimates]);
+    // Templates and segment details: test/emulator/sdk-v5-templates-segments.test.ts.
     for (const id of SUITE_OPERATIONS.templatesSegmentDetails) current.add(id);
     const all = OPERATIONS.map((op) => op.id).filter((id) => id !== 'get_segments' && !current.has(id));
     expect(all).toHaveLength(37);

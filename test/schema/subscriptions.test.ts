@@ -303,3 +303,94 @@ describe('Subscription mutations', () => {
     expect(data.subscriptionTransfer).toEqual({ __typename: 'NotFoundError', code: 'NOT_FOUND' });
   });
 });
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
+type Loose = Record<string, any>;
+
+const BY_TOKEN = /* GraphQL */ `
+  mutation ($input: SubscriptionUpdateByTokenInput!) {
+    subscriptionUpdateByToken(input: $input) {
+      __typename
+      ... on SubscriptionUpdateByTokenPayload { app { id } type token }
+      ... on ValidationError { fields { path message } }
+      ... on Error { code message }
+    }
+  }
+`;
+
+const SUBSCRIPTIONS = /* GraphQL */ `
+  query ($app: UUID!, $externalId: String!) {
+    app(id: $app) {
+      user(alias: { byAlias: { label: "external_id", id: $externalId } }) {
+        subscriptions { type token enabled notificationTypes }
+      }
+    }
+  }
+`;
+
+describe('subscriptionUpdateByToken', () => {
+  it('changes the subscription with that email address: one upstream write', async () => {
+    const email = DEMO_USER.emails[0] as string;
+    const { subscriptionUpdateByToken } = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP, type: 'EMAIL', token: email, enabled: false },
+    });
+    expect(subscriptionUpdateByToken).toEqual({
+      __typename: 'SubscriptionUpdateByTokenPayload',
+      app: { id: expect.any(String) },
+      type: 'EMAIL',
+      token: email,
+    });
+    // The write only: the payload's `app { id }` needs no read of the app.
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1 });
+
+    const read = await stack.gql<{ app: Loose }>(SUBSCRIPTIONS, {
+      app: SHOP,
+      externalId: DEMO_USER.externalId,
+    });
+    const emailSub = read.app.user.subscriptions.find((s: Loose) => s.token === email);
+    expect(emailSub).toEqual({ type: 'EMAIL', token: email, enabled: false, notificationTypes: -2 });
+
+    stack.emulator.resetStats();
+    await stack.gql(
+      `mutation ($input: SubscriptionUpdateByTokenInput!) {
+        subscriptionUpdateByToken(input: $input) { ... on SubscriptionUpdateByTokenPayload { token } } }`,
+      { input: { appId: SHOP, type: 'EMAIL', token: email, enabled: true } },
+    );
+    // Without `app` selected, the write alone.
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1 });
+    const back = await stack.gql<{ app: Loose }>(SUBSCRIPTIONS, {
+      app: SHOP,
+      externalId: DEMO_USER.externalId,
+    });
+    expect(back.app.user.subscriptions.find((s: Loose) => s.token === email)).toMatchObject({
+      enabled: true,
+      notificationTypes: 1,
+    });
+  });
+
+  it('answers NotFoundError for a token of another type or none, and ValidationError before any request', async () => {
+    const email = DEMO_USER.emails[0] as string;
+    const wrongType = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP, type: 'SMS', token: '+15550000000', enabled: false },
+    });
+    expect(wrongType.subscriptionUpdateByToken).toMatchObject({
+      __typename: 'NotFoundError',
+      code: 'NOT_FOUND',
+    });
+    expect(stack.upstreamCalls()).toEqual({ update_subscription_by_token: 1 });
+
+    stack.emulator.resetStats();
+    const badEmail = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP, type: 'EMAIL', token: 'not-an-email', enabled: false },
+    });
+    expect(badEmail.subscriptionUpdateByToken).toMatchObject({
+      __typename: 'ValidationError',
+      fields: [{ path: ['input', 'token'] }],
+    });
+    const nothing = await stack.gql<{ subscriptionUpdateByToken: Loose }>(BY_TOKEN, {
+      input: { appId: SHOP, type: 'EMAIL', token: email },
+    });
+    expect(nothing.subscriptionUpdateByToken.__typename).toBe('ValidationError');
+    expect(stack.upstreamCalls()).toEqual({});
+  });
+});
