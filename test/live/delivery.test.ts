@@ -1,14 +1,12 @@
 /**
- * Live delivery (issue 13): the GraphQL root types are named apart from OneSignal's `Subscription`,
- * and `notificationDelivery` streams a send's progress over Server-Sent Events.
+ * Live delivery (src/live/delivery-watch.ts): the GraphQL root types are named apart from OneSignal's
+ * `Subscription`, and `notificationDelivery` streams a send's progress over Server-Sent Events, from
+ * the sources in this process. The same stream from the built server is in test/artifact/, across
+ * two replicas on one Redis in test/redis/, and in GraphiQL in test/browser/.
  */
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { SignJWT } from 'jose';
-import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_FILE } from '../../scripts/print-schema.js';
 import { loadAuthConfig } from '../../src/auth/index.js';
@@ -17,9 +15,8 @@ import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../sr
 import { createGraphQLServer } from '../../src/http/server.js';
 import { createDeliveryWatch, DeliveryWatch } from '../../src/live/delivery-watch.js';
 import { createOneSignalClient, MemoryCacheStore, SharedReads } from '../../src/upstream/index.js';
-import { cleanEnv, type RunningArtifact, startArtifact } from '../helpers/artifact.js';
-import { freePort, startRedis, stopRedis } from '../helpers/redis-server.js';
-import { DELIVERY, expectProgress, subscribeSse, updatesOf } from '../helpers/sse.js';
+import { freePort } from '../helpers/redis-server.js';
+import { DELIVERY, expectProgress, sendThrough, subscribeSse, updatesOf } from '../helpers/sse.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
@@ -111,18 +108,6 @@ describe('notificationDelivery and the caller', () => {
   });
 });
 
-async function sendThrough(graphqlUrl: string): Promise<string> {
-  const res = await fetch(graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      query: `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
-    }),
-  });
-  const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
-  return body.data.notificationCreate.notification.id;
-}
-
 /** The emulator (sends deliver over `deliveryMs`) and a server polling through `watch`, in this process. */
 async function liveStack(watch: DeliveryWatch, deliveryMs: number) {
   const emulator = await startEmulator({ port: 0, pacing: { deliveryMs } });
@@ -190,151 +175,6 @@ describe('notificationDelivery over Server-Sent Events', () => {
     expect(errors?.[0]?.extensions.code).toBe('VALIDATION_FAILED');
     expect(emulator.stats().byOperation).toEqual({});
   });
-});
-
-describe('the built server (node dist/main.mjs)', () => {
-  it('streams a fresh send on the embedded emulator over SSE, from its first counts to DELIVERED', async () => {
-    const server = await startArtifact(
-      cleanEnv({
-        AUTH_MODE: 'none',
-        AUTH_ALLOW_NONE: 'true',
-        EMULATOR_DELIVERY_MS: '3000',
-        DELIVERY_POLL_MS: '500',
-      }),
-    );
-    try {
-      const id = await sendThrough(server.graphqlUrl);
-      const { events, completed } = await subscribeSse(server.graphqlUrl, DELIVERY, { id });
-      expect(completed).toBe(true);
-      expectProgress(updatesOf(events));
-    } finally {
-      await server.stop();
-    }
-  });
-
-  describe('two replicas on one Redis', () => {
-    let redis: ChildProcess;
-    let emulator: RunningEmulator;
-    let a: RunningArtifact;
-    let b: RunningArtifact;
-
-    beforeAll(async () => {
-      const port = await freePort();
-      redis = await startRedis(port);
-      emulator = await startEmulator({ port: 0, pacing: { deliveryMs: 3_000 } });
-      const env = cleanEnv({
-        REDIS_URL: `redis://127.0.0.1:${port}`,
-        ONESIGNAL_API_URL: emulator.url,
-        ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
-        ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
-        AUTH_MODE: 'none',
-        AUTH_ALLOW_NONE: 'true',
-        ONESIGNAL_RATE_LIMITS: 'off',
-        DELIVERY_POLL_MS: '500',
-      });
-      [a, b] = await Promise.all([startArtifact(env), startArtifact(env)]);
-    });
-    afterAll(async () => {
-      await Promise.all([a?.stop(), b?.stop()]);
-      await emulator?.close();
-      await stopRedis(redis);
-    });
-
-    it('50 subscribers split across both replicas cost the upstream calls of one', async () => {
-      const calls = async (onA: number, onB: number) => {
-        const id = await sendThrough(a.graphqlUrl);
-        emulator.resetStats();
-        const first = Array.from({ length: onA }, () => subscribeSse(a.graphqlUrl, DELIVERY, { id }));
-        // B's first reads come from the cache A's filled (one first read in all), then B relays A's poll.
-        await new Promise((r) => setTimeout(r, 150));
-        const second = Array.from({ length: onB }, () => subscribeSse(b.graphqlUrl, DELIVERY, { id }));
-        for (const run of await Promise.all([...first, ...second])) expectProgress(updatesOf(run.events));
-        return emulator.stats().byOperation;
-      };
-      const one = await calls(1, 0);
-      const fifty = await calls(25, 25);
-      console.log(
-        `get_notification: 1 subscriber ${one.get_notification}, 50 on two replicas ${fifty.get_notification}`,
-      );
-      expect(one.get_notification).toBeLessThanOrEqual(2 + 3_000 / 500);
-      expect(fifty).toEqual(one);
-    });
-  });
-});
-
-describe('GraphiQL in headless Chromium', () => {
-  const CHROMIUM = '/usr/bin/chromium';
-  const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-
-  it('shows a subscription on a fresh send updating at least three times, ending in DELIVERED', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium.`);
-    const emulator = await startEmulator({ port: 0, pacing: { deliveryMs: 3_000 } });
-    const clientOptions = {
-      apiUrl: emulator.url,
-      userAuthKey: DEMO.userAuthKey,
-      appKeys: demoAppKeys(),
-      rateLimits: false as const,
-    };
-    const watch = new DeliveryWatch({ pollMs: 400 });
-    const client = createOneSignalClient(clientOptions);
-    // Scheduled 10 s ahead, so GraphiQL has loaded when it goes SCHEDULED → SENDING → DELIVERED.
-    const created = await client.notifications.create(SHOP, {
-      included_segments: ['Subscribed Users'],
-      contents: { en: 'Live in GraphiQL' },
-      send_after: new Date(Date.now() + 10_000).toISOString(),
-    });
-    const id = encodeGlobalId('Notification', `${SHOP}/${created.id}`);
-    const { server } = createGraphQLServer({
-      client,
-      clientOptions,
-      deliveryWatch: watch,
-      defaultQuery: `subscription LiveDelivery {\n  notificationDelivery(id: "${id}") { status successfulCount remainingCount }\n}\n`,
-    });
-    // Every SSE event the server writes to GraphiQL, counted on the wire.
-    let events = 0;
-    server.prependListener('request', (_req: unknown, res: { write: (...a: unknown[]) => boolean }) => {
-      const { write } = res;
-      res.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
-        events += String(chunk).match(/^event: next$/gm)?.length ?? 0;
-        return write.call(this, chunk, ...rest);
-      };
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    const profile = mkdtempSync(join(tmpdir(), 'onesignal-graphql-live-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(graphqlUrl, { waitUntil: 'load' });
-      await page.waitForFunction(
-        () => document.querySelector('.graphiql-query-editor')?.textContent?.includes('LiveDelivery'),
-        undefined,
-        { timeout: 20_000 },
-      );
-      await page.locator('.graphiql-execute-button').click();
-      await page.waitForFunction(
-        () =>
-          document
-            .querySelector('.graphiql-response')
-            ?.textContent?.replace(/\u00a0/g, ' ')
-            .includes('"status": "DELIVERED"'),
-        undefined,
-        { timeout: 40_000 },
-      );
-      expect(events).toBeGreaterThanOrEqual(3);
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await watch.close();
-      await emulator.close();
-    }
-  }, 60_000);
 });
 
 describe('live delivery while Redis is unreachable', () => {

@@ -6,7 +6,7 @@
 import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import {
   connectRedis,
   RedisBucketStore,
@@ -15,8 +15,8 @@ import {
   redisUrlShown,
 } from '../../src/upstream/redis.js';
 import { type CachedRead, type CacheStore, MemoryCacheStore } from '../../src/upstream/shared-reads.js';
-import { cleanEnv, type RunningArtifact, startArtifact } from '../helpers/artifact.js';
-import { freePort, startRedis, stopRedis } from '../helpers/redis-server.js';
+import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
+import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
 
 const PASSWORD = 'redis-pass-never-shown-9f3';
 const SHOP = DEMO.apps[0]!.id;
@@ -216,21 +216,11 @@ describe('two server replicas on one Redis', () => {
   let a: RunningArtifact;
   let b: RunningArtifact;
 
-  const replicaEnv = (extra: NodeJS.ProcessEnv = {}) =>
-    cleanEnv({
-      REDIS_URL: redisUrl,
-      ONESIGNAL_API_URL: emulator.url,
-      ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
-      ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
-      AUTH_MODE: 'none',
-      AUTH_ALLOW_NONE: 'true',
-      ONESIGNAL_RATE_LIMITS: 'off',
-      ...extra,
-    });
+  const serverEnv = (extra: NodeJS.ProcessEnv = {}) => replicaEnv(redisUrl, emulator.url, extra);
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0 });
-    [a, b] = await Promise.all([startArtifact(replicaEnv()), startArtifact(replicaEnv())]);
+    [a, b] = await Promise.all([startArtifact(serverEnv()), startArtifact(serverEnv())]);
   });
   afterAll(async () => {
     await Promise.all([a?.stop(), b?.stop()]);
@@ -283,7 +273,7 @@ describe('two server replicas on one Redis', () => {
     ['app keys only', { ONESIGNAL_USER_AUTH_KEY: '' }, {}],
     ['the organization key only', { ONESIGNAL_APP_KEYS: '' }, { get_app: 1 }],
   ])('serves B from A’s cache with %s too', async (_keys, env, expected) => {
-    const pair = await Promise.all([startArtifact(replicaEnv(env)), startArtifact(replicaEnv(env))]);
+    const pair = await Promise.all([startArtifact(serverEnv(env)), startArtifact(serverEnv(env))]);
     try {
       const query = `{ app(id: "${SHOP}") { notifications(first: 4) { totalCount nodes { oneSignalId } } } }`;
       const throughA = await post(pair[0], query);
@@ -336,8 +326,8 @@ describe('two server replicas on one Redis', () => {
     emulator.setLimits({ enabled: true });
     // Both replicas with the server's default limits (views: 1/s per app, burst 3).
     const limited = await Promise.all([
-      startArtifact(replicaEnv({ ONESIGNAL_RATE_LIMITS: 'onesignal' })),
-      startArtifact(replicaEnv({ ONESIGNAL_RATE_LIMITS: 'onesignal' })),
+      startArtifact(serverEnv({ ONESIGNAL_RATE_LIMITS: 'onesignal' })),
+      startArtifact(serverEnv({ ONESIGNAL_RATE_LIMITS: 'onesignal' })),
     ]);
     try {
       await sleep(1_100);
