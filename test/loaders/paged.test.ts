@@ -1,15 +1,14 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+/**
+ * Paged loaders (src/loaders/paged.ts): a list read primes the item loaders, so items it listed cost
+ * no request of their own in the same operation, and items read by id are fetched once per tick.
+ */
+import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/index.js';
-import { type Stack, startStack } from '../helpers/stack.js';
+import { useStack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
 
-let stack: Stack;
-beforeAll(async () => {
-  stack = await startStack();
-});
-afterAll(() => stack?.close());
-beforeEach(() => stack.emulator.resetStats());
+const stack = useStack();
 
 interface Listed {
   app: {
@@ -87,5 +86,27 @@ describe('the request budget', () => {
     );
     expect(data.nodes.map((n) => n?.oneSignalId)).toEqual(app.notifications.nodes.map((n) => n.oneSignalId));
     expect(stack.upstreamCalls()).toEqual({ get_notification: 3 });
+  });
+});
+
+describe('a page of players', () => {
+  it('costs no request for a player that a page in the same operation listed', async () => {
+    const listed = await stack.gql<{ app: { players: { nodes: { oneSignalId: string }[] } } }>(
+      `query($app: UUID!) { app(id: $app) { players(first: 2) { nodes { oneSignalId } } } }`,
+      { app: SHOP },
+    );
+    const second = listed.app.players.nodes[1];
+    stack.emulator.resetStats();
+    const data = await stack.gql<{
+      app: {
+        players: { nodes: { oneSignalId: string }[] };
+        player: { oneSignalId: string; identifier: string };
+      };
+    }>(
+      `query($app: UUID!, $id: UUID!) { app(id: $app) { players(first: 10) { nodes { oneSignalId } } player(id: $id) { oneSignalId identifier } } }`,
+      { app: SHOP, id: second!.oneSignalId },
+    );
+    expect(data.app.player.oneSignalId).toBe(second!.oneSignalId);
+    expect(stack.upstreamCalls()).toEqual({ get_players: 1 });
   });
 });

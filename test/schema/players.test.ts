@@ -128,22 +128,6 @@ describe('App.player and node(id:)', () => {
     expect(stack.upstreamCalls().get_player).toBe(1);
   });
 
-  it('costs no request for a player that a page in the same operation listed', async () => {
-    const [, second] = await firstPlayers(2);
-    stack.emulator.resetStats();
-    const data = await stack.gql<{
-      app: {
-        players: { nodes: { oneSignalId: string }[] };
-        player: { oneSignalId: string; identifier: string };
-      };
-    }>(
-      `query($app: UUID!, $id: UUID!) { app(id: $app) { players(first: 10) { nodes { oneSignalId } } player(id: $id) { oneSignalId identifier } } }`,
-      { app: SHOP, id: second!.oneSignalId },
-    );
-    expect(data.app.player.oneSignalId).toBe(second!.oneSignalId);
-    expect(stack.upstreamCalls()).toEqual({ get_players: 1 });
-  });
-
   it('resolves an unknown player id to null, and a player of another app to null', async () => {
     const [known] = await firstPlayers(1);
     const data = await stack.gql<{ news: { player: null }; shop: { player: null } }>(

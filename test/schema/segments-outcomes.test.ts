@@ -135,13 +135,6 @@ describe('outcomes', () => {
     expect(stack.upstreamCalls()).toEqual({ get_outcomes: 2 });
   });
 
-  it('asks OneSignal once for the same outcomes requested twice in one operation', async () => {
-    await stack.gql(
-      `{ app(id: "${SHOP}") { a: outcomes(names: [{ name: "os__click", aggregation: COUNT }]) { value } b: outcomes(names: [{ name: "os__click", aggregation: COUNT }]) { value } } }`,
-    );
-    expect(stack.upstreamCalls()).toEqual({ get_outcomes: 1 });
-  });
-
   it('rejects empty or malformed outcome names, naming the argument', async () => {
     const empty = await stack.gqlRaw(`{ app(id: "${SHOP}") { outcomes(names: []) { value } } }`);
     expect(empty.errors?.[0]?.extensions).toMatchObject({

@@ -64,20 +64,6 @@ describe('App.user', () => {
     expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
   });
 
-  it('costs one request for the same user fetched by onesignal_id and by external_id in one operation', async () => {
-    const data = await stack.gql<{ app: { a: { id: string }; b: { id: string }; c: { id: string } } }>(
-      `query($app: UUID!, $id: UUID!, $idText: String!, $ext: String!) { app(id: $app) {
-        a: user(alias: { byId: $id }) { id }
-        b: user(alias: { byAlias: { label: "external_id", id: $ext } }) { id }
-        c: user(alias: { byAlias: { label: "onesignal_id", id: $idText } }) { id }
-      } }`,
-      { app: SHOP, id: DEMO_USER.onesignalId, idText: DEMO_USER.onesignalId, ext: DEMO_USER.externalId },
-    );
-    expect(data.app.a.id).toBe(data.app.b.id);
-    expect(data.app.c.id).toBe(data.app.a.id);
-    expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
-  });
-
   it('refetches a user by global id through node(id:)', async () => {
     const first = await stack.gql<{ app: { user: UserData } }>(BY_ALIAS, {
       app: SHOP,
