@@ -1,3 +1,4 @@
+/** Segments (src/schema/segments.ts): listing, paging, creating and deleting, and reading and updating their definition. */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/index.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -19,6 +20,9 @@ interface Seg {
   readOnly: boolean;
   active: boolean;
 }
+
+const nodeId = (type: string, appId: string, id: string) =>
+  Buffer.from(`${type}:${appId}/${id}`).toString('base64url');
 
 const SEGMENT_FIELDS = 'id oneSignalId name createdAt updatedAt readOnly active';
 
@@ -115,42 +119,110 @@ describe('segments', () => {
   });
 });
 
-describe('outcomes', () => {
-  it('totals named outcomes of an app, with time range, platforms and attribution, in one get_outcomes', async () => {
-    const [a, b] = DEMO.outcomeNames;
-    const { app } = await stack.gql<{
-      app: { day: { name: string; aggregation: string; value: number }[]; direct: { value: number }[] };
+describe('segments with their definition', () => {
+  // Each test starts from the seeded segments, as these tests rewrite their filters and names.
+  beforeEach(() => stack.emulator.reset());
+  const GOLD_OR_SILVER = DEMO.segments.ids[SHOP]!['Gold or Silver']!;
+  const segId = nodeId('Segment', SHOP, GOLD_OR_SILVER);
+
+  it('reads a segment’s filters as typed conditions and operators in one get_segment', async () => {
+    const { node } = await stack.gql<{
+      node: { name: string; description: string | null; subscriberCount: number; filters: unknown[] };
     }>(
-      `{ app(id: "${SHOP}") {
-        day: outcomes(names: [{ name: "os__click", aggregation: COUNT }, { name: "${b ?? a}", aggregation: SUM }], timeRange: ONE_MONTH) { name aggregation value }
-        direct: outcomes(names: [{ name: "os__click", aggregation: COUNT }], timeRange: ONE_MONTH, platforms: [IOS, ANDROID], attribution: DIRECT) { value }
-      } }`,
+      `{ node(id: "${segId}") { ... on Segment { name description subscriberCount filters {
+        __typename ... on FilterCondition { field fieldName key relation value } ... on FilterJoin { operator } } } } }`,
     );
-    expect(app.day.map((o) => [o.name, o.aggregation])).toEqual([
-      ['os__click', 'COUNT'],
-      [b ?? a, 'SUM'],
+    expect(node.name).toBe('Gold or Silver');
+    expect(node.description).toBeNull();
+    expect(node.subscriberCount).toBeGreaterThan(0);
+    expect(node.filters).toEqual([
+      {
+        __typename: 'FilterCondition',
+        field: 'TAG',
+        fieldName: 'tag',
+        key: 'tier',
+        relation: 'EQUALS',
+        value: 'gold',
+      },
+      { __typename: 'FilterJoin', operator: 'OR' },
+      {
+        __typename: 'FilterCondition',
+        field: 'TAG',
+        fieldName: 'tag',
+        key: 'tier',
+        relation: 'EQUALS',
+        value: 'silver',
+      },
     ]);
-    expect(app.day[0]!.value).toBeGreaterThan(0);
-    expect(app.direct[0]!.value).toBeLessThanOrEqual(app.day[0]!.value);
-    expect(stack.upstreamCalls()).toEqual({ get_outcomes: 2 });
+    expect(stack.upstreamCalls()).toEqual({ get_segments: 1, get_segment: 1 });
   });
 
-  it('rejects empty or malformed outcome names, naming the argument', async () => {
-    const empty = await stack.gqlRaw(`{ app(id: "${SHOP}") { outcomes(names: []) { value } } }`);
-    expect(empty.errors?.[0]?.extensions).toMatchObject({
-      code: 'VALIDATION_FAILED',
-      fields: [{ path: ['outcomes', 'names'] }],
-    });
-    const dotted = await stack.gqlRaw(
-      `{ app(id: "${SHOP}") { outcomes(names: [{ name: "a.b", aggregation: SUM }, { name: "os__click", aggregation: SUM }]) { value } } }`,
+  it('gives built-in segments an empty definition', async () => {
+    const id = nodeId('Segment', SHOP, DEMO.segments.ids[SHOP]!['Subscribed Users']!);
+    const { node } = await stack.gql<{ node: { filters: unknown[]; subscriberCount: number } }>(
+      `{ node(id: "${id}") { ... on Segment { filters { __typename } subscriberCount } } }`,
     );
-    expect(dotted.errors?.[0]?.extensions).toMatchObject({
-      code: 'VALIDATION_FAILED',
-      fields: [
-        { path: ['outcomes', 'names', '0', 'name'] },
-        { path: ['outcomes', 'names', '1', 'aggregation'] },
-      ],
+    expect(node.filters).toEqual([]);
+    expect(node.subscriberCount).toBeGreaterThan(0);
+  });
+
+  it('replaces a segment’s filters with segmentUpdate, keeping its name', async () => {
+    const { segmentUpdate } = await stack.gql<{
+      segmentUpdate: {
+        __typename: string;
+        segment: { name: string; filters: unknown[]; subscriberCount: number };
+      };
+    }>(
+      `mutation($id: ID!) { segmentUpdate(input: { id: $id, description: "Top tier", filters: [{ condition: { field: TAG, key: "tier", relation: EQUALS, value: "gold" } }] })
+        { __typename ... on SegmentUpdatePayload { segment { name description filters { ... on FilterCondition { fieldName key value } } } } } }`,
+      { id: segId },
+    );
+    expect(segmentUpdate).toEqual({
+      __typename: 'SegmentUpdatePayload',
+      segment: {
+        name: 'Gold or Silver',
+        description: 'Top tier',
+        filters: [{ fieldName: 'tag', key: 'tier', value: 'gold' }],
+      },
     });
-    expect(stack.upstreamCalls().get_outcomes).toBeUndefined();
+    // get_segment for the name, update_segment, then the list and the detail afresh.
+    expect(stack.upstreamCalls()).toEqual({ get_segment: 2, update_segment: 1, get_segments: 1 });
+  });
+
+  it('renames a segment without touching its filters, in one update_segment', async () => {
+    const { segmentUpdate } = await stack.gql<{ segmentUpdate: { __typename: string } }>(
+      `mutation($id: ID!) { segmentUpdate(input: { id: $id, name: "Precious metals" }) { __typename } }`,
+      { id: segId },
+    );
+    expect(segmentUpdate.__typename).toBe('SegmentUpdatePayload');
+    expect(stack.upstreamCalls()).toEqual({ update_segment: 1 });
+    const { node } = await stack.gql<{ node: { name: string; filters: unknown[] } }>(
+      `{ node(id: "${segId}") { ... on Segment { name filters { __typename } } } }`,
+    );
+    expect(node.name).toBe('Precious metals');
+    expect(node.filters).toHaveLength(3);
+  });
+
+  it('reports a name another segment has as ConflictError, a read-only segment as ValidationError', async () => {
+    const taken = await stack.gql<{ segmentUpdate: { __typename: string } }>(
+      `mutation($id: ID!) { segmentUpdate(input: { id: $id, name: "VIP Customers" }) { __typename } }`,
+      { id: segId },
+    );
+    expect(taken.segmentUpdate.__typename).toBe('ConflictError');
+    const builtin = nodeId('Segment', SHOP, DEMO.segments.ids[SHOP]!['Active Users']!);
+    const readOnly = await stack.gql<{ segmentUpdate: { __typename: string; message: string } }>(
+      `mutation { segmentUpdate(input: { id: "${builtin}", name: "Mine" }) { __typename ... on Error { message } } }`,
+    );
+    expect(readOnly.segmentUpdate.__typename).toBe('ValidationError');
+    expect(readOnly.segmentUpdate.message).toMatch(/read-only/);
+  });
+
+  it('rejects an update with nothing to change before calling OneSignal', async () => {
+    const { segmentUpdate } = await stack.gql<{ segmentUpdate: { __typename: string } }>(
+      `mutation($id: ID!) { segmentUpdate(input: { id: $id }) { __typename } }`,
+      { id: segId },
+    );
+    expect(segmentUpdate.__typename).toBe('ValidationError');
+    expect(stack.upstreamCalls()).toEqual({});
   });
 });
