@@ -3,7 +3,7 @@ import { ROOT } from './helpers/artifact.js';
 
 /**
  * Builds the shipped artifact once before any suite runs, so suites that start `node dist/main.mjs`
- * test what ships, built from these sources. (test/e2e-production.test.ts also runs `npm start`,
+ * test what ships, built from these sources. (test/artifact/production-start.test.ts also runs `npm start`,
  * which builds again; builds swap dist/ in atomically.)
  */
 export default function buildArtifact() {

@@ -32,7 +32,7 @@ export async function startOneSignalEmulator(): Promise<EmulatorHarness> {
 }
 
 /**
- * Operations each suite drives end to end. `onesignal-operations.test.ts` checks that together they
+ * Operations each suite drives end to end. test/onesignal/operations.test.ts checks that together they
  * are exactly `OPERATIONS`, and each suite checks against the emulator's counters that it called all of its own.
  */
 export const SUITE_OPERATIONS = {
@@ -80,7 +80,7 @@ export const SUITE_OPERATIONS = {
     'begin_live_activity',
     'end_live_activity',
   ],
-  /** test/schema-templates.test.ts and test/sdk-v5-templates-segments.test.ts. */
+  /** test/schema/templates.test.ts and test/emulator/sdk-v5-templates-segments.test.ts. */
   templatesSegmentDetails: [
     'get_segment',
     'update_segment',
@@ -91,10 +91,17 @@ export const SUITE_OPERATIONS = {
     'delete_template',
     'copy_template_to_app',
   ],
-  /** test/schema-api-keys.test.ts and test/sdk-v5-current-api.test.ts. */
+  /** test/schema/api-keys.test.ts and test/emulator/sdk-v5-keys-events-estimates.test.ts. */
   apiKeys: ['view_api_keys', 'create_api_key', 'update_api_key', 'delete_api_key', 'rotate_api_key'],
-  /** The current API's other additions: test/schema-current-api.test.ts and test/sdk-v5-current-api.test.ts. */
-  currentApi: ['create_custom_events', 'update_subscription_by_token', 'estimate_notification_recipients'],
+  /**
+   * Custom events, subscriptions by token and recipient estimates: test/schema/custom-events,
+   * subscriptions and recipient-estimate, and test/emulator/sdk-v5-keys-events-estimates.
+   */
+  eventsTokensEstimates: [
+    'create_custom_events',
+    'update_subscription_by_token',
+    'estimate_notification_recipients',
+  ],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */

@@ -2,6 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
+import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
+import { cleanEnv } from './artifact.js';
 
 /** A loopback port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -47,4 +49,25 @@ export async function stopRedis(child: ChildProcess | undefined): Promise<void> 
   if (!child || child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGKILL');
   await once(child, 'exit');
+}
+
+/**
+ * The environment of a built server that shares the Redis at `redisUrl` with other replicas, on the
+ * emulator at `apiUrl` with its demo keys, no caller auth and no rate budgets; `extra` overrides.
+ */
+export function replicaEnv(
+  redisUrl: string,
+  apiUrl: string,
+  extra: NodeJS.ProcessEnv = {},
+): NodeJS.ProcessEnv {
+  return cleanEnv({
+    REDIS_URL: redisUrl,
+    ONESIGNAL_API_URL: apiUrl,
+    ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
+    ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
+    AUTH_MODE: 'none',
+    AUTH_ALLOW_NONE: 'true',
+    ONESIGNAL_RATE_LIMITS: 'off',
+    ...extra,
+  });
 }

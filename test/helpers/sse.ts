@@ -1,5 +1,6 @@
 /** GraphQL subscriptions over Server-Sent Events, as a browser's EventSource-less client sends them. */
 import { expect } from 'vitest';
+import { DEMO } from '../../src/emulator/index.js';
 
 export interface Update {
   status: string;
@@ -60,4 +61,17 @@ export function expectProgress(updates: Update[], min = 3) {
     expect(b.successfulCount >= a.successfulCount && JSON.stringify(a) !== JSON.stringify(b)).toBe(true);
   }
   expect(updates[0]?.status).not.toBe('DELIVERED');
+}
+
+/** Sends to the demo shop's subscribed users through a GraphQL endpoint; the new notification's global id. */
+export async function sendThrough(graphqlUrl: string): Promise<string> {
+  const res = await fetch(graphqlUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      query: `mutation { notificationCreate(input: { appId: "${DEMO.apps[0]!.id}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
+    }),
+  });
+  const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };
+  return body.data.notificationCreate.notification.id;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { isUuid } from '../../src/core/ids.js';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { createGraphQLServer, type GraphQLServerOptions } from '../../src/http/server.js';
@@ -93,6 +94,36 @@ export async function startStack(
       await emulator.close();
       canary.stop();
     },
+  };
+}
+
+/**
+ * One stack for the whole file, as most suites want it: started before the first test, closed after
+ * the last, with the upstream counters zeroed before each test. The returned object reads through to
+ * the running stack, so tests use it as they would use `startStack()`'s.
+ */
+export function useStack(...options: Parameters<typeof startStack>): Stack {
+  let running: Stack | undefined;
+  const current = () => {
+    if (!running) throw new Error('The stack is used before beforeAll started it');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startStack(...options);
+  });
+  afterAll(() => running?.close());
+  beforeEach(() => current().emulator.resetStats());
+  return {
+    get emulator() {
+      return current().emulator;
+    },
+    get graphqlUrl() {
+      return current().graphqlUrl;
+    },
+    gql: (query, variables, headers) => current().gql(query, variables, headers),
+    gqlRaw: (query, variables, headers) => current().gqlRaw(query, variables, headers),
+    upstreamCalls: () => current().upstreamCalls(),
+    close: () => current().close(),
   };
 }
 

@@ -1,0 +1,10 @@
+/** GraphQL documents that more than one suite sends. */
+
+/** An app's recipient estimate for a targeting: what a send with it would reach. */
+export const ESTIMATE = /* GraphQL */ `
+  query ($app: UUID!, $targeting: NotificationTargetingInput!) {
+    app(id: $app) {
+      recipientEstimate(targeting: $targeting) { count uncappedCount capApplied mobileSuppressed mobileExcludedCount }
+    }
+  }
+`;

@@ -1,0 +1,50 @@
+/**
+ * Live delivery across replicas: two built servers on one real redis-server share each
+ * notification's polls, counted with the emulator's stats.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
+import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
+import { DELIVERY, expectProgress, sendThrough, subscribeSse, updatesOf } from '../helpers/sse.js';
+
+describe('two built servers (node dist/main.mjs) on one Redis', () => {
+  let redis: ChildProcess;
+  let emulator: RunningEmulator;
+  let a: RunningArtifact;
+  let b: RunningArtifact;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    redis = await startRedis(port);
+    emulator = await startEmulator({ port: 0, pacing: { deliveryMs: 3_000 } });
+    const env = replicaEnv(`redis://127.0.0.1:${port}`, emulator.url, { DELIVERY_POLL_MS: '500' });
+    [a, b] = await Promise.all([startArtifact(env), startArtifact(env)]);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await emulator?.close();
+    await stopRedis(redis);
+  });
+
+  it('50 subscribers split across both replicas cost the upstream calls of one', async () => {
+    const calls = async (onA: number, onB: number) => {
+      const id = await sendThrough(a.graphqlUrl);
+      emulator.resetStats();
+      const first = Array.from({ length: onA }, () => subscribeSse(a.graphqlUrl, DELIVERY, { id }));
+      // B's first reads come from the cache A's filled (one first read in all), then B relays A's poll.
+      await new Promise((r) => setTimeout(r, 150));
+      const second = Array.from({ length: onB }, () => subscribeSse(b.graphqlUrl, DELIVERY, { id }));
+      for (const run of await Promise.all([...first, ...second])) expectProgress(updatesOf(run.events));
+      return emulator.stats().byOperation;
+    };
+    const one = await calls(1, 0);
+    const fifty = await calls(25, 25);
+    console.log(
+      `get_notification: 1 subscriber ${one.get_notification}, 50 on two replicas ${fifty.get_notification}`,
+    );
+    expect(one.get_notification).toBeLessThanOrEqual(2 + 3_000 / 500);
+    expect(fifty).toEqual(one);
+  });
+});
