@@ -1,6 +1,7 @@
 import type { OneSignalClientOptions } from './upstream/client.js';
+import { DEFAULT_CACHE_MAX_BYTES } from './upstream/memory-cache.js';
 import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './upstream/scheduler.js';
-import { type CacheTtls, DEFAULT_CACHE_MAX_BYTES } from './upstream/shared-reads.js';
+import type { CacheTtls } from './upstream/shared-reads.js';
 
 export type OneSignalConfig = OneSignalClientOptions & {
   /** Whether any OneSignal key is configured (otherwise `npm start` uses the embedded emulator). */

@@ -9,6 +9,7 @@ export {
   type OneSignalClientOptions,
   UpstreamRequester,
 } from './client.js';
+export { DEFAULT_CACHE_MAX_BYTES, MemoryCacheStore } from './memory-cache.js';
 export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
 export {
   type BucketRef,
@@ -26,7 +27,6 @@ export {
   type CacheStore,
   type CacheTtls,
   DEFAULT_CACHE_TTLS,
-  MemoryCacheStore,
   type ReadEvent,
   SharedReads,
   type SharedReadsOptions,

@@ -1,6 +1,7 @@
+import { MemoryCacheStore } from './memory-cache.js';
 import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
 import type { BucketStore } from './scheduler.js';
-import { type CacheStore, MemoryCacheStore } from './shared-reads.js';
+import type { CacheStore } from './shared-reads.js';
 
 /** The state requests share: cached reads and rate budgets. */
 export interface SharedStores {

@@ -7,6 +7,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { type CachedRead, type CacheStore, MemoryCacheStore } from '../../src/upstream/index.js';
 import {
   connectRedis,
   RedisBucketStore,
@@ -14,7 +15,6 @@ import {
   RedisHealth,
   redisUrlShown,
 } from '../../src/upstream/redis.js';
-import { type CachedRead, type CacheStore, MemoryCacheStore } from '../../src/upstream/shared-reads.js';
 import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
 import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
 
