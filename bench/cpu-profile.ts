@@ -21,7 +21,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stopChild } from './children.js';
+import { stopChild } from './lib/children.js';
 import {
   type AutocannonOptions,
   type Child,

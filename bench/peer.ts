@@ -43,7 +43,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { type Child as BaseChild, freePort, onExit, sleep, spawnChild, stopChild } from './children.js';
+import { type Child as BaseChild, freePort, onExit, sleep, spawnChild, stopChild } from './lib/children.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const WORKDIR = process.env.WORKDIR ?? '/tmp/peer-bench';

@@ -41,7 +41,7 @@ import {
   sleep,
   spawnChild,
   stopChild,
-} from './children.js';
+} from './lib/children.js';
 
 const HOST = '127.0.0.1';
 const LATENCY_MS = 20;
