@@ -22,24 +22,19 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { stopChild } from './lib/children.js';
+import { HOST, ROOT } from './lib/stack.js';
+import { type AutocannonOptions, loadAutocannon, probe } from './peer/autocannon.js';
 import {
-  type AutocannonOptions,
   type Child,
   ensurePeerSetup,
-  HOST,
-  loadAutocannon,
   log,
   makeToken,
-  OURS_PORT,
-  OURS_QUERY,
-  probe,
-  ROOT,
-  STUB_PORT,
   startOurs,
   startStub,
   stubTotal,
   waitPortsFree,
-} from './peer.js';
+} from './peer/servers.js';
+import { OURS_PORT, OURS_QUERY, STUB_PORT } from './peer/settings.js';
 
 const DUR = Number(process.env.DUR ?? 10);
 const DELAY_MS = Number(process.env.DELAY_MS ?? 0);

@@ -10,12 +10,13 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO } from '../../src/emulator/index.js';
-import { type OutputChild, sleep, spawnCapturing, spawnLogging } from './children.js';
+import { type OutputChild, sleep, spawnCapturing } from './children.js';
 
 /** The repository, where `dist/` and `node_modules/` are. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const HOST = '127.0.0.1';
-const SERVER_ENTRY = 'dist/main.mjs';
+/** The production bundle, `npm run build`'s output. */
+export const SERVER_ENTRY = 'dist/main.mjs';
 
 /** The emulator's demo app at `index` (0: the shop, 1: the news site). */
 export function demoApp(index: number) {
@@ -54,21 +55,9 @@ export function buildServer() {
     throw new Error(`npm run build failed (status ${build.status}, ${build.error ?? ''})`);
 }
 
-/**
- * Spawns `node <nodeArgs> dist/main.mjs` in the repository with exactly `env`; its output goes to
- * `logFile` when given, else it is kept in memory.
- */
-export function spawnBuiltServer(
-  name: string,
-  env: NodeJS.ProcessEnv,
-  { nodeArgs = [], logFile }: { nodeArgs?: string[]; logFile?: string } = {},
-): OutputChild {
-  const args = [...nodeArgs, SERVER_ENTRY];
-  const options = { cwd: ROOT, env };
-  return logFile
-    ? spawnLogging(name, process.execPath, args, options, logFile)
-    : spawnCapturing(name, process.execPath, args, options);
-}
+/** Spawns `node dist/main.mjs` in the repository with exactly `env`, its output kept in memory. */
+export const spawnBuiltServer = (name: string, env: NodeJS.ProcessEnv): OutputChild =>
+  spawnCapturing(name, process.execPath, [SERVER_ENTRY], { cwd: ROOT, env });
 
 /** Spawns the emulator (`tsx src/emulator/main.ts`) on `port`, each answer delayed by `latencyMs`. */
 export function spawnEmulator(port: number, latencyMs: number): OutputChild {
