@@ -134,12 +134,18 @@ interface Analysis {
   selfByFunction: Map<string, number>;
 }
 
-function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
+/** Each node by id, each node's parent, and how many samples each node was on top of the stack. */
+function indexProfile(profile: CpuProfile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const hits = new Map<number, number>();
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  return { byId, parent, hits };
+}
+
+function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
+  const { byId, parent, hits } = indexProfile(profile);
 
   const moduleCache = new Map<number, string>();
   const moduleOfNode = (id: number) => {
@@ -178,11 +184,7 @@ function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
 
 /** The stacks (CALLER_DEPTH frames up) that call `fn`, weighted by samples under each call. */
 function callers(profile: CpuProfile, fn: string): [string, number][] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const hits = new Map<number, number>();
-  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const { byId, parent, hits } = indexProfile(profile);
   const under = new Map<number, number>();
   const total = (id: number): number => {
     let s = hits.get(id) ?? 0;
