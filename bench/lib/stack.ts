@@ -18,7 +18,7 @@ export const HOST = '127.0.0.1';
 /** The production bundle, `npm run build`'s output. */
 export const SERVER_ENTRY = 'dist/main.mjs';
 
-/** The emulator's demo app at `index` (0: the shop, 1: the news site). */
+/** The emulator's demo app at `index` (0: Demo Shop, 1: Demo News). */
 export function demoApp(index: number) {
   const app = DEMO.apps[index];
   if (!app) throw new Error('the emulator has no demo app');
