@@ -21,25 +21,20 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stopChild } from './children.js';
+import { stopChild } from './lib/children.js';
+import { HOST, ROOT } from './lib/stack.js';
+import { type AutocannonOptions, loadAutocannon, probe } from './peer/autocannon.js';
 import {
-  type AutocannonOptions,
   type Child,
   ensurePeerSetup,
-  HOST,
-  loadAutocannon,
   log,
   makeToken,
-  OURS_PORT,
-  OURS_QUERY,
-  probe,
-  ROOT,
-  STUB_PORT,
   startOurs,
   startStub,
   stubTotal,
   waitPortsFree,
-} from './peer.js';
+} from './peer/servers.js';
+import { OURS_PORT, OURS_QUERY, STUB_PORT } from './peer/settings.js';
 
 const DUR = Number(process.env.DUR ?? 10);
 const DELAY_MS = Number(process.env.DELAY_MS ?? 0);
@@ -139,12 +134,18 @@ interface Analysis {
   selfByFunction: Map<string, number>;
 }
 
-function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
+/** Each node by id, each node's parent, and how many samples each node was on top of the stack. */
+function indexProfile(profile: CpuProfile) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const hits = new Map<number, number>();
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  return { byId, parent, hits };
+}
+
+function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
+  const { byId, parent, hits } = indexProfile(profile);
 
   const moduleCache = new Map<number, string>();
   const moduleOfNode = (id: number) => {
@@ -183,11 +184,7 @@ function analyse(profile: CpuProfile, bundle: Map<string, string[]>): Analysis {
 
 /** The stacks (CALLER_DEPTH frames up) that call `fn`, weighted by samples under each call. */
 function callers(profile: CpuProfile, fn: string): [string, number][] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const parent = new Map<number, number>();
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const hits = new Map<number, number>();
-  for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
+  const { byId, parent, hits } = indexProfile(profile);
   const under = new Map<number, number>();
   const total = (id: number): number => {
     let s = hits.get(id) ?? 0;

@@ -23,8 +23,6 @@
  * `--quick` runs a tenth of 1 and 2. Exits 1 when a target is missed.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { encodeNodeId } from '../src/core/ids.js';
 import {
@@ -36,6 +34,11 @@ import {
 } from '../src/emulator/index.js';
 import { createGraphQLServer } from '../src/http/server.js';
 import { createOneSignalClient, type OneSignalClientOptions } from '../src/upstream/index.js';
+import { type GraphQLBody, postGraphQL } from './lib/clients.js';
+import { pool } from './lib/load.js';
+import { pct } from './lib/report.js';
+import { closeServer, demoApp, listenOnLoopback } from './lib/stack.js';
+import { countBy, percentileAtIndex } from './lib/stats.js';
 
 const { values: args } = parseArgs({ options: { quick: { type: 'boolean' } } });
 const SCALE = args.quick ? 0.1 : 1;
@@ -45,7 +48,7 @@ const CONCURRENCY = 20;
 const READ_DEADLINE_MS = 10_000;
 const WATCHDOG_MS = 900_000;
 
-const SHOP = DEMO.apps[0]?.id as string;
+const SHOP = demoApp(0).id;
 const SHOP_KEY = demoAppKeys()[SHOP] as string;
 const NOTIFICATION = DEMO.notifications.latestDelivered;
 
@@ -79,10 +82,8 @@ interface Stack {
   close(): Promise<void>;
 }
 
-interface GqlResult {
+interface GqlResult extends GraphQLBody {
   status: number;
-  data?: Record<string, unknown> | null;
-  errors?: { message: string; path?: (string | number)[]; extensions?: { code?: string } }[];
 }
 
 async function startStack(options: OneSignalClientOptions): Promise<Stack> {
@@ -90,18 +91,14 @@ async function startStack(options: OneSignalClientOptions): Promise<Stack> {
   const clientOptions = { apiUrl: emulator.url, ...options };
   const client = createOneSignalClient(clientOptions);
   const { server } = createGraphQLServer({ client, clientOptions });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const url = await listenOnLoopback(server);
   return {
     emulator,
     url,
     async gql(query, variables) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, ...((await res.json()) as Omit<GqlResult, 'status'>) };
+      const accept = 'application/graphql-response+json';
+      const { status, body } = await postGraphQL(`${url}/graphql`, query, variables, accept);
+      return { status, ...body };
     },
     async close() {
       await closeServer(server);
@@ -109,30 +106,6 @@ async function startStack(options: OneSignalClientOptions): Promise<Stack> {
     },
   };
 }
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/** Runs `count` tasks, `concurrency` at a time. */
-async function pool<T>(count: number, concurrency: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const out: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        out[i] = await task(i);
-      }
-    }),
-  );
-  return out;
-}
-
-const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(2)} %`;
-const quantile = (sorted: number[], q: number) =>
-  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : 0;
 
 interface Target {
   name: string;
@@ -203,7 +176,7 @@ async function readsUnderFaults(config: KeyConfig, report: Report) {
   const latencies = results.map((r) => r.ms).sort((a, b) => a - b);
   const codes = countBy(results.filter((r) => !r.ok).map((r) => r.code ?? 'no data'));
   report.log(
-    `  [${config}] ${READS} reads in ${(wall / 1000).toFixed(1)} s: ${inTime} with data within 10 s; p50 ${quantile(latencies, 0.5).toFixed(0)} ms, p99 ${quantile(latencies, 0.99).toFixed(0)} ms, max ${quantile(latencies, 1).toFixed(0)} ms; upstream requests ${stats.total} ${JSON.stringify(stats.byOperation)}; failures ${JSON.stringify(codes)}`,
+    `  [${config}] ${READS} reads in ${(wall / 1000).toFixed(1)} s: ${inTime} with data within 10 s; p50 ${percentileAtIndex(latencies, 50).toFixed(0)} ms, p99 ${percentileAtIndex(latencies, 99).toFixed(0)} ms, max ${percentileAtIndex(latencies, 100).toFixed(0)} ms; upstream requests ${stats.total} ${JSON.stringify(stats.byOperation)}; failures ${JSON.stringify(codes)}`,
   );
   report.target(
     `reads with data within 10 s (${config})`,
@@ -428,12 +401,6 @@ async function outage(report: Report) {
     `${first.errors ? 'failed' : 'data'} in ${recoveredMs.toFixed(0)} ms (target data, < 500 ms)`,
     !first.errors && recoveredMs < 500,
   );
-}
-
-function countBy(items: string[]): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const item of items) out[item] = (out[item] ?? 0) + 1;
-  return out;
 }
 
 console.log(

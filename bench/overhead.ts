@@ -10,7 +10,6 @@
  * through plain fetch. Bounded: fixed iteration counts.
  */
 import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { type ExecutionResult, execute, parse, validate } from 'graphql';
 import { ANONYMOUS_CALLER } from '../src/auth/index.js';
 import { DEMO, demoAppKeys, startEmulator } from '../src/emulator/index.js';
@@ -19,14 +18,12 @@ import { createLoaders } from '../src/loaders/index.js';
 import type { OneSignalClient } from '../src/onesignal/index.js';
 import { schema } from '../src/schema/index.js';
 import { createOneSignalClient } from '../src/upstream/index.js';
+import { meanMs } from './lib/load.js';
+import { closeServer, demoApp, listenOnLoopback } from './lib/stack.js';
 
 const ITERATIONS = 300;
 const WARMUP = 60;
-const SHOP = (() => {
-  const app = DEMO.apps[0];
-  if (!app) throw new Error('the emulator has no demo app');
-  return app;
-})();
+const SHOP = demoApp(0);
 
 /** Wraps every `client.<api>.<method>` so each distinct call hits upstream once, then replays it. */
 function replayingClient(real: OneSignalClient): OneSignalClient {
@@ -54,12 +51,7 @@ function replayingClient(real: OneSignalClient): OneSignalClient {
   });
 }
 
-async function mean(fn: () => unknown | Promise<unknown>): Promise<number> {
-  for (let i = 0; i < WARMUP; i++) await fn();
-  const start = performance.now();
-  for (let i = 0; i < ITERATIONS; i++) await fn();
-  return (performance.now() - start) / ITERATIONS;
-}
+const mean = (fn: () => unknown | Promise<unknown>) => meanMs(fn, { warmup: WARMUP, iterations: ITERATIONS });
 
 async function main() {
   const emulator = await startEmulator({ port: 0, host: '127.0.0.1' });
@@ -71,8 +63,7 @@ async function main() {
   const real = createOneSignalClient(options);
   const client = replayingClient(real);
   const { server, yoga } = createGraphQLServer({ client });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const gqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const gqlUrl = `${await listenOnLoopback(server)}/graphql`;
 
   const page = await real.notifications.list(SHOP.id, { limit: 10 });
   const tenIds = (page.notifications ?? []).map((n) => n.id);
@@ -162,8 +153,7 @@ async function main() {
     res.setHeader('content-type', 'application/json');
     res.end('{"data":{"__typename":"Query"}}');
   });
-  await new Promise<void>((resolve) => tiny.listen(0, '127.0.0.1', resolve));
-  const tinyUrl = `http://127.0.0.1:${(tiny.address() as AddressInfo).port}/`;
+  const tinyUrl = `${await listenOnLoopback(tiny)}/`;
   const tHop = await mean(async () => (await fetch(tinyUrl, { method: 'POST', body: '{}' })).text());
   const tTypename = await mean(async () =>
     (
@@ -187,9 +177,8 @@ async function main() {
     `\nLoopback hop alone (fetch → trivial node:http server): ${tHop.toFixed(2)} ms; \`{ __typename }\` through the GraphQL server: ${tTypename.toFixed(2)} ms.`,
   );
 
-  tiny.close();
-  server.closeAllConnections();
-  server.close();
+  await closeServer(tiny);
+  await closeServer(server);
   await emulator.close();
 }
 

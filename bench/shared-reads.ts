@@ -17,23 +17,21 @@
  *
  * Exits 1 when a target is missed.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
+import { sleep, stopChild } from './lib/children.js';
+import { postGraphQL } from './lib/clients.js';
+import { workers } from './lib/load.js';
+import { rssSampler } from './lib/proc.js';
+import { f1 } from './lib/report.js';
+import { demoApp, inheritedEnv, loopbackServerEnv, spawnBuiltServer } from './lib/stack.js';
+import { ascending, percentileAtIndex } from './lib/stats.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SHOP = DEMO.apps[0]!.id;
-const NEWS = DEMO.apps[1]!.id;
+const SHOP = demoApp(0).id;
+const NEWS = demoApp(1).id;
 const dashboard = (app: string) =>
   `query Dashboard { app(id: "${app}") { name messageablePlayerCount notifications(first: 50) { totalCount nodes { id status queuedAt successfulCount failedCount } } } }`;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-const f1 = (n: number) => n.toFixed(1);
+const percentile = (values: number[], p: number) => percentileAtIndex(ascending(values), p);
 
 interface Server {
   url: string;
@@ -41,45 +39,21 @@ interface Server {
   stop(): Promise<void>;
 }
 
+/** The built server on a port it picks (PORT=0), read back from its start-up banner. */
 async function startServer(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<Server> {
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_|HEAP_)/.test(k)),
-  );
-  const child: ChildProcess = spawn(process.execPath, ['dist/main.mjs'], {
-    cwd: ROOT,
-    env: {
-      ...inherited,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'production',
-      ONESIGNAL_API_URL: emulator.url,
-      ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
-      ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
-      AUTH_MODE: 'none',
-      AUTH_ALLOW_NONE: 'true',
-      LOG_LEVEL: 'warn',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const child = spawnBuiltServer('server', {
+    ...inheritedEnv(/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_|HEAP_)/),
+    ...loopbackServerEnv(0, emulator.url),
+    ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
+    ONESIGNAL_APP_KEYS: JSON.stringify(demoAppKeys()),
+    LOG_LEVEL: 'warn',
+    ...env,
   });
-  let out = '';
-  child.stdout?.on('data', (d) => {
-    out += String(d);
-  });
-  child.stderr?.on('data', (d) => {
-    out += String(d);
-  });
-  for (let i = 0; i < 500 && !/Shared:/.test(out) && child.exitCode === null; i++) await sleep(20);
-  const url = /GraphQL:\s+(\S+)/.exec(out)?.[1];
-  if (!url) throw new Error(`server did not start:\n${out}`);
-  return {
-    url,
-    pid: child.pid as number,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  const started = () => /Shared:/.test(child.output());
+  for (let i = 0; i < 500 && !started() && child.proc.exitCode === null; i++) await sleep(20);
+  const url = /GraphQL:\s+(\S+)/.exec(child.output())?.[1];
+  if (!url) throw new Error(`server did not start:\n${child.output()}`);
+  return { url, pid: child.pid, stop: () => stopChild(child) };
 }
 
 async function gql(
@@ -88,22 +62,12 @@ async function gql(
 ): Promise<{ ok: boolean; ms: number; body: Record<string, unknown> }> {
   const started = performance.now();
   try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query }),
-    });
-    const body = (await res.json()) as Record<string, unknown>;
-    return { ok: res.ok && !body.errors, ms: performance.now() - started, body };
+    const { ok, body } = await postGraphQL(url, query);
+    return { ok: ok && !body.errors, ms: performance.now() - started, body: body as Record<string, unknown> };
   } catch {
     return { ok: false, ms: performance.now() - started, body: {} };
   }
 }
-
-const rssMb = (pid: number) => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-};
 
 const results: { figure: string; value: string; target: string; met: boolean }[] = [];
 const report = (figure: string, value: string, target: string, met: boolean) => {
@@ -226,14 +190,14 @@ async function load(
   let done = 0;
   let failed = 0;
   const until = performance.now() + seconds * 1000;
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (performance.now() < until) {
-        const r = await gql(url, typeof query === 'string' ? query : query(done));
-        done++;
-        if (!r.ok) failed++;
-      }
-    }),
+  await workers(
+    connections,
+    () => performance.now() < until,
+    async () => {
+      const r = await gql(url, typeof query === 'string' ? query : query(done));
+      done++;
+      if (!r.ok) failed++;
+    },
   );
   return { rps: done / seconds, done, failed };
 }
@@ -247,13 +211,9 @@ async function fullCachePeakRss(server: Server): Promise<number> {
     20,
     8,
   );
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssMb(server.pid));
-  }, 100);
+  const sampler = rssSampler(server.pid, 100, 0);
   await load(server.url, dashboard(SHOP), 50, 5);
-  clearInterval(sampler);
-  return peak;
+  return sampler.stop();
 }
 
 async function throughput() {

@@ -3,6 +3,7 @@
  * it, and every child still running is stopped when the bench exits, fails or is interrupted.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
+import { openSync, readFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 
 export interface Child {
@@ -56,6 +57,50 @@ export function spawnChild(
   running.add(child);
   void exited.then(() => running.delete(child));
   return child;
+}
+
+/** A child whose recent output can be shown when it fails to start. */
+export interface OutputChild extends Child {
+  output(): string;
+}
+
+type OutputOptions = Omit<SpawnOptions, 'detached' | 'stdio'>;
+
+/** `spawnChild` with stdout and stderr kept in memory (the first 64 KB), for its start-up banner. */
+export function spawnCapturing(
+  name: string,
+  command: string,
+  args: string[],
+  options: OutputOptions,
+): OutputChild {
+  const child = spawnChild(name, command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  const append = (d: Buffer) => {
+    if (out.length < 64_000) out += String(d);
+  };
+  child.proc.stdout?.on('data', append);
+  child.proc.stderr?.on('data', append);
+  return { ...child, output: () => out };
+}
+
+/** `spawnChild` with stdout and stderr written to `logFile`; `output()` is its last 2 KB. */
+export function spawnLogging(
+  name: string,
+  command: string,
+  args: string[],
+  options: OutputOptions,
+  logFile: string,
+): OutputChild & { logFile: string } {
+  const fd = openSync(logFile, 'w');
+  const child = spawnChild(name, command, args, { ...options, stdio: ['ignore', fd, fd] });
+  const output = () => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-2_000);
+    } catch {
+      return '';
+    }
+  };
+  return { ...child, logFile, output };
 }
 
 /** The children still running. */
