@@ -36,6 +36,8 @@ export interface RunningEmulator {
   port: number;
   stats(): EmulatorStats;
   resetStats(): void;
+  /** The bodies `operationId` last received, as sent (also `GET /__emulator/received?operation=`). */
+  received(operationId: string): unknown[];
   reset(): void;
   setFaults(f: FaultConfig | null): void;
   /** Turns OneSignal's rate limits on or off (`null`: back to the start-up setting's defaults, off). */
@@ -95,6 +97,7 @@ export async function startEmulator(
     port,
     stats: () => core.stats(),
     resetStats: () => core.resetStats(),
+    received: (operationId: string) => core.receivedBodies(operationId),
     reset: () => core.reset(),
     setFaults: (f) => core.faults.set(f),
     setLimits: (l) => core.limits.set(l),

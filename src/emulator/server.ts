@@ -45,6 +45,12 @@ export class EmulatorCore {
   readonly limits: RateLimits;
   private counts = new Map<string, number>();
   private total = 0;
+  /**
+   * The bodies of the last requests, per operation, exactly as they arrived: tests read what
+   * OneSignal would have received (a view answers some fields transformed, e.g. `send_after` in Unix
+   * seconds). Bounded, oldest out first.
+   */
+  private received = new Map<string, unknown[]>();
   /** Pacing of sends and exports; at once unless `startEmulator({ pacing })` says otherwise. */
   pacing: Pacing = { deliveryMs: 0, exportMs: 0 };
 
@@ -65,6 +71,18 @@ export class EmulatorCore {
     this.counts.set(operationId, (this.counts.get(operationId) ?? 0) + 1);
   }
 
+  receive(operationId: string, body: Record<string, unknown>): void {
+    const list = this.received.get(operationId) ?? [];
+    list.push(body);
+    if (list.length > RECEIVED_PER_OPERATION) list.shift();
+    this.received.set(operationId, list);
+  }
+
+  /** The bodies `operationId` received, oldest first (at most the last RECEIVED_PER_OPERATION). */
+  receivedBodies(operationId: string): unknown[] {
+    return [...(this.received.get(operationId) ?? [])];
+  }
+
   stats(): EmulatorStats {
     return {
       total: this.total,
@@ -76,6 +94,7 @@ export class EmulatorCore {
   resetStats(): void {
     this.total = 0;
     this.counts = new Map();
+    this.received = new Map();
     this.limits.resetStats();
   }
 
@@ -88,6 +107,7 @@ export class EmulatorCore {
 }
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+const RECEIVED_PER_OPERATION = 200;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type Env = { Bindings: HttpBindings };
@@ -135,6 +155,7 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
       now: nowSeconds(),
       pacing: core.pacing,
     };
+    if (BODY_METHODS.has(op.method)) core.receive(op.id, ctx.body);
     const header = c.req.header('authorization');
     let result: OpResult;
     if (op.auth === 'user') {
@@ -203,6 +224,8 @@ export function createHttpApp(core: EmulatorCore): Hono<Env> {
 
   app.get('/__emulator/health', (c) => c.json({ ok: true }));
   app.get('/__emulator/stats', (c) => c.json(core.stats()));
+  // What one operation's last requests carried, as sent: `?operation=create_notification`.
+  app.get('/__emulator/received', (c) => c.json(core.receivedBodies(c.req.query('operation') ?? '')));
   app.delete('/__emulator/stats', (c) => {
     core.resetStats();
     return c.json(core.stats());

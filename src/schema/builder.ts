@@ -11,6 +11,7 @@ import {
   JSONObjectResolver,
   JSONResolver,
   LocaleResolver,
+  NonNegativeIntResolver,
   PhoneNumberResolver,
   URLResolver,
   UUIDResolver,
@@ -38,6 +39,7 @@ export const builder = new SchemaBuilder<{
     CountryCode: { Input: string; Output: string };
     Locale: { Input: string; Output: string };
     URL: { Input: URL; Output: URL | string };
+    NonNegativeInt: { Input: number; Output: number };
   };
 }>({
   // Relay before scope-auth, so `authScopes` functions see parsed global ids.
@@ -129,6 +131,7 @@ builder.addScalarType('PhoneNumber', PhoneNumberResolver);
 builder.addScalarType('CountryCode', CountryCodeResolver);
 builder.addScalarType('Locale', LocaleResolver);
 builder.addScalarType('URL', URLResolver);
+builder.addScalarType('NonNegativeInt', NonNegativeIntResolver);
 
 builder.queryType({ description: 'Read OneSignal apps and everything in them.' });
 builder.mutationType({

@@ -367,8 +367,10 @@ describe('the largest legitimate send', () => {
           appId: SHOP,
           targetChannel: 'EMAIL',
           includeSubscriptionIds: ids,
-          emailSubject: 'Newsletter',
-          emailBody: `<html><body>${'<p>Lorem ipsum dolor sit amet.</p>'.repeat(12_000)}</body></html>`,
+          email: {
+            subject: 'Newsletter',
+            body: `<html><body>${'<p>Lorem ipsum dolor sit amet.</p>'.repeat(12_000)}</body></html>`,
+          },
         },
       },
     });

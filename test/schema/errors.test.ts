@@ -90,7 +90,7 @@ describe('bad input', () => {
             appId: SHOP,
             contents: [{ language: 'en', text: 'x' }],
             includedSegments: ['Subscribed Users'],
-            sendAfter: 'tomorrow-ish',
+            delivery: { sendAfter: 'tomorrow-ish' },
           },
         },
       ),

@@ -130,8 +130,9 @@ describe('a send is reported as what happened', () => {
   });
 
   it('treats a cancel whose answer was lost, then found already canceled, as the success it was', async () => {
-    const scheduled = (await send({ sendAfter: new Date(Date.now() + 86_400_000).toISOString() })).data
-      ?.notificationCreate as Result;
+    const scheduled = (
+      await send({ delivery: { sendAfter: new Date(Date.now() + 86_400_000).toISOString() } })
+    ).data?.notificationCreate as Result;
     stack.emulator.setFaults({ lostAnswerRate: 1, operations: ['cancel_notification'], times: 1 });
     const res = await stack.gqlRaw<{ notificationCancel: Record<string, unknown> }>(
       'mutation($id: ID!) { notificationCancel(input: { id: $id }) { __typename ... on NotificationCancelPayload { notificationId notification { status } } ... on Error { code message } } }',

@@ -212,7 +212,7 @@ describe('notificationCreate', () => {
       contents: [{ language: 'en', text: 'Just for you' }],
       includeAliases: { label: 'external_id', ids: [USER!.externalId, 'nobody-at-all'] },
       targetChannel: 'PUSH',
-      sendAfter,
+      delivery: { sendAfter },
     });
     expect(r.__typename).toBe('NotificationCreatePayload');
     expect((r.notification as N).status).toBe('SCHEDULED');
@@ -297,7 +297,7 @@ describe('notification actions', () => {
         appId: SHOP,
         contents: [{ language: 'en', text: 'Later' }],
         includedSegments: ['Subscribed Users'],
-        sendAfter: new Date(Date.now() + 86_400_000).toISOString(),
+        delivery: { sendAfter: new Date(Date.now() + 86_400_000).toISOString() },
       },
       '... on NotificationCreatePayload { notification { id status } }',
     );

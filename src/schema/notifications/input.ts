@@ -7,7 +7,7 @@
 import { type FieldProblem, ValidationError } from '../../core/errors.js';
 import { APP_REF_DESCRIPTION } from '../../core/ids.js';
 import type { WireCreateNotificationBody } from '../../onesignal/index.js';
-import { builder } from '../builder.js';
+import type { builder } from '../builder.js';
 import {
   audienceInputFields,
   type NotificationTargetingShape,
@@ -15,17 +15,13 @@ import {
   targetingBody,
 } from '../targeting.js';
 import { type LocalizedText, LocalizedTextInput, localizedMap } from './localized-text.js';
+import { jsonBytes } from './message/group.js';
+import { CHANNEL_GROUPS, MESSAGE_GROUPS } from './message/index.js';
 
-export const DelayedOptionEnum = builder.enumType('DelayedOption', {
-  description: 'Per-recipient delivery timing, applied once `sendAfter` has passed.',
-  values: {
-    TIMEZONE: { value: 'timezone', description: "At `deliveryTimeOfDay` in each recipient's own time zone." },
-    LAST_ACTIVE: {
-      value: 'last-active',
-      description: 'Intelligent delivery: at the time of day each recipient was last active.',
-    },
-  } as const,
-});
+/** OneSignal: `data` "can use up to 2048 bytes". */
+const MAX_DATA_BYTES = 2048;
+/** OneSignal: `custom_data` takes up to 2,048 bytes of JSON for push and SMS, 10,000 for email. */
+const MAX_CUSTOM_DATA_BYTES = { push: 2048, email: 10_000 } as const;
 
 type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
 type InputBuilder = PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>;
@@ -58,21 +54,18 @@ export const notificationCreateInputFields = (t: InputBuilder) => ({
   url: t.field({ type: 'URL', description: 'URL opened when the notification is clicked.' }),
   data: t.field({
     type: 'JSONObject',
-    description: 'Custom data delivered to the app, up to 2048 bytes as JSON.',
+    description: `Custom data delivered to the app (push), up to ${MAX_DATA_BYTES} bytes as JSON.`,
   }),
-  sendAfter: t.field({
-    type: 'DateTime',
-    description: 'Schedule delivery for this time instead of now.',
+  customData: t.field({
+    type: 'JSONObject',
+    description: `Personalization data for the message's Liquid tags (\`{{ message.custom_data.order_id }}\`): up to ${MAX_CUSTOM_DATA_BYTES.push} bytes as JSON for push and SMS, ${MAX_CUSTOM_DATA_BYTES.email} for email.`,
   }),
-  delayedOption: t.field({
-    type: DelayedOptionEnum,
-    description: 'Per-recipient timing once `sendAfter` has passed.',
-  }),
-  deliveryTimeOfDay: t.string({
-    description: 'With `delayedOption: TIMEZONE`: local time of day, e.g. `9:00AM`.',
-  }),
-  emailSubject: t.string({ description: 'Subject line, for `targetChannel: EMAIL`.' }),
-  emailBody: t.string({ description: 'HTML body, for `targetChannel: EMAIL`.' }),
+  ...Object.fromEntries(
+    Object.entries(MESSAGE_GROUPS).map(([name, group]) => [
+      name,
+      t.field({ type: group.inputRef, description: group.spec.description }),
+    ]),
+  ),
   idempotencyKey: t.field({
     type: 'UUID',
     description:
@@ -89,12 +82,10 @@ export interface NotificationCreateInputShape extends NotificationTargetingShape
   name?: string | null;
   url?: URL | string | null;
   data?: Record<string, unknown> | null;
-  sendAfter?: Date | null;
-  delayedOption?: 'timezone' | 'last-active' | null;
-  deliveryTimeOfDay?: string | null;
-  emailSubject?: string | null;
-  emailBody?: string | null;
+  customData?: Record<string, unknown> | null;
   idempotencyKey?: string | null;
+  /** The message groups (push, email, sms, delivery), by field name. */
+  [group: string]: unknown;
 }
 
 /** Validates the whole input (collecting every problem, before any upstream call) and builds create_notification's body. */
@@ -107,56 +98,71 @@ export function toCreateNotificationBody(input: NotificationCreateInputShape): W
   if (input.headings) body.headings = localizedMap(input.headings, ['input', 'headings'], problems, true);
   if (input.subtitles) body.subtitle = localizedMap(input.subtitles, ['input', 'subtitles'], problems, false);
   if (input.templateId) body.template_id = input.templateId;
-  if (channel === 'email') {
-    if (!input.templateId) {
-      if (!input.emailSubject?.trim())
-        problems.push({
-          path: ['input', 'emailSubject'],
-          message: 'required for EMAIL unless templateId is given.',
-        });
-      if (!input.emailBody?.trim())
-        problems.push({
-          path: ['input', 'emailBody'],
-          message: 'required for EMAIL unless templateId is given.',
-        });
-    }
-  } else if (!input.contents && !input.templateId) {
-    problems.push({ path: ['input', 'contents'], message: 'a notification needs contents or a templateId.' });
-  }
-  if (input.emailSubject != null) body.email_subject = input.emailSubject;
-  if (input.emailBody != null) body.email_body = input.emailBody;
   if (input.name != null) {
     if (!input.name.trim()) problems.push({ path: ['input', 'name'], message: 'must not be empty.' });
     body.name = input.name;
   }
-
   Object.assign(body, targetingBody(input, problems));
   if (input.url) body.url = String(input.url);
   if (input.data) {
-    if (Buffer.byteLength(JSON.stringify(input.data)) > 2048)
-      problems.push({ path: ['input', 'data'], message: 'must be at most 2048 bytes as JSON.' });
+    if (jsonBytes(input.data) > MAX_DATA_BYTES)
+      problems.push({ path: ['input', 'data'], message: `must be at most ${MAX_DATA_BYTES} bytes as JSON.` });
     body.data = input.data;
   }
-  if (input.sendAfter) body.send_after = input.sendAfter.toISOString();
-  if (input.delayedOption) body.delayed_option = input.delayedOption;
-  if (input.deliveryTimeOfDay != null) {
-    if (input.delayedOption !== 'timezone')
+  if (input.customData) {
+    const max = MAX_CUSTOM_DATA_BYTES[channel === 'email' ? 'email' : 'push'];
+    if (jsonBytes(input.customData) > max)
       problems.push({
-        path: ['input', 'deliveryTimeOfDay'],
-        message: 'only applies with delayedOption: TIMEZONE.',
+        path: ['input', 'customData'],
+        message: `must be at most ${max} bytes as JSON for ${channel === 'email' ? 'email' : 'push and SMS'}.`,
       });
-    else if (!/^(1[0-2]|0?[1-9]):[0-5]\d\s?(AM|PM)$/i.test(input.deliveryTimeOfDay)) {
-      problems.push({ path: ['input', 'deliveryTimeOfDay'], message: 'must be a time like "9:00AM".' });
-    }
-    body.delivery_time_of_day = input.deliveryTimeOfDay;
-  } else if (input.delayedOption === 'timezone') {
-    problems.push({
-      path: ['input', 'deliveryTimeOfDay'],
-      message: 'required with delayedOption: TIMEZONE.',
-    });
+    body.custom_data = input.customData;
   }
+  for (const [name, group] of Object.entries(MESSAGE_GROUPS)) {
+    const value = input[name];
+    if (value && typeof value === 'object')
+      group.toWire(value as Record<string, unknown>, ['input', name], problems, body);
+  }
+  for (const [name, { channel: only }] of Object.entries(CHANNEL_GROUPS)) {
+    if (input[name] != null && only !== channel)
+      problems.push({
+        path: ['input', name],
+        message: `only applies to ${only.toUpperCase()} messages (channel is ${channel.toUpperCase()}).`,
+      });
+  }
+  checkContent(input, channel, body, problems);
   if (input.idempotencyKey) body.idempotency_key = input.idempotencyKey;
 
   if (problems.length) throw new ValidationError(problems);
   return body as WireCreateNotificationBody;
+}
+
+/** What each channel needs to have something to send. */
+function checkContent(
+  input: NotificationCreateInputShape,
+  channel: string,
+  body: Record<string, unknown>,
+  problems: FieldProblem[],
+) {
+  if (input.templateId) return;
+  if (channel === 'email') {
+    for (const [field, wire] of [
+      ['subject', 'email_subject'],
+      ['body', 'email_body'],
+    ] as const) {
+      if (!String(body[wire] ?? '').trim())
+        problems.push({
+          path: ['input', 'email', field],
+          message: 'required for EMAIL unless templateId is given.',
+        });
+    }
+    return;
+  }
+  if (!input.contents)
+    problems.push({ path: ['input', 'contents'], message: 'a notification needs contents or a templateId.' });
+  if (channel === 'sms' && !input.name?.trim())
+    problems.push({
+      path: ['input', 'name'],
+      message: 'required for SMS (OneSignal shows it in the dashboard).',
+    });
 }

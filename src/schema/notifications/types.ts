@@ -11,6 +11,7 @@ import { builder } from '../builder.js';
 import { fromUnix } from '../time.js';
 import { orNull } from '../upstream-errors.js';
 import { LocalizedTextRef, localized, localizedIn } from './localized-text.js';
+import { MESSAGE_GROUPS, type WireRecord } from './message/index.js';
 
 export const NotificationRef = builder.objectRef<LoadedNotification>('Notification');
 
@@ -201,6 +202,28 @@ builder.node(NotificationRef, {
         return data && typeof data === 'object' && !Array.isArray(data) ? data : null;
       },
     }),
+    customData: t.field({
+      type: 'JSONObject',
+      nullable: true,
+      description: "The personalization data the message's Liquid tags read, as sent.",
+      resolve: (n) => {
+        const data = (n as unknown as WireRecord).custom_data;
+        return data && typeof data === 'object' && !Array.isArray(data)
+          ? (data as Record<string, unknown>)
+          : null;
+      },
+    }),
+    ...Object.fromEntries(
+      Object.entries(MESSAGE_GROUPS).map(([name, group]) => [
+        name,
+        t.field({
+          type: group.outputRef,
+          nullable: true,
+          description: `${group.spec.description} As OneSignal returns it; null when it returned none of these fields.`,
+          resolve: (n) => (group.present(n as unknown as WireRecord) ? n : null) as never,
+        }),
+      ]),
+    ),
     templateId: t.string({
       nullable: true,
       description: 'Id of the dashboard template used, if any.',
