@@ -28,7 +28,7 @@ function baseInput(channel: Channel): Record<string, unknown> {
   return input;
 }
 
-const CHANNEL_OF: Record<string, Channel> = { email: 'EMAIL', sms: 'SMS' };
+const CHANNEL_OF: Record<string, Channel> = { push: 'PUSH', email: 'EMAIL', sms: 'SMS' };
 
 /** Sets `value` at `path` inside `input`, merging with what the base already has there. */
 function withLeaf(input: Record<string, unknown>, path: string[], value: unknown) {
@@ -41,9 +41,23 @@ function withLeaf(input: Record<string, unknown>, path: string[], value: unknown
   return input;
 }
 
-/** A selection of `path` (e.g. `push { android { channelId } }`). */
-const selection = (path: string[]): string =>
-  path.length === 1 ? (path[0] as string) : `${path[0]} { ${selection(path.slice(1))} }`;
+/** A selection of `path` (e.g. `push { android { channelId } }`), with `fields` below an object leaf. */
+const selection = (path: string[], fields = ''): string =>
+  path.length === 1
+    ? `${path[0]}${fields && ` { ${fields} }`}`
+    : `${path[0]} { ${selection(path.slice(1), fields)} }`;
+
+/** The sub-selection a leaf's output needs: the sample's keys when it is an object type (buttons). */
+function subfields(leaf: Leaf): string {
+  const type = [leaf.output ?? leaf.input].flat()[0] as { kind?: string };
+  if (type?.kind !== 'Object') return '';
+  const sample = [leaf.sample.input].flat()[0] as Record<string, unknown>;
+  return Object.keys(sample).join(' ');
+}
+
+/** What OneSignal received for a leaf: its field, or the fields it spreads over (`platforms`). */
+const receivedFor = (received: Record<string, unknown>, wire: Leaf['wire']) =>
+  typeof wire === 'string' ? received[wire] : Object.fromEntries(wire.map((name) => [name, received[name]]));
 
 const pick = (value: unknown, path: string[]): unknown =>
   path.reduce<unknown>((at, key) => (at as Record<string, unknown> | null)?.[key] ?? null, value);
@@ -72,11 +86,11 @@ describe('every message field in the table', () => {
   it('covers the groups: no leaf without a wire name, a description and a sample', () => {
     expect(FIELDS.length).toBeGreaterThan(10);
     for (const { path, leaf } of FIELDS) {
-      expect(leaf.wire, path.join('.')).toMatch(/^[A-Za-z_]+$/);
+      for (const wire of [leaf.wire].flat()) expect(wire, path.join('.')).toMatch(/^[A-Za-z_]+$/);
       expect(leaf.description.length, path.join('.')).toBeGreaterThan(10);
       expect(leaf.sample.input, path.join('.')).not.toBeUndefined();
     }
-    const wires = FIELDS.map(({ leaf }) => leaf.wire);
+    const wires = FIELDS.flatMap(({ leaf }) => [leaf.wire].flat());
     expect(new Set(wires).size).toBe(wires.length);
   });
 
@@ -91,11 +105,11 @@ describe('every message field in the table', () => {
       expect(stack.upstreamCalls().create_notification).toBe(1);
 
       const received = stack.emulator.received('create_notification').at(-1) as Record<string, unknown>;
-      expect(received[leaf.wire]).toEqual(leaf.sample.wire ?? leaf.sample.input);
+      expect(receivedFor(received, leaf.wire)).toEqual(leaf.sample.wire ?? leaf.sample.input);
 
       // OneSignal's own view of it (no-cache: not the snapshot of our own send).
       const { node } = await stack.gql<{ node: Record<string, unknown> }>(
-        `query($id: ID!) { node(id: $id) { ... on Notification { ${selection(path)} } } }`,
+        `query($id: ID!) { node(id: $id) { ... on Notification { ${selection(path, subfields(leaf))} } } }`,
         { id: result.notificationId },
         { 'cache-control': 'no-cache' },
       );

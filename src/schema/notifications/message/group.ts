@@ -29,8 +29,12 @@ type ObjectFieldBuilder = PothosSchemaTypes.ObjectFieldBuilder<BuilderTypes, Wir
 type TypeParam = any;
 
 export interface Leaf {
-  /** OneSignal's name for the field on the wire. */
-  wire: string;
+  /**
+   * OneSignal's name for the field on the wire; several names when OneSignal spreads one setting
+   * over several fields (push's `platforms` is the `isIos`, `isAndroid`, … flags). Then `toWire`
+   * returns an object of those fields and `fromWire` gets the ones OneSignal returned.
+   */
+  wire: string | readonly string[];
   /** What it does, on which platform, within which limits: the GraphQL description of both sides. */
   description: string;
   input: TypeParam;
@@ -76,6 +80,12 @@ const identity = (value: unknown) => (value instanceof URL ? value.toString() : 
 
 /** The wire value as the output shows it: absent and null are both "not set". */
 function outputOf(leaf: Leaf, wire: WireRecord): unknown {
+  if (typeof leaf.wire !== 'string') {
+    const given = leaf.wire.filter((name) => wire[name] !== undefined && wire[name] !== null);
+    if (given.length === 0) return null;
+    const fields = Object.fromEntries(given.map((name) => [name, wire[name]]));
+    return leaf.fromWire ? (leaf.fromWire(fields) ?? null) : fields;
+  }
   const value = wire[leaf.wire];
   if (value === undefined || value === null) return null;
   return leaf.fromWire ? leaf.fromWire(value) : value;
@@ -139,7 +149,9 @@ export function defineGroup(spec: GroupSpec): Group {
         const given = value[name];
         if (given === undefined || given === null) continue;
         const wire = leaf.toWire ? leaf.toWire(given, [...path, name], problems) : identity(given);
-        if (wire !== undefined) body[leaf.wire] = wire;
+        if (wire === undefined) continue;
+        if (typeof leaf.wire === 'string') body[leaf.wire] = wire;
+        else Object.assign(body, wire);
       }
       for (const [name, sub] of subgroups) {
         const given = value[name];
