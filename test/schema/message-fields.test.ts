@@ -162,6 +162,57 @@ describe('a send the table refuses', () => {
       'input.delivery.deliveryTimeOfDay',
     ],
     [
+      'more than 3 push buttons',
+      'PUSH',
+      { push: { buttons: ['a', 'b', 'c', 'd'].map((id) => ({ id, text: id })) } },
+      'input.push.buttons',
+    ],
+    [
+      'more than 2 web push buttons',
+      'PUSH',
+      { push: { webButtons: ['a', 'b', 'c'].map((id) => ({ id, text: id })) } },
+      'input.push.webButtons',
+    ],
+    ['a TTL over 28 days', 'PUSH', { push: { ttl: 2_419_201 } }, 'input.push.ttl'],
+    [
+      'a collapse id over 64 characters',
+      'PUSH',
+      { push: { collapseId: 'x'.repeat(65) } },
+      'input.push.collapseId',
+    ],
+    ['a push group on an email', 'EMAIL', { push: { ttl: 60 } }, 'input.push'],
+    [
+      'an Android color that is not hex',
+      'PUSH',
+      { push: { android: { accentColor: 'red' } } },
+      'input.push.android.accentColor',
+    ],
+    [
+      'a Huawei color that is not RGB hex',
+      'PUSH',
+      { push: { huawei: { ledColor: 'FF0000FF' } } },
+      'input.push.huawei.ledColor',
+    ],
+    ['an empty platform list', 'PUSH', { push: { platforms: [] } }, 'input.push.platforms'],
+    [
+      'an iOS badge count without a badge type',
+      'PUSH',
+      { push: { ios: { badgeCount: 3 } } },
+      'input.push.ios.badgeCount',
+    ],
+    [
+      'an iOS badge count with badge type NONE',
+      'PUSH',
+      { push: { ios: { badgeType: 'NONE', badgeCount: 3 } } },
+      'input.push.ios.badgeCount',
+    ],
+    [
+      'an iOS relevance score over 1',
+      'PUSH',
+      { push: { ios: { relevanceScore: 1.5 } } },
+      'input.push.ios.relevanceScore',
+    ],
+    [
       'throttling with per-recipient timing',
       'PUSH',
       { delivery: { delayedOption: 'LAST_ACTIVE', throttleRatePerMinute: 100 } },
@@ -194,5 +245,18 @@ describe('a send the table refuses', () => {
       expect.arrayContaining(['input.data', 'input.email', 'input.delivery.deliveryTimeOfDay']),
     );
     expect(stack.upstreamCalls()).toEqual({});
+  });
+});
+
+describe('a push color', () => {
+  it('sends an Android color given as #RRGGBB as opaque ARGB', async () => {
+    const result = await send({
+      ...baseInput('PUSH'),
+      push: { android: { accentColor: '#ff8800', backgroundLayout: { headingsColor: '00FF00' } } },
+    });
+    expect(result.__typename).toBe('NotificationCreatePayload');
+    const received = stack.emulator.received('create_notification').at(-1) as Record<string, unknown>;
+    expect(received.android_accent_color).toBe('FFFF8800');
+    expect(received.android_background_layout).toEqual({ headings_color: 'FF00FF00' });
   });
 });

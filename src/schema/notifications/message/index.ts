@@ -6,9 +6,11 @@
 import { DeliveryOptions } from './delivery.js';
 import { EmailOptions, SmsOptions } from './email-sms.js';
 import type { Group } from './group.js';
+import { PushOptions } from './push.js';
 
 /** Channel-specific groups: each only with its channel. */
 export const CHANNEL_GROUPS = {
+  push: { group: PushOptions, channel: 'push' },
   email: { group: EmailOptions, channel: 'email' },
   sms: { group: SmsOptions, channel: 'sms' },
 } as const satisfies Record<string, { group: Group; channel: 'push' | 'email' | 'sms' }>;
