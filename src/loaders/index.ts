@@ -78,6 +78,9 @@ class RequestLoaders implements Loaders {
   get notification() {
     return this.notifications.notification;
   }
+  get primeNotification() {
+    return this.notifications.primeNotification;
+  }
   get playerPage() {
     return this.players.playerPage;
   }

@@ -1,3 +1,4 @@
+import type { AppScopedKey } from '../core/ids.js';
 import type { OneSignalClient, WireNotification, WireNotificationSlice } from '../onesignal/index.js';
 import { pagedLoaders, withAppId } from './paged.js';
 
@@ -43,7 +44,15 @@ export function notificationLoaders(client: OneSignalClient) {
     pageCacheKey: (k) => `${k.appId}/${k.limit}/${k.offset}/${k.kind ?? ''}/${k.timeOffset ?? ''}`,
   });
 
-  return { notificationPage, notification };
+  /**
+   * Makes `n` this request's answer for `key`, over anything loaded before: what a send has just made
+   * known (its snapshot), so the payload reads it without a view, cache or not.
+   */
+  const primeNotification = (key: AppScopedKey, n: LoadedNotification) => {
+    notification.clear(key).prime(key, n);
+  };
+
+  return { notificationPage, notification, primeNotification };
 }
 
 const withApp = (n: WireNotification, appId: string) => withAppId(n, appId) as LoadedNotification;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WireCsvExportResult, WireSuccess } from './common.js';
-import { appAuth, path, type Requester } from './request.js';
+import { appAuth, type OperationRequest, path, type Requester } from './request.js';
 import type { WireFilter } from './segments.js';
 
 /** Language code (`en`, `fr`, `zh-Hans`, …) → text. OneSignal requires `en` whenever the map is sent. */
@@ -341,14 +341,7 @@ export function notificationsApi(http: Requester) {
 
     /** GET /notifications/{notification_id} (get_notification). */
     get: (appId: string, notificationId: string) =>
-      http.request<WireNotification>({
-        operation: 'get_notification',
-        method: 'GET',
-        path: path`/notifications/${notificationId}`,
-        query: { app_id: appId },
-        auth: appAuth(appId),
-        retry: 'idempotent',
-      }),
+      http.request<WireNotification>(viewNotification(appId, notificationId)),
 
     /**
      * POST /notifications (create_notification). Always carries an idempotency key (the given one,
@@ -356,16 +349,33 @@ export function notificationsApi(http: Requester) {
      * with the first result instead of sending again. The key also goes out as `external_id`, the
      * field v1.2.2 dedupes on and returns on the notification, unless the caller set one.
      */
-    create: (appId: string, body: WireCreateNotificationBody) => {
+    create: async (appId: string, body: WireCreateNotificationBody) => {
       const idempotency_key = body.idempotency_key ?? body.external_id ?? randomUUID();
-      return http.request<WireCreateNotificationResult>({
+      const sent = {
+        ...body,
+        app_id: appId,
+        idempotency_key,
+        external_id: body.external_id ?? idempotency_key,
+      };
+      const answer = await http.request<WireCreateNotificationResult>({
         operation: 'create_notification',
         method: 'POST',
         path: '/notifications',
-        body: { ...body, app_id: appId, idempotency_key, external_id: body.external_id ?? idempotency_key },
+        body: sent,
         auth: appAuth(appId),
         retry: 'idempotent',
       });
+      // Read your own writes: the new notification's view is answered from the send for a few seconds
+      // (OneSignal allows about one view per second per app).
+      const snapshot = notificationSnapshot(appId, sent, answer);
+      if (snapshot) {
+        snapshots.set(answer, snapshot);
+        // A template fills the content the send left out, which only a read of it tells: such a send
+        // is answered from its snapshot and the template within the request (`withTemplateContent`),
+        // and read from OneSignal after.
+        if (!snapshot.template_id) await http.seed(viewNotification(appId, snapshot.id), snapshot);
+      }
+      return answer;
     },
 
     /**
@@ -419,4 +429,93 @@ export function notificationsApi(http: Requester) {
         retry: 'unsafe',
       }),
   };
+}
+
+/** get_notification, one request description for the read and for the snapshot a send seeds for it. */
+const viewNotification = (appId: string, notificationId: string): OperationRequest => ({
+  operation: 'get_notification',
+  method: 'GET',
+  path: path`/notifications/${notificationId}`,
+  query: { app_id: appId },
+  auth: appAuth(appId),
+  retry: 'idempotent',
+});
+
+/** The snapshot `create` seeded, per answer object, for `sentNotification`. */
+const snapshots = new WeakMap<WireCreateNotificationResult, SentNotification>();
+
+/** A notification as a send made it known: the fields a view would answer that the send can tell. */
+export type SentNotification = WireNotification & { id: string; app_id: string };
+
+/**
+ * The notification `create` answered `answer` for, as the send made it known (the snapshot it seeded
+ * for the next view); undefined when nothing was sent (`id: ""`) or the answer is not `create`'s.
+ */
+export const sentNotification = (answer: WireCreateNotificationResult): SentNotification | undefined =>
+  snapshots.get(answer);
+
+/**
+ * What get_notification would answer right after a send, from the body sent and OneSignal's answer:
+ * every field sent (content, targeting, platform and channel options, `external_id`), the id, `remaining`
+ * the recipients OneSignal counted, delivery counts 0, `queued_at` now, `send_after` when given (else
+ * now), nothing completed or canceled. What OneSignal adds later (delivery counts and per-platform
+ * stats, outcomes, a named template's content) only its own view tells. Undefined when nothing was sent.
+ */
+export function notificationSnapshot(
+  appId: string,
+  sent: WireCreateNotificationBody,
+  answer: WireCreateNotificationResult,
+  now = Date.now(),
+): SentNotification | undefined {
+  if (!answer?.id) return undefined;
+  // The idempotency key is a request header's twin, not a field of the notification.
+  const { idempotency_key: _key, send_after, throttle_rate_per_minute, app_id: _app, ...fields } = sent;
+  const queuedAt = Math.floor(now / 1000);
+  const scheduled = unixSeconds(send_after);
+  const throttle = throttle_rate_per_minute == null ? null : Number(throttle_rate_per_minute);
+  return {
+    ...fields,
+    id: answer.id,
+    app_id: appId,
+    external_id: answer.external_id ?? sent.external_id ?? null,
+    successful: 0,
+    failed: 0,
+    errored: 0,
+    converted: 0,
+    received: 0,
+    remaining: answer.recipients ?? 0,
+    queued_at: queuedAt,
+    // A time already past sends at once, as OneSignal does.
+    send_after: scheduled !== undefined && scheduled > queuedAt ? scheduled : queuedAt,
+    completed_at: null,
+    canceled: false,
+    platform_delivery_stats: {},
+    outcomes: [],
+    throttle_rate_per_minute: Number.isFinite(throttle) ? throttle : null,
+  };
+}
+
+/** `send_after` as sent (a date string OneSignal parses, or Unix seconds) in Unix seconds. */
+function unixSeconds(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return Math.floor(value);
+  if (typeof value !== 'string' || value === '') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) ? Math.floor(ms / 1000) : undefined;
+}
+
+/** The content a send takes from its template (`template_id`) where it sets none itself. */
+const TEMPLATE_CONTENT = ['contents', 'headings', 'subtitle', 'email_subject', 'email_body'] as const;
+
+/**
+ * A snapshot of a send that named a template, with the template's content (view_template's `content`)
+ * where the send set none, as OneSignal fills it.
+ */
+export function withTemplateContent(
+  snapshot: SentNotification,
+  content: Record<string, unknown> | undefined,
+): SentNotification {
+  const filled: Record<string, unknown> = { ...snapshot };
+  for (const field of TEMPLATE_CONTENT)
+    if (filled[field] == null && content?.[field] != null) filled[field] = content[field];
+  return filled as unknown as SentNotification;
 }

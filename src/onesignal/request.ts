@@ -59,4 +59,12 @@ export interface Requester {
   rememberSecret(key: string | null | undefined): void;
   /** Whether calls for `appId` can be made, known without reading the app when possible. */
   appKnown(appId: string): Promise<boolean>;
+  /**
+   * Takes `data` as the answer to the read `read` for a few seconds, as if OneSignal had just given it:
+   * what a write has just made known (the notification a send created, the template a write
+   * returned), so reading it right after costs no request. Held where `read`'s own answer would be,
+   * under the key that would sign it, until OneSignal's answer replaces it. Never fails: a snapshot
+   * that cannot be held is left out.
+   */
+  seed(read: OperationRequest, data: unknown): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import type { WireSuccess } from './common.js';
 import type { WireStringMap } from './notifications.js';
-import { appAuth, path, type Requester, userAuth } from './request.js';
+import { appAuth, type OperationRequest, path, type Requester, userAuth } from './request.js';
 
 /** The channel a template is for (TemplateResource.channel). */
 export type WireTemplateChannel = 'push' | 'email' | 'sms';
@@ -63,6 +63,16 @@ export interface TemplateListParams {
 
 /** Templates. Reads and writes are signed with the app's REST API key; copying needs the user auth key. */
 export function templatesApi(http: Requester) {
+  /**
+   * Read your own writes: the template a create or update returned answers its next view for a few
+   * seconds, so reading it right after costs no request.
+   */
+  const seeded = async (appId: string, body: WireTemplateBody, creating: boolean, answer: WireTemplate) => {
+    const snapshot = templateSnapshot(body, answer, creating);
+    if (snapshot) await http.seed(viewTemplate(appId, snapshot.id), snapshot);
+    return answer;
+  };
+
   return {
     /** GET /templates?app_id= (view_templates; current API). Summaries only. */
     list: (appId: string, params: TemplateListParams = {}) =>
@@ -76,38 +86,40 @@ export function templatesApi(http: Requester) {
       }),
 
     /** GET /templates/{template_id}?app_id= (view_template). */
-    get: (appId: string, templateId: string) =>
-      http.request<WireTemplate>({
-        operation: 'view_template',
-        method: 'GET',
-        path: path`/templates/${templateId}`,
-        query: { app_id: appId },
-        auth: appAuth(appId),
-        retry: 'idempotent',
-      }),
+    get: (appId: string, templateId: string) => http.request<WireTemplate>(viewTemplate(appId, templateId)),
 
     /** POST /templates (create_template). Not retried once sent. */
-    create: (appId: string, body: WireTemplateBody & { name: string; contents: WireStringMap }) =>
-      http.request<WireTemplate>({
-        operation: 'create_template',
-        method: 'POST',
-        path: '/templates',
-        body: { ...body, app_id: appId },
-        auth: appAuth(appId),
-        retry: 'unsafe',
-      }),
+    create: async (appId: string, body: WireTemplateBody & { name: string; contents: WireStringMap }) =>
+      seeded(
+        appId,
+        body,
+        true,
+        await http.request<WireTemplate>({
+          operation: 'create_template',
+          method: 'POST',
+          path: '/templates',
+          body: { ...body, app_id: appId },
+          auth: appAuth(appId),
+          retry: 'unsafe',
+        }),
+      ),
 
     /** PATCH /templates/{template_id}?app_id= (update_template): the given fields replace the stored ones. */
-    update: (appId: string, templateId: string, body: WireTemplateBody) =>
-      http.request<WireTemplate>({
-        operation: 'update_template',
-        method: 'PATCH',
-        path: path`/templates/${templateId}`,
-        query: { app_id: appId },
+    update: async (appId: string, templateId: string, body: WireTemplateBody) =>
+      seeded(
+        appId,
         body,
-        auth: appAuth(appId),
-        retry: 'idempotent',
-      }),
+        false,
+        await http.request<WireTemplate>({
+          operation: 'update_template',
+          method: 'PATCH',
+          path: path`/templates/${templateId}`,
+          query: { app_id: appId },
+          body,
+          auth: appAuth(appId),
+          retry: 'idempotent',
+        }),
+      ),
 
     /** DELETE /templates/{template_id}?app_id= (delete_template). */
     delete: (appId: string, templateId: string) =>
@@ -135,4 +147,37 @@ export function templatesApi(http: Requester) {
         retry: 'unsafe',
       }),
   };
+}
+
+/** view_template, one request description for the read and for the snapshot a write seeds for it. */
+const viewTemplate = (appId: string, templateId: string): OperationRequest => ({
+  operation: 'view_template',
+  method: 'GET',
+  path: path`/templates/${templateId}`,
+  query: { app_id: appId },
+  auth: appAuth(appId),
+  retry: 'idempotent',
+});
+
+/** The `content` fields a template write sets. */
+const CONTENT_FIELDS = ['contents', 'headings', 'subtitle', 'email_subject', 'email_body'] as const;
+
+/**
+ * What view_template would answer right after a create or update: OneSignal's answer when it holds the
+ * content (it returns the whole template), else, for a create, that answer with the content sent.
+ * An update answered without content has none to tell (the fields not sent are OneSignal's), so it
+ * makes no snapshot; nor does an answer without an id.
+ */
+export function templateSnapshot(
+  body: WireTemplateBody,
+  answer: WireTemplate,
+  creating: boolean,
+): WireTemplate | undefined {
+  if (!answer?.id) return undefined;
+  if (answer.content) return answer;
+  if (!creating) return undefined;
+  const content: Record<string, unknown> = {};
+  for (const field of CONTENT_FIELDS) if (body[field] != null) content[field] = body[field];
+  const channel = body.is_email ? 'email' : body.is_sms ? 'sms' : 'push';
+  return { ...answer, channel: answer.channel ?? channel, content: content as WireTemplateContent };
 }

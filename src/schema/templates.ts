@@ -11,6 +11,7 @@ import {
 } from '../core/ids.js';
 import type { LoadedTemplate } from '../loaders/templates.js';
 import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
+import { templateSnapshot } from '../onesignal/templates.js';
 import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
@@ -194,15 +195,19 @@ const TemplatePayload = (name: string, description: string, what: string) =>
     fields: (t) => ({ template: t.field({ type: TemplateRef, description: what }) }),
   });
 
+/** What a create or update payload's `template` holds, and how long later reads are answered from it. */
+const OWN_WRITE =
+  "It is OneSignal's answer to the write (the whole template: name, channel, content, times; for a create answered without content, the content sent), with no read of OneSignal. Reads of it in the next few seconds are answered from it too; after that, from OneSignal's own view.";
+
 const TemplateCreatePayload = TemplatePayload(
   'TemplateCreatePayload',
-  'The result of `templateCreate`.',
-  'The new template.',
+  `The result of \`templateCreate\`: the new template. ${OWN_WRITE}`,
+  `The new template. ${OWN_WRITE}`,
 );
 const TemplateUpdatePayload = TemplatePayload(
   'TemplateUpdatePayload',
-  'The result of `templateUpdate`.',
-  'The template as it is now.',
+  `The result of \`templateUpdate\`: the template as it is now. ${OWN_WRITE}`,
+  `The template as it is now. ${OWN_WRITE}`,
 );
 const TemplateCopyPayload = TemplatePayload(
   'TemplateCopyPayload',
@@ -300,7 +305,8 @@ builder.mutationFields((t) => ({
         ctx.client.templates.create(appId, { ...body, name: input.name, contents: body.contents ?? {} }),
       );
       ctx.loaders.templatePage.clearAll();
-      const template = withApp(appId, created);
+      // The answer, or the content sent where it leaves it out: no view_template to read it back.
+      const template = withApp(appId, templateSnapshot(body, created, true) ?? created);
       ctx.loaders.template.prime({ appId, id: template.id.toLowerCase() }, template);
       return { template };
     },
@@ -336,7 +342,7 @@ builder.mutationFields((t) => ({
       const body = toTemplateBody(input, false);
       const updated = await upstream(ctx.client.templates.update(key.appId, key.id, body));
       ctx.loaders.templatePage.clearAll();
-      const template = withApp(key.appId, updated);
+      const template = withApp(key.appId, templateSnapshot(body, updated, false) ?? updated);
       ctx.loaders.template.clear(key).prime(key, template);
       return { template };
     },

@@ -146,6 +146,29 @@ export class UpstreamRequester implements Requester {
     }
   }
 
+  /**
+   * Holds a snapshot a write made known as the answer to `read` (SharedReads.seed), under the identity
+   * of the key that would sign that read. Only a key already in hand: a seed never costs a request.
+   */
+  async seed(read: OperationRequest, data: unknown): Promise<void> {
+    if (read.method !== 'GET') return;
+    try {
+      const key = await this.keyInHand(read);
+      if (key) await this.sharedReads.seed(read, this.credentialOf(key), data);
+    } catch {
+      // Without the snapshot the read asks OneSignal, as it would have.
+    }
+  }
+
+  /** The key `req` would be signed with, when known without asking OneSignal for it. */
+  private async keyInHand(req: OperationRequest): Promise<string | undefined> {
+    if (req.auth.kind === 'user') return this.userAuthKey;
+    return (
+      this.configuredAppKeys.get(req.auth.appId.toLowerCase()) ??
+      (await this.lookedUpAppKeys.get(req.auth.appId)?.catch(() => undefined))
+    );
+  }
+
   /** The key's identity in shared-read keys: a hash, computed once per key. */
   private credentialOf(key: string): string {
     let id = this.credentialIds.get(key);

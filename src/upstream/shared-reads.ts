@@ -133,6 +133,21 @@ export class SharedReads {
     }
   }
 
+  /**
+   * Holds `data` as the answer to the read `req` under `credential`, keyed and tagged as `read` would
+   * store OneSignal's answer, secrets stripped alike: a snapshot a write has just made known (the
+   * notification a send created). It lives no longer than a sending notification's view (`sending`),
+   * so the read after it asks OneSignal, whose answer then replaces it. A later write to one of its
+   * tags makes it stale like any entry. Without a store there is nowhere to hold it: the per-request
+   * loaders still answer the request that wrote.
+   */
+  async seed(req: OperationRequest, credential: string, data: unknown): Promise<void> {
+    if (!this.store || req.method !== 'GET') return;
+    const entry: CachedRead = { found: true, data, fetchedAt: Date.now() };
+    const ttl = Math.min(this.ttlOf(req, entry), this.ttls.sending);
+    if (ttl > 0) await this.store.set(cacheKey(req, credential), tagsOf(req), withoutSecrets(entry), ttl);
+  }
+
   /** After a write (whatever its outcome): what it may have changed is read afresh. */
   async wrote(req: OperationRequest): Promise<void> {
     const tags = tagsOf(req);

@@ -78,14 +78,29 @@ describe('an upstream outage', () => {
 });
 
 describe('a send is reported as what happened', () => {
-  it('stays a success when the follow-up read of the new notification fails: only that field is null', async () => {
+  it('answers the new notification from the send itself, so a failing view of it changes nothing', async () => {
     stack.emulator.setFaults({
       serverErrorRate: 1,
       serverErrorStatus: 503,
       operations: ['get_notification'],
     });
-    const before = await notificationCount();
     const res = await send();
+    const payload = res.data?.notificationCreate as Result;
+    expect(res.errors).toBeUndefined();
+    expect(payload.notification).toEqual({ oneSignalId: payload.oneSignalId, status: 'SENDING' });
+    expect(stack.upstreamCalls()).toEqual({ create_notification: 1 });
+  });
+
+  it('stays a success when a read the new notification needs fails: only that field is null', async () => {
+    // A send naming a template takes its content from it: with the template and the notification
+    // unreadable, the notification field has nothing to answer from.
+    stack.emulator.setFaults({
+      serverErrorRate: 1,
+      serverErrorStatus: 503,
+      operations: ['get_notification', 'view_template'],
+    });
+    const before = await notificationCount();
+    const res = await send({ templateId: DEMO.templates[SHOP]!.Welcome! });
     const payload = res.data?.notificationCreate as Result;
     expect(payload.__typename).toBe('NotificationCreatePayload');
     expect(payload.oneSignalId).toMatch(/^[0-9a-f-]{36}$/);

@@ -8,7 +8,13 @@ import { SendOutcomeUnknown, UpstreamError } from '../../core/errors.js';
 import { type AppScopedKey, encodeNodeId, parseAppRef, parseNodeId } from '../../core/ids.js';
 import type { WireCreateNotificationResult } from '../../onesignal/index.js';
 import { OneSignalError } from '../../onesignal/index.js';
+import {
+  type SentNotification,
+  sentNotification,
+  withTemplateContent,
+} from '../../onesignal/notifications.js';
 import { builder } from '../builder.js';
+import type { Context } from '../context.js';
 import { mutationResult, UPSTREAM_ERRORS } from '../error-types.js';
 import { CsvExportRef } from '../exports.js';
 import { toApiError, upstream } from '../upstream-errors.js';
@@ -37,11 +43,16 @@ interface CreateOutcome {
   recipientCount: number | null;
   invalidIds: string[];
   warnings: string[];
+  /** The notification as the send made it known (what was sent, OneSignal's id and recipients). */
+  sent?: SentNotification | undefined;
 }
 
+/** What a payload's `notification` holds before OneSignal's own view of it replaces it. */
+const SNAPSHOT =
+  "Right after the send it is answered from the send itself, with no read of the notification from OneSignal: what you sent (content, targeting, options; a named template's content where you set none), the id and recipient count OneSignal answered (`remainingCount`), `status` SENDING (queued) or SCHEDULED when `sendAfter` is in the future, `queuedAt` now, delivery counts 0. Fields OneSignal adds later, such as delivery counts and per-platform statistics, come from its own view: reads of the notification get it once a few seconds have passed.";
+
 const NotificationCreatePayload = builder.objectRef<CreateOutcome>('NotificationCreatePayload').implement({
-  description:
-    "The notification was created and will be (or was) sent to at least one recipient. OneSignal's answer to the create alone makes this payload; only `notification` reads more.",
+  description: `The notification was created and will be (or was) sent to at least one recipient. OneSignal's answer to the create alone makes this payload. ${SNAPSHOT}`,
   fields: (t) => ({
     notification: t.field({
       type: NotificationRef,
@@ -49,9 +60,14 @@ const NotificationCreatePayload = builder.objectRef<CreateOutcome>('Notification
       // Checked before the read, so a caller without the scope costs no upstream request.
       skipTypeScopes: true,
       authScopes: { 'notifications:read': true },
-      description:
-        'The new notification, read from OneSignal when selected. Null, with an error at this field only, when that read fails or the caller may not read notifications: the send itself succeeded.',
-      resolve: (o, _a, ctx) => upstream(ctx.loaders.notification.load({ appId: o.appId, id: o.id })),
+      description: `The new notification, as the send made it known. ${SNAPSHOT} Null, with an error at this field only, when the caller may not read notifications (or a read it needed failed): the send itself succeeded.`,
+      resolve: async (o, _a, ctx) => {
+        const key = { appId: o.appId, id: o.id };
+        // Primed per request, so it holds with the shared cache off too; else read from OneSignal.
+        const sent = o.sent && (await completed(o.sent, ctx));
+        if (sent) ctx.loaders.primeNotification(key, sent);
+        return upstream(ctx.loaders.notification.load(key));
+      },
     }),
     // Not `id`: a payload is not the notification, and clients that key records by `id` (Relay,
     // Apollo) would merge the two.
@@ -86,6 +102,22 @@ const NotificationCreatePayload = builder.objectRef<CreateOutcome>('Notification
     }),
   }),
 });
+
+/**
+ * The snapshot with what OneSignal adds at once: a named template's content, read through the same
+ * loader as `Notification.template` (no rate limit on it, unlike notification views). Undefined when
+ * that read fails: OneSignal's view of the notification answers instead.
+ */
+async function completed(sent: SentNotification, ctx: Context): Promise<SentNotification | undefined> {
+  const templateId = sent.template_id;
+  if (!templateId) return sent;
+  try {
+    const key = { appId: sent.app_id.toLowerCase(), id: templateId.toLowerCase() };
+    return withTemplateContent(sent, (await ctx.loaders.template.load(key)).content);
+  } catch {
+    return undefined;
+  }
+}
 
 /** OneSignal accepted the request but sent nothing: no subscribed recipient matched. */
 export class NotificationNotSent extends Error {
@@ -197,6 +229,7 @@ builder.mutationFields((t) => ({
         recipientCount: result.recipients ?? null,
         invalidIds,
         warnings: reasons,
+        sent: sentNotification(result),
       };
     },
   }),
