@@ -154,7 +154,8 @@ export function presentNotification(n: NotificationRecord, now: number): Record<
     ...n.fields,
     id: n.id,
     app_id: n.app_id,
-    external_id: n.external_id,
+    // Only when the send carried one: a field not sent is absent, not null.
+    ...(n.external_id === null ? {} : { external_id: n.external_id }),
     successful: n.stats.successful,
     failed: n.stats.failed,
     errored: n.stats.errored,
