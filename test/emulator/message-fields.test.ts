@@ -4,14 +4,13 @@
  * documented rule answered with a 400 naming its field.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { ENUMS, TYPES } from '../../src/emulator/message-fields.js';
 import { caller, SHOP } from '../helpers/emulator.js';
+import { email, push, SMS_NUMBER, sms } from './messages.js';
 
 let emulator: RunningEmulator;
 let call: ReturnType<typeof caller>;
-const USER = DEMO.users[0] as (typeof DEMO.users)[number];
-const SMS_NUMBER = '+15550001234';
 
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0 });
@@ -20,147 +19,6 @@ beforeAll(async () => {
 beforeEach(() => emulator.reset());
 afterAll(async () => {
   await emulator.close();
-});
-
-const inAnHour = () => new Date(Math.floor(Date.now() / 1000 + 3600) * 1000).toISOString();
-
-/** A push carrying every cross-platform and per-platform option OneSignal documents. */
-const push = () => ({
-  app_id: SHOP.id,
-  name: 'Spring sale',
-  contents: { en: 'Everything 20% off', de: 'Alles 20% günstiger' },
-  headings: { en: 'Spring sale' },
-  subtitle: { en: 'This week only' },
-  url: 'https://shop.example/sale',
-  data: { sale: 42, tags: ['spring'] },
-  custom_data: { cart_items: [{ item_name: 'sweater' }] },
-  idempotency_key: crypto.randomUUID(),
-  target_channel: 'push',
-  included_segments: ['VIP Customers'],
-  excluded_segments: ['German Speakers'],
-  isIos: true,
-  isAndroid: true,
-  isHuawei: true,
-  isAnyWeb: true,
-  isChromeWeb: true,
-  isFirefox: true,
-  isSafari: true,
-  isWP_WNS: true,
-  isAdm: true,
-  isChrome: true,
-  web_url: 'https://shop.example/web',
-  app_url: 'shop://sale',
-  global_image: 'https://shop.example/sale.png',
-  buttons: [
-    { id: 'buy', text: 'Buy', icon: 'ic_buy' },
-    { id: 'later', text: 'Later' },
-    { id: 'no', text: 'No thanks' },
-  ],
-  web_buttons: [
-    { id: 'like', text: 'Like', icon: 'https://shop.example/like.png', url: 'https://shop.example/like' },
-    { id: 'more', text: 'Read more', url: 'https://shop.example/more' },
-  ],
-  collapse_id: 'spring-sale',
-  ttl: 86_400,
-  priority: 10,
-  content_available: false,
-  mutable_content: true,
-  ios_attachments: { hero: 'https://shop.example/hero.jpg' },
-  ios_sound: 'chime.wav',
-  ios_badgeType: 'Increase',
-  ios_badgeCount: 1,
-  ios_category: 'sale',
-  thread_id: 'sales',
-  summary_arg: 'Demo Shop',
-  summary_arg_count: 2,
-  target_content_identifier: 'sale-window',
-  ios_interruption_level: 'time_sensitive',
-  ios_relevance_score: 0.8,
-  apns_alert: { 'loc-key': 'SALE_BODY' },
-  apns_push_type_override: 'alert',
-  android_channel_id: '0a1b2c3d-0000-4000-8000-000000000001',
-  existing_android_channel_id: 'sales',
-  small_icon: 'ic_stat_sale',
-  large_icon: 'https://shop.example/large.png',
-  big_picture: 'https://shop.example/big.png',
-  android_sound: 'chime',
-  android_led_color: 'FF0000FF',
-  android_accent_color: 'FFFF0000',
-  android_visibility: 0,
-  android_group: 'sales',
-  android_group_message: { en: '$[notif_count] offers' },
-  android_background_layout: {
-    image: 'https://shop.example/bg.png',
-    headings_color: 'FFFF0000',
-    contents_color: 'FF00FF00',
-  },
-  huawei_channel_id: 'hw-sales',
-  huawei_existing_channel_id: 'hw-existing',
-  huawei_small_icon: '/drawable/small',
-  huawei_large_icon: 'https://shop.example/hw-large.png',
-  huawei_big_picture: 'https://shop.example/hw-big.png',
-  huawei_sound: 'hw_chime',
-  huawei_led_color: 'FF0000FF',
-  huawei_accent_color: '#9900FF',
-  huawei_visibility: -1,
-  huawei_msg_type: 'message',
-  huawei_category: 'MARKETING',
-  huawei_bi_tag: 'spring',
-  huawei_badge_class: 'com.shop.MainActivity',
-  huawei_badge_add_num: 1,
-  huawei_badge_set_num: 3,
-  chrome_web_icon: 'https://shop.example/icon.png',
-  chrome_web_badge: 'https://shop.example/badge.png',
-  chrome_web_image: 'https://shop.example/web-image.png',
-  firefox_icon: 'https://shop.example/firefox.png',
-  web_push_topic: 'sales',
-  chrome_icon: 'chrome-app-icon.png',
-  chrome_big_picture: 'chrome-app-big.png',
-  adm_small_icon: 'adm_small',
-  adm_large_icon: 'https://shop.example/adm-large.png',
-  adm_big_picture: 'https://shop.example/adm-big.png',
-  adm_sound: 'adm_chime',
-  adm_group: 'adm-sales',
-  adm_group_message: { en: '$[notif_count] offers' },
-  wp_wns_sound: 'chime.wav',
-  send_after: inAnHour(),
-  throttle_rate_per_minute: 100,
-});
-
-/** An email with every email option; its custom_data is over push's 2,048 bytes, under email's 10,000. */
-const email = () => ({
-  app_id: SHOP.id,
-  name: 'Weekly digest',
-  target_channel: 'email',
-  include_email_tokens: USER.emails,
-  email_subject: 'Your week',
-  email_body: '<p>Hello</p><a href="[unsubscribe_url]">Unsubscribe</a>',
-  email_preheader: 'What happened',
-  email_from_name: 'Demo Shop',
-  email_from_address: 'news@shop.example',
-  email_reply_to_address: 'help@shop.example',
-  email_sender_domain: 'mail.shop.example',
-  email_bcc: ['archive@shop.example', 'audit@shop.example'],
-  disable_email_click_tracking: true,
-  include_unsubscribed: true,
-  custom_data: { notes: 'x'.repeat(5000) },
-  idempotency_key: crypto.randomUUID(),
-  send_after: inAnHour(),
-  delayed_option: 'timezone',
-  delivery_time_of_day: '9:00AM',
-});
-
-/** An SMS with every SMS option, to a number created first. */
-const sms = () => ({
-  app_id: SHOP.id,
-  name: 'Order shipped',
-  contents: { en: 'Your order is on its way' },
-  include_phone_numbers: [SMS_NUMBER],
-  sms_from: '+15557654321',
-  sms_media_urls: ['https://shop.example/parcel.jpg', 'https://shop.example/map.png'],
-  custom_data: { order: 1234 },
-  delayed_option: 'last-active',
-  throttle_rate_per_minute: '0',
 });
 
 /** Every send field the emulator knows (TYPES and ENUMS cover them, plus the ones with own rules). */
@@ -205,7 +63,7 @@ function expectAsSent(read: Record<string, unknown>, sent: Record<string, unknow
 
 describe('every field of a send reads back exactly as sent', () => {
   it('a push with every platform option, by id and in the list', async () => {
-    const sent = push();
+    const sent = push(SHOP.id);
     const { read, listed } = await sendAndRead(sent);
     expectAsSent(read, sent);
     expect(listed).toEqual(read);
@@ -224,7 +82,7 @@ describe('every field of a send reads back exactly as sent', () => {
   });
 
   it('an email with every email option (custom_data up to 10,000 bytes)', async () => {
-    const sent = email();
+    const sent = email(SHOP.id);
     const { read, listed } = await sendAndRead(sent);
     expectAsSent(read, sent);
     expect(listed).toEqual(read);
@@ -236,7 +94,7 @@ describe('every field of a send reads back exactly as sent', () => {
       body: { app_id: SHOP.id, device_type: 14, identifier: SMS_NUMBER },
     });
     expect(player.status).toBe(200);
-    const sent = sms();
+    const sent = sms(SHOP.id);
     const { read, listed } = await sendAndRead(sent);
     expectAsSent(read, sent);
     expect(listed).toEqual(read);
