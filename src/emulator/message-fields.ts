@@ -91,8 +91,7 @@ const PUSH_STRINGS = [
 ];
 for (const key of PUSH_STRINGS) TYPES[key] = 'string';
 
-export const PLATFORM_FLAG_NAMES = Object.keys(PLATFORM_FLAGS);
-for (const key of PLATFORM_FLAG_NAMES) TYPES[key] = 'boolean';
+for (const key of Object.keys(PLATFORM_FLAGS)) TYPES[key] = 'boolean';
 
 /** Closed sets OneSignal lists for a field. */
 export const ENUMS: Record<string, readonly (string | number)[]> = {

@@ -22,7 +22,6 @@ import {
   isTimeOfDay,
   jsonBytes,
   LIMITS,
-  PLATFORM_FLAG_NAMES,
   present,
   SMS_FIELDS,
   TARGET_MODES,
@@ -65,7 +64,7 @@ export function messageChannel(body: Record<string, unknown>): { channel: Channe
   return { channel: 'push', explicit: false };
 }
 
-function targetingProblems(body: Record<string, unknown>, channel: Channel, problems: string[]): void {
+function targetingProblems(body: Record<string, unknown>, problems: string[]): void {
   const modes = TARGET_MODES.map((keys) => keys.filter((k) => present(body, k))).filter((k) => k.length > 0);
   if (modes.length > 1)
     problems.push(
@@ -110,8 +109,8 @@ function targetingProblems(body: Record<string, unknown>, channel: Channel, prob
       problems.push(error instanceof Error ? messageOf(error) : String(error));
     }
   }
-  if (channel !== 'push' && PLATFORM_FLAG_NAMES.some((k) => body[k] === true))
-    problems.push(`platform flags (isIos, …) only apply to push, not to ${channel}`);
+  // Platform flags (isIos, …) on an email or SMS are not refused: OneSignal documents no rule. They
+  // narrow the audience to push devices, so such a send reaches nobody.
 }
 
 /** The first message of an ApiError body (`{"errors": [message]}`), else the error's own. */
@@ -268,7 +267,7 @@ export function messageProblems(body: Record<string, unknown>): string[] {
     if (present(body, key) && !values.includes(v as string | number))
       problems.push(`${key} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`);
   }
-  // The content checks the emulator made before this module (kept first, with their messages).
+  // The content checks the emulator made before this module, with the same messages.
   for (const key of ['contents', 'headings', 'subtitle']) {
     if (!present(body, key)) continue;
     const p = languageMapProblem(key, body[key]);
@@ -297,7 +296,7 @@ export function messageProblems(body: Record<string, unknown>): string[] {
         `custom_data must be at most ${max} bytes as JSON for ${channel} messages (got ${jsonBytes(body.custom_data)})`,
       );
   }
-  targetingProblems(body, channel, problems);
+  targetingProblems(body, problems);
   pushProblems(body, problems);
   emailProblems(body, channel, problems);
   smsProblems(body, channel, problems);
