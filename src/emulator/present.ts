@@ -143,6 +143,10 @@ export function settle(n: NotificationRecord, now: number): void {
   n.platform_stats = platform;
 }
 
+/**
+ * A notification as OneSignal reads it back: the fields as sent (absent when not sent; nothing is
+ * filled in but what a template supplied), then the delivery meta data.
+ */
 export function presentNotification(n: NotificationRecord, now: number): Record<string, unknown> {
   settle(n, now);
   const pending = !n.canceled && n.completed_at === null;
@@ -150,7 +154,8 @@ export function presentNotification(n: NotificationRecord, now: number): Record<
     ...n.fields,
     id: n.id,
     app_id: n.app_id,
-    external_id: n.external_id,
+    // Only when the send carried one: a field not sent is absent, not null.
+    ...(n.external_id === null ? {} : { external_id: n.external_id }),
     successful: n.stats.successful,
     failed: n.stats.failed,
     errored: n.stats.errored,
@@ -163,7 +168,6 @@ export function presentNotification(n: NotificationRecord, now: number): Record<
     canceled: n.canceled,
     platform_delivery_stats: { ...n.platform_stats },
     outcomes: n.outcomes,
-    throttle_rate_per_minute: n.throttle_rate_per_minute,
   };
 }
 

@@ -112,6 +112,12 @@ export interface FilterExpression {
   key?: string;
   value?: string;
   relation?: string;
+  /** last_session / first_session: the hours the relation compares with (a decimal string, e.g. "1.1"). */
+  hours_ago?: string;
+  /** location: radius in meters around lat/long (as sent: numbers or numeric strings). */
+  radius?: number | string;
+  lat?: number | string;
+  long?: number | string;
   operator?: 'OR' | 'AND';
 }
 

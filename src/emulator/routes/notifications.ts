@@ -1,16 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { hasTargeting, inSegment, isSubscribed, resolveAudience } from '../audience.js';
+import { messageChannel, messageProblems, throttleRate } from '../message.js';
 import type { AppOpContext, Operation } from '../operation.js';
 import { ok } from '../operation.js';
 import { platformCounts, presentNotification, settle } from '../present.js';
 import type { AppState, Store } from '../store.js';
 import type { CreateNotificationResult, NotificationRecord, PlayerRecord } from '../types.js';
-import { csvRow, fail, intParam, isObject, isUuid, optionalString, paging } from '../util.js';
+import { ApiError, csvRow, fail, intParam, isUuid, optionalString, paging } from '../util.js';
 import { fillFromTemplate } from './templates.js';
 
 const NOT_SUBSCRIBED = 'All included players are not subscribed';
-/** Fields kept apart from the stored content (auth, idempotency, scheduling). */
-const NOT_STORED = new Set(['app_id', 'id', 'external_id', 'idempotency_key', 'send_after']);
+/**
+ * Fields kept apart from the stored content: the ids, and send_after, which reads back as OneSignal
+ * returns it (unix seconds) from the record. Everything else is stored and read back as sent.
+ */
+const NOT_STORED = new Set(['app_id', 'id', 'external_id', 'send_after']);
 
 export function notificationOr404(app: AppState, id: string | undefined): NotificationRecord {
   if (!isUuid(id)) throw fail(400, `Notification id '${id}' is not a valid UUID`);
@@ -27,34 +31,12 @@ function parseSendAfter(value: unknown, now: number): number | null {
   return Math.max(Math.floor(ms / 1000), now - 1);
 }
 
-function validateContent(body: Record<string, unknown>): void {
-  for (const key of ['contents', 'headings', 'subtitle']) {
-    const v = body[key];
-    if (v === undefined || v === null) continue;
-    if (!isObject(v) || Object.values(v).some((x) => typeof x !== 'string'))
-      throw fail(400, `${key} must be an object of language code to string`);
-  }
-  const template = optionalString(body, 'template_id');
-  if (template !== undefined && !isUuid(template))
-    throw fail(400, `template_id '${template}' is not a valid UUID`);
-  const contents = body.contents as Record<string, string> | undefined | null;
-  const hasContents = isObject(contents) && Object.keys(contents).length > 0;
-  if (hasContents && typeof contents.en !== 'string')
-    throw fail(400, 'Notifications must have English language content');
-  const dataOnly = body.content_available === true;
-  const email = typeof body.email_body === 'string';
-  if (!hasContents && template === undefined && !dataOnly && !email)
-    throw fail(
-      400,
-      'Notifications must have English language content: set contents, template_id or content_available',
-    );
+/** Every rule of message.ts plus "some audience": all problems in one OneSignal error body. */
+function validateMessage(body: Record<string, unknown>): void {
+  const problems = messageProblems(body);
   if (!hasTargeting(body))
-    throw fail(
-      400,
-      'You must include which players, segments, or tags you wish to send this notification to.',
-    );
-  if (body.target_channel !== undefined && !['push', 'email', 'sms'].includes(String(body.target_channel)))
-    throw fail(400, "target_channel must be 'push', 'email' or 'sms'");
+    problems.push('You must include which players, segments, or tags you wish to send this notification to.');
+  if (problems.length > 0) throw new ApiError(400, { errors: problems });
 }
 
 /** Creates a notification record for an already-resolved audience (also used by live activities). */
@@ -89,8 +71,7 @@ export function recordNotification(
     stats: { successful: 0, failed: 0, errored: 0, converted: 0, received: 0 },
     platform_stats: {},
     outcomes: [],
-    throttle_rate_per_minute:
-      typeof fields.throttle_rate_per_minute === 'number' ? fields.throttle_rate_per_minute : null,
+    throttle_rate_per_minute: throttleRate(fields.throttle_rate_per_minute) ?? null,
   };
   if (opts.deliveryMs) {
     n.delivery_ms = opts.deliveryMs;
@@ -110,10 +91,12 @@ function createNotification({ app, body, now, pacing }: AppOpContext) {
     // OneSignal answers a repeat with the first result and says so.
     if (previous) return { ...ok(previous), headers: { 'Idempotent-Replayed': 'true' } };
   }
-  validateContent(body);
+  validateMessage(body);
   fillFromTemplate(app, body);
   const sendAfter = parseSendAfter(body.send_after, now);
-  const audience = resolveAudience(app, body, now);
+  // An email or SMS told apart by its fields (no target_channel) reaches only that channel's subscribers.
+  const { channel, explicit } = messageChannel(body);
+  const audience = resolveAudience(app, body, now, explicit || channel !== 'push' ? channel : undefined);
   const invalid: Record<string, string[]> = {};
   if (audience.invalidPlayerIds.length > 0) invalid.invalid_player_ids = audience.invalidPlayerIds;
   if (audience.invalidExternalUserIds.length > 0)
