@@ -1,192 +1,24 @@
-import { assertMayAccessApps } from '../auth/restrict.js';
-import { type FieldProblem, ValidationError } from '../core/errors.js';
+/**
+ * `templateCreate`, `templateUpdate`, `templateDelete` and `templateCopy`, with their payloads.
+ * What create and update accept, and their wire body, live in input.ts.
+ */
+import { assertMayAccessApps } from '../../auth/restrict.js';
+import { type FieldProblem, ValidationError } from '../../core/errors.js';
 import {
   APP_REF_DESCRIPTION,
   type AppScopedKey,
-  appScopedId,
   encodeNodeId,
   parseAppRef,
-  parseLocalId,
   parseNodeId,
-} from '../core/ids.js';
-import type { LoadedTemplate } from '../loaders/templates.js';
-import type { WireStringMap, WireTemplateBody } from '../onesignal/index.js';
-import { AppRef, belongingApp, registerAppFieldPrefetch, requireApp } from './apps.js';
-import { builder } from './builder.js';
-import type { Context } from './context.js';
-import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
-import {
-  type LocalizedText,
-  LocalizedTextInput,
-  LocalizedTextRef,
-  localized,
-  localizedMap,
-} from './notifications/localized-text.js';
-import { NotificationRef } from './notifications/types.js';
-import { encodeCursor, offsetPage } from './pagination.js';
-import { fromIso } from './time.js';
-import { orNull, upstream } from './upstream-errors.js';
-
-export const TemplateRef = builder.objectRef<LoadedTemplate>('Template');
-
-export const TemplateChannelEnum = builder.enumType('TemplateChannel', {
-  description: 'The channel a template writes messages for.',
-  values: {
-    PUSH: { value: 'push', description: 'Push notifications.' },
-    EMAIL: { value: 'email', description: 'Email; the template has a subject and an HTML body.' },
-    SMS: { value: 'sms', description: 'SMS.' },
-  } as const,
-});
-
-/** The template with its content: list answers carry summaries only, so those read `view_template`. */
-async function whole(t: LoadedTemplate, ctx: Context): Promise<LoadedTemplate> {
-  if (t.content) return t;
-  return upstream(ctx.loaders.template.load({ appId: t.app_id.toLowerCase(), id: t.id.toLowerCase() }));
-}
-
-const contentOf = async (t: LoadedTemplate, ctx: Context) => (await whole(t, ctx)).content ?? {};
-const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
-
-builder.node(TemplateRef, {
-  description:
-    'A message template of an app: content a send can name instead of its own (`NotificationCreateInput.templateId`).',
-  authScopes: { 'notifications:read': true },
-  id: { resolve: (t) => appScopedId(t.app_id, t.id), parse: (local) => parseLocalId(local, 'Template') },
-  loadMany: (keys, ctx) => keys.map((key) => orNull(ctx.loaders.template.load(key))),
-  fields: (t) => ({
-    oneSignalId: t.field({
-      type: 'UUID',
-      description: 'The template id as OneSignal shows it (the `template_id` of a send).',
-      resolve: (tpl) => tpl.id,
-    }),
-    name: t.exposeString('name', { description: 'Name of the template in the dashboard.' }),
-    channel: t.field({
-      type: TemplateChannelEnum,
-      nullable: true,
-      description: 'The channel the template is for; null when OneSignal does not say.',
-      resolve: async (tpl, _a, ctx) => tpl.channel ?? (await whole(tpl, ctx)).channel ?? null,
-    }),
-    createdAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the template was created.',
-      resolve: (tpl) => fromIso(tpl.created_at),
-    }),
-    updatedAt: t.field({
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the template last changed.',
-      resolve: (tpl) => fromIso(tpl.updated_at),
-    }),
-    contents: t.field({
-      type: [LocalizedTextRef],
-      description:
-        'The message body in each language. Read with `view_template` when the template came from a list.',
-      resolve: async (tpl, _a, ctx) => localized((await contentOf(tpl, ctx)).contents),
-    }),
-    headings: t.field({
-      type: [LocalizedTextRef],
-      description: 'The title in each language (push).',
-      resolve: async (tpl, _a, ctx) => localized((await contentOf(tpl, ctx)).headings),
-    }),
-    subtitles: t.field({
-      type: [LocalizedTextRef],
-      description: 'The iOS subtitle in each language (push).',
-      resolve: async (tpl, _a, ctx) => localized((await contentOf(tpl, ctx)).subtitle),
-    }),
-    emailSubject: t.string({
-      nullable: true,
-      description: 'Subject line of an email template; null for other channels.',
-      resolve: async (tpl, _a, ctx) => textOf((await contentOf(tpl, ctx)).email_subject),
-    }),
-    emailBody: t.string({
-      nullable: true,
-      description: 'HTML body of an email template; null for other channels.',
-      resolve: async (tpl, _a, ctx) => textOf((await contentOf(tpl, ctx)).email_body),
-    }),
-    app: t.field({
-      type: AppRef,
-      description: 'The app the template belongs to.',
-      resolve: (tpl, _a, ctx, info) => belongingApp(ctx, tpl.app_id, info),
-    }),
-  }),
-});
-
-// --- Fields returning templates ---------------------------------------------------------------------
-
-const TemplateConnectionRef = builder.connectionObject(
-  { type: TemplateRef, name: 'TemplateConnection', description: 'A page of templates.' },
-  { name: 'TemplateEdge', description: 'A template with its cursor.' },
-);
-
-/** OneSignal's page size for view_templates. It answers no total, so a page asks for one row more. */
-const TEMPLATE_PAGE_SIZE = 50;
-const TEMPLATE_FIRST_MAX = TEMPLATE_PAGE_SIZE - 1;
-
-const templatePageKey = (appId: string, args: { first?: number | null; after?: string | null }) => {
-  const page = offsetPage(args, { max: TEMPLATE_FIRST_MAX, path: ['templates'] });
-  return { appId: appId.toLowerCase(), offset: page.offset, limit: page.limit + 1 };
-};
-
-registerAppFieldPrefetch('templates', (appId, args, ctx) => {
-  ctx.loaders.templatePage.load(templatePageKey(appId, args)).catch(() => {});
-});
-
-builder.objectFields(AppRef, (t) => ({
-  templates: t.field({
-    type: TemplateConnectionRef,
-    skipTypeScopes: true,
-    authScopes: { 'notifications:read': true },
-    description: `The app's message templates, oldest first; one page is one upstream request (at most ${TEMPLATE_FIRST_MAX} templates: OneSignal pages hold ${TEMPLATE_PAGE_SIZE} and report no total, so one more is read to learn whether another page follows).`,
-    args: {
-      first: t.arg.int({
-        description: `How many templates to return, 1–${TEMPLATE_FIRST_MAX} (default ${TEMPLATE_FIRST_MAX}).`,
-      }),
-      after: t.arg.string({ description: 'Return templates after this cursor.' }),
-    },
-    resolve: async (app, args, ctx) => {
-      const key = templatePageKey(app.id, args);
-      const rows = await upstream(ctx.loaders.templatePage.load(key));
-      const first = key.limit - 1;
-      const edges = rows.slice(0, first).map((node, i) => ({ node, cursor: encodeCursor(key.offset + i) }));
-      return {
-        edges,
-        pageInfo: {
-          hasNextPage: rows.length > first,
-          hasPreviousPage: key.offset > 0,
-          startCursor: edges[0]?.cursor ?? null,
-          endCursor: edges.at(-1)?.cursor ?? null,
-        },
-      };
-    },
-  }),
-  template: t.field({
-    type: TemplateRef,
-    nullable: true,
-    skipTypeScopes: true,
-    authScopes: { 'notifications:read': true },
-    description: 'One template of the app by its OneSignal id; null when it does not exist.',
-    args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal template id.' }) },
-    resolve: (app, { id }, ctx) =>
-      orNull(ctx.loaders.template.load({ appId: app.id.toLowerCase(), id: id.toLowerCase() })),
-  }),
-}));
-
-builder.objectField(NotificationRef, 'template', (t) =>
-  t.field({
-    type: TemplateRef,
-    nullable: true,
-    description:
-      'The template the notification was sent with; null when it named none, or the template no longer exists.',
-    resolve: (n, _a, ctx) => {
-      const id = (n as { template_id?: unknown }).template_id;
-      if (typeof id !== 'string' || !id) return null;
-      return orNull(ctx.loaders.template.load({ appId: n.app_id.toLowerCase(), id: id.toLowerCase() }));
-    },
-  }),
-);
-
-// --- Mutations -------------------------------------------------------------------------------------
+} from '../../core/ids.js';
+import type { LoadedTemplate } from '../../loaders/templates.js';
+import type { WireStringMap, WireTemplateBody } from '../../onesignal/index.js';
+import { AppRef, requireApp } from '../apps.js';
+import { builder } from '../builder.js';
+import { mutationResult, UPSTREAM_ERRORS } from '../error-types.js';
+import { type LocalizedText, LocalizedTextInput, localizedMap } from '../notifications/localized-text.js';
+import { upstream } from '../upstream-errors.js';
+import { TemplateChannelEnum, TemplateRef } from './types.js';
 
 const TemplatePayload = (name: string, description: string, what: string) =>
   builder.simpleObject(name, {
