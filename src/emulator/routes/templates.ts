@@ -153,14 +153,14 @@ function parseTemplateBody(body: Record<string, unknown>, creating: boolean): Pa
   languageMap(body, 'subtitle', false);
   for (const key of ['email_subject', 'email_body'])
     if (body[key] !== undefined && typeof body[key] !== 'string') throw fail(400, `${key} must be a string`);
-  if (body.is_email === true && body.is_sms === true)
-    throw fail(400, 'is_email and is_sms cannot both be true');
-  if (body.is_email === true) {
+  // OneSignal's reference and node-onesignal 5.x spell the channel flags `isEmail` and `isSMS`.
+  if (body.isEmail === true && body.isSMS === true) throw fail(400, 'isEmail and isSMS cannot both be true');
+  if (body.isEmail === true) {
     if (typeof body.email_subject !== 'string' || typeof body.email_body !== 'string')
       throw fail(400, 'email templates need email_subject and email_body');
     out.channel = 'email';
-  } else if (body.is_sms === true) out.channel = 'sms';
-  else if (creating || body.is_email === false || body.is_sms === false) out.channel = 'push';
+  } else if (body.isSMS === true) out.channel = 'sms';
+  else if (creating || body.isEmail === false || body.isSMS === false) out.channel = 'push';
   return out;
 }
 

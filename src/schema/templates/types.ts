@@ -1,14 +1,16 @@
 /**
  * The `Template` object: a message template of an app (OneSignal's current API), read whole with
- * view_template when a list only gave its summary. Fields returning templates live in queries.ts,
- * what create and update accept in mutations.ts.
+ * view_template when a list only gave its summary, with the message groups a template can hold.
+ * Fields returning templates live in queries.ts, what create and update accept in input.ts.
  */
 import { appScopedId, parseLocalId } from '../../core/ids.js';
 import type { LoadedTemplate } from '../../loaders/templates.js';
+import type { WireTemplateChannel } from '../../onesignal/index.js';
 import { AppRef, belongingApp } from '../apps.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { LocalizedTextRef, localized } from '../notifications/localized-text.js';
+import { type Group, MESSAGE_GROUPS, type WireRecord } from '../notifications/message/index.js';
 import { fromIso } from '../time.js';
 import { orNull, upstream } from '../upstream-errors.js';
 
@@ -23,6 +25,21 @@ export const TemplateChannelEnum = builder.enumType('TemplateChannel', {
   } as const,
 });
 
+/**
+ * The message groups a template holds, by field name (the same on `Template` and on the create and
+ * update inputs), each named after the one channel it goes with. OneSignal's create-template
+ * reference takes every push property in a push template, every email property in an email template
+ * and the SMS ones in an SMS template; it lists no scheduling and no audience, which a send chooses:
+ * so `delivery` (when and how fast) and targeting (who) stay on `NotificationCreateInput` only.
+ * Taken from the send's own table, so a group added there under one of these names shows up here.
+ */
+export const TEMPLATE_GROUPS: readonly (readonly [WireTemplateChannel, Group])[] = (
+  ['push', 'email', 'sms'] as const
+).flatMap((name) => {
+  const group = MESSAGE_GROUPS[name];
+  return group ? [[name, group] as const] : [];
+});
+
 /** The template with its content: list answers carry summaries only, so those read `view_template`. */
 async function whole(t: LoadedTemplate, ctx: Context): Promise<LoadedTemplate> {
   if (t.content) return t;
@@ -30,7 +47,6 @@ async function whole(t: LoadedTemplate, ctx: Context): Promise<LoadedTemplate> {
 }
 
 const contentOf = async (t: LoadedTemplate, ctx: Context) => (await whole(t, ctx)).content ?? {};
-const textOf = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
 
 builder.node(TemplateRef, {
   description:
@@ -79,16 +95,20 @@ builder.node(TemplateRef, {
       description: 'The iOS subtitle in each language (push).',
       resolve: async (tpl, _a, ctx) => localized((await contentOf(tpl, ctx)).subtitle),
     }),
-    emailSubject: t.string({
-      nullable: true,
-      description: 'Subject line of an email template; null for other channels.',
-      resolve: async (tpl, _a, ctx) => textOf((await contentOf(tpl, ctx)).email_subject),
-    }),
-    emailBody: t.string({
-      nullable: true,
-      description: 'HTML body of an email template; null for other channels.',
-      resolve: async (tpl, _a, ctx) => textOf((await contentOf(tpl, ctx)).email_body),
-    }),
+    ...Object.fromEntries(
+      TEMPLATE_GROUPS.map(([name, group]) => [
+        name,
+        t.field({
+          type: group.outputRef,
+          nullable: true,
+          description: `${group.spec.description} As view_template returns it; null when it returned none of these fields.`,
+          resolve: async (tpl, _a, ctx) => {
+            const content = (await contentOf(tpl, ctx)) as WireRecord;
+            return (group.present(content) ? content : null) as never;
+          },
+        }),
+      ]),
+    ),
     app: t.field({
       type: AppRef,
       description: 'The app the template belongs to.',
