@@ -18,7 +18,7 @@ export interface WireTemplate {
   /** ISO 8601. */
   updated_at: string;
   channel?: WireTemplateChannel;
-  /** Rendered content and channel flags (`contents`, `headings`, `subtitle`, `email_subject`, `email_body`, …). */
+  /** Rendered content and platform flags: the template's message fields under their send names (`contents`, `email_subject`, `isIos`, …). */
   content?: WireTemplateContent;
 }
 
@@ -38,20 +38,31 @@ export interface WireTemplateList {
   templates: WireTemplate[];
 }
 
-/** Body of update_template (UpdateTemplateRequest); create_template adds `app_id` and needs `name` and `contents`. */
+/**
+ * Body of update_template (UpdateTemplateRequest); create_template adds `app_id` and needs `name` and
+ * `contents`. Beside the fields the SDK models name, OneSignal's create-template reference takes every
+ * property of the template's channel (push platform options, email sender settings, SMS sender and
+ * media) under create_notification's wire names: `[field]` carries those.
+ */
 export interface WireTemplateBody {
   name?: string;
   /** Language code → text; `en` required when given. */
   contents?: WireStringMap;
   headings?: WireStringMap;
   subtitle?: WireStringMap;
-  /** Makes it an email template (needs `email_subject` and `email_body`). */
-  is_email?: boolean;
+  /**
+   * Makes it an email template (needs `email_subject` and `email_body`). Spelled `isEmail` on the
+   * wire (OneSignal's reference; node-onesignal 5.x maps its `is_email` to that name), like `isSMS`.
+   */
+  isEmail?: boolean;
   email_subject?: string;
   /** HTML. */
   email_body?: string;
+  /** Addresses that get a hidden copy (current API). */
+  email_bcc?: string[];
   /** Makes it an SMS template. */
-  is_sms?: boolean;
+  isSMS?: boolean;
+  [field: string]: unknown;
 }
 
 export interface TemplateListParams {

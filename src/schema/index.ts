@@ -4,7 +4,7 @@ import './apps.js';
 import './notifications/index.js';
 import './outcomes.js';
 import './segments/index.js';
-import './templates.js';
+import './templates/index.js';
 import './players/index.js';
 import './users/index.js';
 import './subscriptions/index.js';

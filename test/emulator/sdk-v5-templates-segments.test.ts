@@ -171,6 +171,39 @@ describe('templates through @onesignal/node-onesignal 5.x', () => {
     });
   });
 
+  it('makes email and SMS templates from the SDK’s channel flags (isEmail, isSMS on the wire), keeping their channel fields', async () => {
+    const email = await api.createTemplate({
+      app_id: SHOP.id,
+      name: 'Receipt',
+      contents: { en: 'Your receipt' },
+      is_email: true,
+      email_subject: 'Your receipt',
+      email_body: '<p>Thanks</p>',
+      email_bcc: ['audit@shop.example'],
+    });
+    expect(email).toMatchObject({ name: 'Receipt', channel: 'email' });
+    expect(email.content).toMatchObject({
+      email_subject: 'Your receipt',
+      email_body: '<p>Thanks</p>',
+      email_bcc: ['audit@shop.example'],
+    });
+    const sms = await api.createTemplate({
+      app_id: SHOP.id,
+      name: 'Code',
+      contents: { en: 'Your code' },
+      is_sms: true,
+    });
+    expect(sms).toMatchObject({ name: 'Code', channel: 'sms' });
+    // An email template needs its subject and body.
+    expect(
+      (
+        await apiError(
+          api.createTemplate({ app_id: SHOP.id, name: 'x', contents: { en: 'x' }, is_email: true }),
+        )
+      ).code,
+    ).toBe(400);
+  });
+
   it('copies a template to another app with the organization key (copyTemplateToApp)', async () => {
     const copy = await api.copyTemplateToApp(WELCOME, SHOP.id, { target_app_id: NEWS.id });
     expect(copy.id).not.toBe(WELCOME);

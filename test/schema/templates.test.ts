@@ -27,11 +27,10 @@ interface Tpl {
   channel: string | null;
   contents: { language: string; text: string }[];
   headings: { language: string; text: string }[];
-  emailSubject: string | null;
-  emailBody: string | null;
+  email: { subject: string | null; body: string | null } | null;
 }
 const TEMPLATE_FIELDS =
-  'id oneSignalId name channel contents { language text } headings { language text } emailSubject emailBody';
+  'id oneSignalId name channel contents { language text } headings { language text } email { subject body }';
 const nodeId = (type: string, appId: string, id: string) =>
   Buffer.from(`${type}:${appId}/${id}`).toString('base64url');
 
@@ -91,15 +90,15 @@ describe('templates', () => {
         { language: 'de', text: 'Willkommen bei Demo Shop!' },
       ],
       headings: [{ language: 'en', text: 'Demo Shop' }],
-      emailSubject: null,
+      email: null,
     });
     expect(stack.upstreamCalls()).toEqual({ view_template: 1 });
 
     stack.emulator.resetStats();
     const { node } = await stack.gql<{ node: Tpl }>(
-      `{ node(id: "${app.template.id}") { ... on Template { name emailSubject } } }`,
+      `{ node(id: "${app.template.id}") { ... on Template { name email { subject } } } }`,
     );
-    expect(node).toEqual({ name: 'Welcome', emailSubject: null });
+    expect(node).toEqual({ name: 'Welcome', email: null });
     expect(stack.upstreamCalls()).toEqual({ view_template: 1 });
   });
 
@@ -113,7 +112,7 @@ describe('templates', () => {
   it('creates, updates and deletes a template', async () => {
     const { templateCreate } = await stack.gql<{ templateCreate: { __typename: string; template: Tpl } }>(
       `mutation { templateCreate(input: { appId: "${SHOP}", name: "Spring sale", channel: EMAIL,
-        contents: [{ language: "en", text: "Spring is here" }], emailSubject: "Spring sale", emailBody: "<p>20% off</p>" })
+        contents: [{ language: "en", text: "Spring is here" }], email: { subject: "Spring sale", body: "<p>20% off</p>" } })
         { __typename ... on TemplateCreatePayload { template { ${TEMPLATE_FIELDS} } } } }`,
     );
     expect(templateCreate.__typename).toBe('TemplateCreatePayload');
@@ -121,22 +120,20 @@ describe('templates', () => {
       name: 'Spring sale',
       channel: 'EMAIL',
       contents: [{ language: 'en', text: 'Spring is here' }],
-      emailSubject: 'Spring sale',
-      emailBody: '<p>20% off</p>',
+      email: { subject: 'Spring sale', body: '<p>20% off</p>' },
     });
     expect(stack.upstreamCalls()).toEqual({ create_template: 1 });
 
     stack.emulator.resetStats();
     const { templateUpdate } = await stack.gql<{ templateUpdate: { template: Tpl } }>(
-      `mutation($id: ID!) { templateUpdate(input: { id: $id, name: "Spring sale II", emailSubject: "Last days" })
+      `mutation($id: ID!) { templateUpdate(input: { id: $id, name: "Spring sale II", email: { subject: "Last days" } })
         { ... on TemplateUpdatePayload { template { ${TEMPLATE_FIELDS} } } } }`,
       { id: templateCreate.template.id },
     );
     expect(templateUpdate.template).toMatchObject({
       id: templateCreate.template.id,
       name: 'Spring sale II',
-      emailSubject: 'Last days',
-      emailBody: '<p>20% off</p>',
+      email: { subject: 'Last days', body: '<p>20% off</p>' },
     });
     expect(stack.upstreamCalls()).toEqual({ update_template: 1 });
 
@@ -173,8 +170,8 @@ describe('templates', () => {
     expect(templateCreate.fields.map((f) => f.path.join('.'))).toEqual([
       'input.name',
       'input.contents',
-      'input.emailSubject',
-      'input.emailBody',
+      'input.email.subject',
+      'input.email.body',
     ]);
     expect(stack.upstreamCalls()).toEqual({});
   });

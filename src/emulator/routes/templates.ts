@@ -5,8 +5,113 @@ import type { TemplateRecord } from '../types.js';
 import { fail, isObject, isUuid, paging } from '../util.js';
 
 const CHANNELS = new Set(['push', 'email', 'sms']);
-/** The `content` fields a send takes from its template when the send does not set them. */
-const CONTENT_FIELDS = ['contents', 'headings', 'subtitle', 'email_subject', 'email_body'] as const;
+
+/**
+ * What a template's `content` keeps, and a send naming the template takes from it when the send
+ * does not set the field itself. OneSignal's create-template reference accepts every push channel
+ * property in a push template, every email property in an email template and the SMS ones in an SMS
+ * template, under create_notification's names; it is silent on whether a field of another channel
+ * is kept, so they are kept as given (a send only uses its own channel's). Targeting, scheduling
+ * and `data`/`custom_data` are per send: the reference does not list them, and they are not kept.
+ */
+const PUSH_FIELDS = [
+  // Platforms: given flags restrict the template to those (all platforms when none is given).
+  'isIos',
+  'isAndroid',
+  'isHuawei',
+  'isAnyWeb',
+  'isChromeWeb',
+  'isFirefox',
+  'isSafari',
+  'isWP_WNS',
+  'isAdm',
+  'isChrome',
+  'web_url',
+  'app_url',
+  'global_image',
+  'buttons',
+  'web_buttons',
+  'collapse_id',
+  'ttl',
+  'priority',
+  'content_available',
+  'mutable_content',
+  'ios_attachments',
+  'ios_sound',
+  'ios_badgeType',
+  'ios_badgeCount',
+  'ios_category',
+  'thread_id',
+  'summary_arg',
+  'summary_arg_count',
+  'target_content_identifier',
+  'ios_interruption_level',
+  'ios_relevance_score',
+  'apns_alert',
+  'apns_push_type_override',
+  'android_channel_id',
+  'existing_android_channel_id',
+  'small_icon',
+  'large_icon',
+  'big_picture',
+  'android_sound',
+  'android_led_color',
+  'android_accent_color',
+  'android_visibility',
+  'android_group',
+  'android_group_message',
+  'android_background_layout',
+  'huawei_channel_id',
+  'huawei_existing_channel_id',
+  'huawei_small_icon',
+  'huawei_large_icon',
+  'huawei_big_picture',
+  'huawei_sound',
+  'huawei_led_color',
+  'huawei_accent_color',
+  'huawei_visibility',
+  'huawei_msg_type',
+  'huawei_category',
+  'huawei_bi_tag',
+  'huawei_badge_class',
+  'huawei_badge_add_num',
+  'huawei_badge_set_num',
+  'chrome_web_icon',
+  'chrome_web_badge',
+  'chrome_web_image',
+  'firefox_icon',
+  'web_push_topic',
+  'chrome_icon',
+  'chrome_big_picture',
+  'adm_small_icon',
+  'adm_large_icon',
+  'adm_big_picture',
+  'adm_sound',
+  'adm_group',
+  'adm_group_message',
+  'wp_wns_sound',
+] as const;
+const EMAIL_FIELDS = [
+  'email_subject',
+  'email_body',
+  'email_preheader',
+  'email_from_name',
+  'email_from_address',
+  'email_reply_to_address',
+  'email_sender_domain',
+  'email_bcc',
+  'disable_email_click_tracking',
+  'include_unsubscribed',
+] as const;
+const SMS_FIELDS = ['sms_from', 'sms_media_urls'] as const;
+const CONTENT_FIELDS = [
+  'contents',
+  'headings',
+  'subtitle',
+  ...PUSH_FIELDS,
+  ...EMAIL_FIELDS,
+  ...SMS_FIELDS,
+] as const;
 
 function templateOf(app: AppState, id: string | undefined): TemplateRecord {
   if (!isUuid(id)) throw fail(400, `Template id '${String(id)}' is not a valid UUID`);
@@ -48,14 +153,14 @@ function parseTemplateBody(body: Record<string, unknown>, creating: boolean): Pa
   languageMap(body, 'subtitle', false);
   for (const key of ['email_subject', 'email_body'])
     if (body[key] !== undefined && typeof body[key] !== 'string') throw fail(400, `${key} must be a string`);
-  if (body.is_email === true && body.is_sms === true)
-    throw fail(400, 'is_email and is_sms cannot both be true');
-  if (body.is_email === true) {
+  // OneSignal's reference and node-onesignal 5.x spell the channel flags `isEmail` and `isSMS`.
+  if (body.isEmail === true && body.isSMS === true) throw fail(400, 'isEmail and isSMS cannot both be true');
+  if (body.isEmail === true) {
     if (typeof body.email_subject !== 'string' || typeof body.email_body !== 'string')
       throw fail(400, 'email templates need email_subject and email_body');
     out.channel = 'email';
-  } else if (body.is_sms === true) out.channel = 'sms';
-  else if (creating || body.is_email === false || body.is_sms === false) out.channel = 'push';
+  } else if (body.isSMS === true) out.channel = 'sms';
+  else if (creating || body.isEmail === false || body.isSMS === false) out.channel = 'push';
   return out;
 }
 
