@@ -97,7 +97,8 @@ for (const key of Object.keys(PLATFORM_FLAGS)) TYPES[key] = 'boolean';
 export const ENUMS: Record<string, readonly (string | number)[]> = {
   channel_for_external_user_ids: ['push', 'email', 'sms'],
   ios_badgeType: ['None', 'SetTo', 'Increase'],
-  ios_interruption_level: ['active', 'passive', 'time_sensitive', 'critical'],
+  // As OneSignal's focus-modes page spells them ("time-sensitive" with a hyphen).
+  ios_interruption_level: ['active', 'passive', 'time-sensitive', 'critical'],
   android_visibility: [1, 0, -1],
   huawei_visibility: [1, 0, -1],
   huawei_msg_type: ['data', 'message'],
@@ -177,8 +178,6 @@ export const LIMITS = {
   filters: 200,
   /** Each include_* list (and include_aliases' ids together): 2,000 per call. */
   ids: 2000,
-  /** `email_bcc`: OneSignal's reference gives no figure; 5, as our GraphQL layer documents. */
-  bcc: 5,
   /** `sms_media_urls`: "Limit: 10 media urls". */
   smsMediaUrls: 10,
 };

@@ -209,8 +209,8 @@ function emailProblems(body: Record<string, unknown>, channel: Channel, problems
   }
   const bcc = body.email_bcc;
   if (Array.isArray(bcc)) {
-    if (bcc.length > LIMITS.bcc)
-      problems.push(`email_bcc can list at most ${LIMITS.bcc} addresses (got ${bcc.length})`);
+    // OneSignal documents no maximum for a message's BCC (its BCC page: addresses are checked for
+    // syntax only), so none is enforced; only templates document one (5).
     for (const a of bcc)
       if (typeof a === 'string' && !EMAIL.test(a)) problems.push(`email_bcc: '${a}' is not an email address`);
   }

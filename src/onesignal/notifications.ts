@@ -347,9 +347,14 @@ export function notificationsApi(http: Requester) {
      * POST /notifications (create_notification). Always carries an idempotency key (the given one,
      * else `external_id`, else a fresh UUID), so it is safe to retry: OneSignal answers a repeated key
      * with the first result instead of sending again. The key also goes out as `external_id`, the
-     * field v1.2.2 dedupes on and returns on the notification, unless the caller set one.
+     * field v1.2.2 dedupes on and returns on the notification, unless the caller set one. `keyIsNew`:
+     * the key was made for this send, so the answer is this body's and may seed its view.
      */
-    create: async (appId: string, body: WireCreateNotificationBody) => {
+    create: async (
+      appId: string,
+      body: WireCreateNotificationBody,
+      { keyIsNew = false }: { keyIsNew?: boolean } = {},
+    ) => {
       const idempotency_key = body.idempotency_key ?? body.external_id ?? randomUUID();
       const sent = {
         ...body,
@@ -366,8 +371,11 @@ export function notificationsApi(http: Requester) {
         retry: 'idempotent',
       });
       // Read your own writes: the new notification's view is answered from the send for a few seconds
-      // (OneSignal allows about one view per second per app).
-      const snapshot = notificationSnapshot(appId, sent, answer);
+      // (OneSignal allows about one view per second per app). Only when the key is new (`keyIsNew`:
+      // made up for this send, not the caller's): a key seen before is answered with the FIRST
+      // notification, whose content may differ from this body, so only OneSignal's view can tell.
+      // Retries of a new key carry this same body.
+      const snapshot = keyIsNew ? notificationSnapshot(appId, sent, answer) : undefined;
       if (snapshot) {
         snapshots.set(answer, snapshot);
         // A template fills the content the send left out, which only a read of it tells: such a send

@@ -218,11 +218,6 @@ const RULES: [string, Record<string, unknown>, RegExp][] = [
     /^include_phone_numbers can list at most 2000/,
   ],
   [
-    '6 bcc addresses',
-    { ...emailBase, email_bcc: many(6, (i) => `b${i}@x.co`) },
-    /^email_bcc can list at most 5/,
-  ],
-  [
     'a bcc that is not an address',
     { ...emailBase, email_bcc: ['nobody'] },
     /^email_bcc: 'nobody' is not an email/,
@@ -410,5 +405,12 @@ describe('each documented rule answers 400 naming the field, and records nothing
       const res = await call('POST', '/notifications', { body: { ...base, ...extra } });
       expect(res.status, JSON.stringify(extra)).toBe(200);
     }
+  });
+
+  it('accepts any number of BCC addresses on an email: OneSignal documents no maximum for a message', async () => {
+    const res = await call('POST', '/notifications', {
+      body: { ...emailBase, email_bcc: many(6, (i) => `b${i}@x.co`) },
+    });
+    expect(res.status).toBe(200);
   });
 });

@@ -61,7 +61,7 @@ export const push = (appId: string) => ({
   summary_arg: 'Demo Shop',
   summary_arg_count: 2,
   target_content_identifier: 'sale-window',
-  ios_interruption_level: 'time_sensitive',
+  ios_interruption_level: 'time-sensitive',
   ios_relevance_score: 0.8,
   apns_alert: { 'loc-key': 'SALE_BODY' },
   apns_push_type_override: 'alert',

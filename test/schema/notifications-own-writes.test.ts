@@ -27,7 +27,7 @@ const FIELDS = `id oneSignalId status name contents { language text } headings {
 
 const SEND = `mutation($input: NotificationCreateInput!) { notificationCreate(input: $input) {
   __typename
-  ... on NotificationCreatePayload { notificationId oneSignalId recipientCount notification { ${FIELDS} } }
+  ... on NotificationCreatePayload { notificationId oneSignalId idempotencyKey recipientCount notification { ${FIELDS} } }
   ... on NotificationNotSent { reasons invalidIds }
   ... on Error { code message }
 } }`;
@@ -57,6 +57,7 @@ interface Sent {
 interface Payload {
   __typename: string;
   notificationId?: string;
+  idempotencyKey?: string;
   oneSignalId?: string;
   recipientCount?: number | null;
   notification?: Sent | null;
@@ -112,7 +113,7 @@ describe.each(CONFIGURATIONS)('a send selecting its notification, with %s', (nam
   ])('costs one create_notification and no view, cache %s', async (_label, cache) => {
     const { s } = await stackWith(options, cache);
     const before = Date.now();
-    const payload = await send(s, { idempotencyKey: '4c1b2a3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d' });
+    const payload = await send(s);
     expect(s.upstreamCalls()).toEqual({ create_notification: 1, ...lookup });
     expect(payload.__typename).toBe('NotificationCreatePayload');
     const n = payload.notification as Sent;
@@ -128,7 +129,7 @@ describe.each(CONFIGURATIONS)('a send selecting its notification, with %s', (nam
       headings: [{ language: 'en', text: 'Hello' }],
       url: 'https://example.com/own-writes',
       data: { order: 7 },
-      idempotencyKey: '4c1b2a3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+      idempotencyKey: payload.idempotencyKey,
       includedSegments: ['VIP Customers'],
       completedAt: null,
       successfulCount: 0,
@@ -176,10 +177,23 @@ describe.each(CONFIGURATIONS)('a send selecting its notification, with %s', (nam
 });
 
 describe('what a snapshot says', () => {
+  it('is not made when the caller chose the idempotency key: a repeated key answers the first notification, so OneSignal is read', async () => {
+    const { s } = await stackWith({}, true);
+    const idempotencyKey = '4c1b2a3d-5e6f-4a7b-8c9d-0e1f2a3b4c5d';
+    const first = await send(s, { idempotencyKey });
+    expect(s.upstreamCalls()).toEqual({ create_notification: 1, get_notification: 1 });
+    s.emulator.resetStats();
+    // The same key with other content: OneSignal sends nothing and answers the first notification.
+    const again = await send(s, { idempotencyKey, contents: [{ language: 'en', text: 'Something else' }] });
+    expect(again.oneSignalId).toBe(first.oneSignalId);
+    expect(again.notification?.contents).toEqual(first.notification?.contents);
+    expect(again.notification?.contents).not.toContainEqual({ language: 'en', text: 'Something else' });
+  });
+
   it('is SCHEDULED at the given time for a future sendAfter, in the payload and in the next read', async () => {
     const { s } = await stackWith({}, true);
     const sendAfter = new Date(Math.floor(Date.now() / 1000 + 7200) * 1000).toISOString();
-    const payload = await send(s, { sendAfter });
+    const payload = await send(s, { delivery: { sendAfter } });
     expect(payload.notification).toMatchObject({ status: 'SCHEDULED', sendAfter, completedAt: null });
     expect(s.upstreamCalls()).toEqual({ create_notification: 1 });
     const next = await s.gql<{ node: Sent }>(NODE, { id: payload.notificationId });
