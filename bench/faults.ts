@@ -10,7 +10,7 @@
  *    both). Target: ≥ 99.9 % return data within 10 s. The client's view budget is raised (as
  *    ONESIGNAL_LIMIT_VIEWS=1000:1000 would) in 1 and 4: see VIEWS_RAISED.
  * 2. Sends under 30 % 429 / 5 % 503 / 5 % lost answers (executed, then the connection dropped): 500
- *    notificationCreate, 20 at a time, each with its own idempotency key, selecting the new
+ *    notificationCreate, 10 at a time (as the issue that asked for it measured), each with its own idempotency key, selecting the new
  *    `notification { id status contents }` too, the client at OneSignal's default limits (1 view/s
  *    per app: the new notification is answered from the send, not viewed). Targets: exactly 500
  *    notifications after clients resend the SendOutcomeUnknown ones with their key, 0 duplicates,
@@ -53,6 +53,8 @@ const SCALE = args.quick ? 0.1 : 1;
 const READS = Math.round(1000 * SCALE);
 const SENDS = Math.round(500 * SCALE);
 const CONCURRENCY = 20;
+/** Sends in flight at once: 10, the figure the send latency target was set against. */
+const SEND_CONCURRENCY = 10;
 const READ_DEADLINE_MS = 10_000;
 const WATCHDOG_MS = 900_000;
 
@@ -250,7 +252,7 @@ async function sendsUnderFaults(config: KeyConfig, report: Report) {
       unknownKey: payload?.__typename === 'SendOutcomeUnknown' ? payload.idempotencyKey : undefined,
     };
   };
-  const results = await pool(SENDS, CONCURRENCY, (i) => send(keys[i] as string, i));
+  const results = await pool(SENDS, SEND_CONCURRENCY, (i) => send(keys[i] as string, i));
   const wall = performance.now() - started;
   const upstream = stack.emulator.stats();
   stack.emulator.setFaults(null);
@@ -445,7 +447,7 @@ async function outage(report: Report) {
 }
 
 console.log(
-  `bench:faults${args.quick ? ' --quick' : ''}: ${READS} reads and ${SENDS} sends per key configuration, ${CONCURRENCY} at a time`,
+  `bench:faults${args.quick ? ' --quick' : ''}: ${READS} reads (${CONCURRENCY} at a time) and ${SENDS} sends (${SEND_CONCURRENCY} at a time) per key configuration`,
 );
 if (runs(1)) {
   console.log('\n1. Reads under 30 % 429 (Retry-After 1) / 5 % 503 / 2 % dropped connections');
