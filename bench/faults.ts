@@ -213,7 +213,7 @@ async function sendsUnderFaults(config: KeyConfig, report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Fault bench ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
         idempotencyKey: key,
       },
     });
@@ -300,7 +300,7 @@ async function withinLimits(report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Steady ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
       },
     });
   const okSend = (r: GqlResult) =>
@@ -311,7 +311,7 @@ async function withinLimits(report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Burst ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
       },
     });
 
@@ -370,7 +370,7 @@ async function outage(report: Report) {
         input: {
           appId: SHOP,
           contents: [{ language: 'en', text: `Outage ${i}` }],
-          includedSegments: ['VIP Customers'],
+          target: { segments: { include: ['VIP Customers'] } },
         },
       }),
     ),
