@@ -231,7 +231,7 @@ async function sendsUnderFaults(config: KeyConfig, report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Fault bench ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
         idempotencyKey: key,
       },
     });
@@ -343,7 +343,7 @@ async function withinLimits(report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Steady ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
       },
     });
   const okSend = (r: GqlResult) =>
@@ -354,7 +354,7 @@ async function withinLimits(report: Report) {
       input: {
         appId: SHOP,
         contents: [{ language: 'en', text: `Burst ${i}` }],
-        includedSegments: ['VIP Customers'],
+        target: { segments: { include: ['VIP Customers'] } },
       },
     });
 
@@ -413,7 +413,7 @@ async function outage(report: Report) {
         input: {
           appId: SHOP,
           contents: [{ language: 'en', text: `Outage ${i}` }],
-          includedSegments: ['VIP Customers'],
+          target: { segments: { include: ['VIP Customers'] } },
         },
       }),
     ),

@@ -97,7 +97,7 @@ async function dashboardTeam() {
     while (Date.now() < until) {
       const r = await gql(
         server.url,
-        `mutation { notificationCreate(input: { appId: "${i === 0 ? SHOP : NEWS}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Team update" }] }) { __typename } }`,
+        `mutation { notificationCreate(input: { appId: "${i === 0 ? SHOP : NEWS}", target: { segments: { include: ["Subscribed Users"] } }, contents: [{ language: "en", text: "Team update" }] }) { __typename } }`,
       );
       if (
         (r.body as { data?: { notificationCreate?: { __typename: string } } }).data?.notificationCreate

@@ -158,7 +158,7 @@ export function operations(
             input: {
               appId: app,
               contents: [{ language: 'en', text: 'Bench' }],
-              includedSegments: ['Subscribed Users'],
+              target: { segments: { include: ['Subscribed Users'] } },
             },
           },
         ),

@@ -198,7 +198,7 @@ mutation SendNotification {
   notificationCreate(
     input: {
       appId: "${appId}"
-      includedSegments: ["VIP Customers"]
+      target: { segments: { include: ["VIP Customers"] } }
       headings: [{ language: "en", text: "Welcome back" }]
       contents: [{ language: "en", text: "Your cart is waiting." }]
     }

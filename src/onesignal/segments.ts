@@ -7,9 +7,22 @@ export interface WireFilterCondition {
   field: string;
   /** Tag key (required when `field` is `tag`), or SKU for `bought_sku`. */
   key?: string;
-  /** Second operand; required for binary relations. */
+  /** Second operand; required for binary relations, except on `last_session`/`first_session`. */
   value?: string;
+  /** Hours, as a decimal string (`"1.1"`): what `last_session` and `first_session` compare, instead of `value`. */
+  hours_ago?: string;
   relation: '>' | '<' | '=' | '!=' | 'exists' | 'not_exists' | 'time_elapsed_gt' | 'time_elapsed_lt';
+}
+
+/**
+ * Subscriptions within `radius` meters of a point (location tracking on). OneSignal's reference
+ * sends the three as strings; its 5.x SDK types them as numbers.
+ */
+export interface WireFilterLocation {
+  field: 'location';
+  radius: string | number;
+  lat: string | number;
+  long: string | number;
 }
 
 /** Joins the conditions around it (Operator). Conditions are ANDed unless an `OR` sits between them. */
@@ -17,8 +30,8 @@ export interface WireFilterOperator {
   operator: 'OR' | 'AND';
 }
 
-/** One entry of a filter list (FilterExpressions): a condition or an operator. */
-export type WireFilter = WireFilterCondition | WireFilterOperator;
+/** One entry of a filter list (FilterExpressions): a condition, a location or an operator. */
+export type WireFilter = WireFilterCondition | WireFilterLocation | WireFilterOperator;
 
 /** A segment as get_segments lists it (current API; not in v1.2.2). */
 export interface WireSegment {

@@ -3,10 +3,11 @@ import type { WireEstimateRecipientsBody, WireRecipientEstimate } from '../onesi
 import { AppRef } from './apps.js';
 import { builder } from './builder.js';
 import {
-  audienceInputFields,
-  type NotificationTargetingShape,
+  NotificationTargetInput,
+  type NotificationTargetShape,
+  type TargetChannel,
   TargetChannelEnum,
-  targetingBody,
+  targetBody,
 } from './targeting.js';
 import { upstream } from './upstream-errors.js';
 
@@ -17,17 +18,11 @@ import { upstream } from './upstream-errors.js';
  * a side effect it does not have.
  */
 
-const NotificationTargetingInput = builder.inputType('NotificationTargetingInput', {
-  description:
-    'Who a notification would reach: the targeting fields of `notificationCreate` that OneSignal can estimate (segments, filters, aliases, channel).',
-  fields: (t) => ({
-    ...audienceInputFields(t),
-    targetChannel: t.field({
-      type: TargetChannelEnum,
-      description: 'The channel to count; PUSH when omitted.',
-    }),
-  }),
-});
+/**
+ * OneSignal estimates segments, filters and aliases (EstimateNotificationRecipientsRequest has no
+ * subscription ids, addresses or phone numbers): the other members are refused before any request.
+ */
+const ESTIMABLE = ['segments', 'filters', 'aliases'] as const;
 
 const RecipientEstimateRef = builder.objectRef<WireRecipientEstimate>('RecipientEstimate').implement({
   description: 'How many subscriptions a send would reach now (estimate_notification_recipients).',
@@ -68,24 +63,39 @@ builder.objectFields(AppRef, (t) => ({
       'How many subscriptions a notification with this targeting would reach, before sending it: one upstream request (a POST OneSignal does not cache), never a send.',
     args: {
       targeting: t.arg({
-        type: NotificationTargetingInput,
+        type: NotificationTargetInput,
         required: true,
-        description: 'Who to count, as in `notificationCreate`.',
+        description: `Who to count, as \`notificationCreate\`'s \`target\`: ${ESTIMABLE.join(', ')} (OneSignal estimates no other).`,
+      }),
+      channel: t.arg({
+        type: TargetChannelEnum,
+        description: 'The channel to count; PUSH when omitted.',
       }),
     },
-    resolve: async (app, { targeting }, ctx) =>
+    resolve: async (app, { targeting, channel }, ctx) =>
       upstream(
-        ctx.client.notifications.estimate(app.id, toEstimateBody(targeting as NotificationTargetingShape)),
+        ctx.client.notifications.estimate(
+          app.id,
+          toEstimateBody(targeting as NotificationTargetShape, channel as TargetChannel | null),
+        ),
       ),
   }),
 }));
 
 /** The one place GraphQL names meet estimate_notification_recipients's wire names. */
-function toEstimateBody(targeting: NotificationTargetingShape): WireEstimateRecipientsBody {
+function toEstimateBody(
+  targeting: NotificationTargetShape,
+  channel: TargetChannel | null,
+): WireEstimateRecipientsBody {
   const problems: FieldProblem[] = [];
-  const body = targetingBody(targeting, problems);
-  // Reported under the argument, not `input` as for a send.
-  if (problems.length)
-    throw new ValidationError(problems.map((p) => ({ ...p, path: ['targeting', ...p.path.slice(1)] })));
+  // Reported under the arguments, not `input.target` as for a send.
+  const body = targetBody(
+    targeting,
+    channel,
+    { target: ['targeting'], channel: ['channel'] },
+    problems,
+    ESTIMABLE,
+  );
+  if (problems.length) throw new ValidationError(problems);
   return body as WireEstimateRecipientsBody;
 }

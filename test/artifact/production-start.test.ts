@@ -262,7 +262,7 @@ describe('a write is never reported as refused after it happened', () => {
 
   it('a send by a caller without notifications:read that selects the notification: payload reported, only that field refused, no read made', async () => {
     const body = await run(`mutation {
-      notificationCreate(input: { appId: "${SHOP}", includedSegments: ["VIP Customers"], contents: [{ language: "en", text: "Hi" }] }) {
+      notificationCreate(input: { appId: "${SHOP}", target: { segments: { include: ["VIP Customers"] } }, contents: [{ language: "en", text: "Hi" }] }) {
         __typename
         ... on NotificationCreatePayload { oneSignalId notification { status } }
       }
@@ -365,8 +365,8 @@ describe('the largest legitimate send', () => {
       variables: {
         input: {
           appId: SHOP,
-          targetChannel: 'EMAIL',
-          includeSubscriptionIds: ids,
+          channel: 'EMAIL',
+          target: { subscriptionIds: ids },
           email: {
             subject: 'Newsletter',
             body: `<html><body>${'<p>Lorem ipsum dolor sit amet.</p>'.repeat(12_000)}</body></html>`,

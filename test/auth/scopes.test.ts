@@ -55,7 +55,7 @@ function expectForbidden(res: GraphQLResponse, mention: string) {
 }
 
 const SEND = `mutation Send($appId: ID!) {
-  notificationCreate(input: { appId: $appId, includedSegments: ["VIP Customers"], contents: [{ language: "en", text: "Hi" }] }) {
+  notificationCreate(input: { appId: $appId, target: { segments: { include: ["VIP Customers"] } }, contents: [{ language: "en", text: "Hi" }] }) {
     __typename
     ... on NotificationCreatePayload { recipientCount }
   }

@@ -67,7 +67,7 @@ const SEND_MUTATION = /* GraphQL */ `
 const sendInput = (client: string) => ({
   input: {
     appId: SHOP,
-    includedSegments: ['VIP Customers'],
+    target: { segments: { include: ['VIP Customers'] } },
     contents: [{ language: 'en', text: `Hello from ${client}` }],
   },
 });
@@ -152,7 +152,13 @@ function readmePossibleTypes(): Record<string, string[]> {
 describe('Apollo Client 4 (core entry) with HttpLink and InMemoryCache', () => {
   const apollo = (cache: InMemoryCache) =>
     new ApolloClient({ link: new HttpLink({ uri: stack.graphqlUrl }), cache });
-  const INVALID_SEND = { input: { appId: SHOP, contents: [{ language: 'en', text: 'To nobody' }] } };
+  const INVALID_SEND = {
+    input: {
+      appId: SHOP,
+      target: { segments: { include: [] } },
+      contents: [{ language: 'en', text: 'To nobody' }],
+    },
+  };
 
   it('runs a query and a mutation', async () => {
     const client = apollo(new InMemoryCache({ possibleTypes: readmePossibleTypes() }));
@@ -182,8 +188,7 @@ describe('Apollo Client 4 (core entry) with HttpLink and InMemoryCache', () => {
       expect(await run(new InMemoryCache({ possibleTypes: readmePossibleTypes() }))).toEqual({
         __typename: 'ValidationError',
         code: 'VALIDATION_FAILED',
-        message:
-          'input.includedSegments: give a target: includedSegments, filters, includeAliases or includeSubscriptionIds.',
+        message: 'input.target.segments.include: give at least one segment name.',
       });
       expect(await run(new InMemoryCache())).toEqual({ __typename: 'ValidationError' });
     } finally {

@@ -2,9 +2,9 @@
 
 /** An app's recipient estimate for a targeting: what a send with it would reach. */
 export const ESTIMATE = /* GraphQL */ `
-  query ($app: UUID!, $targeting: NotificationTargetingInput!) {
+  query ($app: UUID!, $targeting: NotificationTargetInput!, $channel: TargetChannel) {
     app(id: $app) {
-      recipientEstimate(targeting: $targeting) { count uncappedCount capApplied mobileSuppressed mobileExcludedCount }
+      recipientEstimate(targeting: $targeting, channel: $channel) { count uncappedCount capApplied mobileSuppressed mobileExcludedCount }
     }
   }
 `;

@@ -69,7 +69,7 @@ export async function sendThrough(graphqlUrl: string): Promise<string> {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: `mutation { notificationCreate(input: { appId: "${DEMO.apps[0]!.id}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
+      query: `mutation { notificationCreate(input: { appId: "${DEMO.apps[0]!.id}", target: { segments: { include: ["Subscribed Users"] } }, contents: [{ language: "en", text: "Live" }] }) { ... on NotificationCreatePayload { notification { id } } } }`,
     }),
   });
   const body = (await res.json()) as { data: { notificationCreate: { notification: { id: string } } } };

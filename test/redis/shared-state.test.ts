@@ -300,7 +300,7 @@ describe('two server replicas on one Redis', () => {
         input: {
           appId: SHOP,
           contents: [{ language: 'en', text: 'via A' }],
-          includedSegments: ['Subscribed Users'],
+          target: { segments: { include: ['Subscribed Users'] } },
         },
       },
     );

@@ -111,7 +111,10 @@ describe('custom events and recipient estimates with the organization key only',
       expect(orgKeyOnly.upstreamCalls()).toEqual({ get_app: 1, create_custom_events: 1 });
       orgKeyOnly.emulator.resetStats();
       await orgKeyOnly.gql(CUSTOM_EVENTS, { input });
-      await orgKeyOnly.gql(ESTIMATE, { app: SHOP.id, targeting: { includedSegments: ['VIP Customers'] } });
+      await orgKeyOnly.gql(ESTIMATE, {
+        app: SHOP.id,
+        targeting: { segments: { include: ['VIP Customers'] } },
+      });
       expect(orgKeyOnly.upstreamCalls()).toEqual({
         create_custom_events: 1,
         estimate_notification_recipients: 1,

@@ -89,7 +89,7 @@ describe('bad input', () => {
           input: {
             appId: SHOP,
             contents: [{ language: 'en', text: 'x' }],
-            includedSegments: ['Subscribed Users'],
+            target: { segments: { include: ['Subscribed Users'] } },
             delivery: { sendAfter: 'tomorrow-ish' },
           },
         },
@@ -114,7 +114,7 @@ describe('bad input', () => {
     const { notificationCreate } = await stack.gql<{
       notificationCreate: { __typename: string; code: string; fields: { path: string[] }[] };
     }>(
-      `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["Subscribed Users"] }) { __typename ... on ValidationError { code fields { path message } } } }`,
+      `mutation { notificationCreate(input: { appId: "${SHOP}", target: { segments: { include: ["Subscribed Users"] } } }) { __typename ... on ValidationError { code fields { path message } } } }`,
     );
     expect(notificationCreate).toMatchObject({
       __typename: 'ValidationError',
@@ -198,7 +198,7 @@ describe('upstream failures', () => {
     const { notificationCreate } = await stack.gql<{
       notificationCreate: { __typename: string; code: string; idempotencyKey: string };
     }>(
-      `mutation { notificationCreate(input: { appId: "${SHOP}", contents: [{ language: "en", text: "x" }], includedSegments: ["Subscribed Users"], idempotencyKey: "5d0c3c2e-2f1a-4b7e-9a51-0c8e1f4b2a77" }) { __typename ... on SendOutcomeUnknown { code idempotencyKey } } }`,
+      `mutation { notificationCreate(input: { appId: "${SHOP}", contents: [{ language: "en", text: "x" }], target: { segments: { include: ["Subscribed Users"] } }, idempotencyKey: "5d0c3c2e-2f1a-4b7e-9a51-0c8e1f4b2a77" }) { __typename ... on SendOutcomeUnknown { code idempotencyKey } } }`,
     );
     expect(notificationCreate).toEqual({
       __typename: 'SendOutcomeUnknown',

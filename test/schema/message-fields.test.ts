@@ -19,8 +19,8 @@ type Channel = 'PUSH' | 'EMAIL' | 'SMS';
 function baseInput(channel: Channel): Record<string, unknown> {
   const input: Record<string, unknown> = {
     appId: SHOP.id,
-    includedSegments: ['Subscribed Users'],
-    targetChannel: channel,
+    target: { segments: { include: ['Subscribed Users'] } },
+    channel,
   };
   if (channel === 'EMAIL') input.email = { subject: 'Hello', body: '<p>Hello</p>' };
   else input.contents = [{ language: 'en', text: 'Hello' }];

@@ -42,7 +42,7 @@ type Result = {
 const input = (extra: Record<string, unknown> = {}) => ({
   appId: SHOP,
   contents: [{ language: 'en', text: 'Fault test' }],
-  includedSegments: ['VIP Customers'],
+  target: { segments: { include: ['VIP Customers'] } },
   ...extra,
 });
 

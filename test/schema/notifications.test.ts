@@ -37,7 +37,7 @@ interface N {
 
 const create = (
   input: Record<string, unknown>,
-  select = '... on NotificationCreatePayload { oneSignalId recipientCount invalidIds notification { oneSignalId status content heading url data includedSegments sendAfter } }',
+  select = '... on NotificationCreatePayload { oneSignalId recipientCount invalidIds notification { oneSignalId status content heading url data includedSegments sendAfter channel target { segments { include exclude } filters { __typename } aliases { label ids } subscriptionIds emails phoneNumbers channel } } }',
 ) =>
   stack.gql<{ notificationCreate: Record<string, unknown> & { __typename: string } }>(
     `mutation($input: NotificationCreateInput!) { notificationCreate(input: $input) { __typename ${select} ... on NotificationNotSent { message reasons invalidIds } ... on Error { code message } ... on ValidationError { fields { path message } } } }`,
@@ -155,7 +155,7 @@ describe('notificationCreate', () => {
         { language: 'de', text: 'Hallo' },
       ],
       headings: [{ language: 'en', text: 'Greetings' }],
-      includedSegments: ['Subscribed Users'],
+      target: { segments: { include: ['Subscribed Users'] } },
       url: 'https://example.com/sale',
       data: { sale: 42 },
     });
@@ -168,6 +168,16 @@ describe('notificationCreate', () => {
       url: 'https://example.com/sale',
       data: { sale: 42 },
       includedSegments: ['Subscribed Users'],
+      channel: 'PUSH',
+      target: {
+        segments: { include: ['Subscribed Users'], exclude: null },
+        filters: null,
+        aliases: null,
+        subscriptionIds: null,
+        emails: null,
+        phoneNumbers: null,
+        channel: 'PUSH',
+      },
     });
     // Answered from the send itself: no view of the new notification.
     expect(stack.upstreamCalls()).toEqual({ create_notification: 1 });
@@ -178,7 +188,7 @@ describe('notificationCreate', () => {
     const input = {
       appId: SHOP,
       contents: [{ language: 'en', text: 'Once only' }],
-      includedSegments: ['Subscribed Users'],
+      target: { segments: { include: ['Subscribed Users'] } },
       idempotencyKey,
     };
     const first = await create(
@@ -196,7 +206,7 @@ describe('notificationCreate', () => {
       {
         appId: appGlobalId,
         contents: [{ language: 'en', text: 'Hi' }],
-        includedSegments: ['Subscribed Users'],
+        target: { segments: { include: ['Subscribed Users'] } },
       },
       '... on NotificationCreatePayload { notification { app { oneSignalId } } }',
     );
@@ -211,8 +221,8 @@ describe('notificationCreate', () => {
     const { notificationCreate: r } = await create({
       appId: SHOP,
       contents: [{ language: 'en', text: 'Just for you' }],
-      includeAliases: { label: 'external_id', ids: [USER!.externalId, 'nobody-at-all'] },
-      targetChannel: 'PUSH',
+      target: { aliases: { label: 'external_id', ids: [USER!.externalId, 'nobody-at-all'] } },
+      channel: 'PUSH',
       delivery: { sendAfter },
     });
     expect(r.__typename).toBe('NotificationCreatePayload');
@@ -225,7 +235,7 @@ describe('notificationCreate', () => {
     const { notificationCreate: r } = await create({
       appId: SHOP,
       contents: [{ language: 'en', text: 'Some of you' }],
-      includeSubscriptionIds: [DEMO.subscriptionIds[0], unknown],
+      target: { subscriptionIds: [DEMO.subscriptionIds[0], unknown] },
     });
     expect(r.__typename).toBe('NotificationCreatePayload');
     expect(r.invalidIds).toEqual([unknown]);
@@ -235,11 +245,13 @@ describe('notificationCreate', () => {
     const { notificationCreate: r } = await create({
       appId: SHOP,
       contents: [{ language: 'en', text: 'Filtered' }],
-      filters: [
-        { condition: { field: 'LANGUAGE', relation: 'EQUALS', value: 'de' } },
-        { operator: 'OR' },
-        { condition: { field: 'COUNTRY', relation: 'EQUALS', value: 'FR' } },
-      ],
+      target: {
+        filters: [
+          { condition: { field: 'LANGUAGE', relation: 'EQUALS', value: 'de' } },
+          { operator: 'OR' },
+          { condition: { field: 'COUNTRY', relation: 'EQUALS', value: 'FR' } },
+        ],
+      },
     });
     expect(r.__typename).toBe('NotificationCreatePayload');
     expect(r.recipientCount).toBeGreaterThan(0);
@@ -249,7 +261,7 @@ describe('notificationCreate', () => {
     const { notificationCreate: r } = await create({
       appId: SHOP,
       contents: [{ language: 'en', text: 'Into the void' }],
-      includeSubscriptionIds: ['99999999-9999-4999-8999-999999999999'],
+      target: { subscriptionIds: ['99999999-9999-4999-8999-999999999999'] },
     });
     expect(r.__typename).toBe('NotificationNotSent');
     expect(r.notification).toBeUndefined();
@@ -258,12 +270,19 @@ describe('notificationCreate', () => {
   });
 
   it('rejects a notification without content or targeting, naming each field, before calling OneSignal', async () => {
-    const { notificationCreate: r } = await create({ appId: SHOP });
+    const { notificationCreate: r } = await create({ appId: SHOP, target: { segments: { include: [] } } });
     expect(r.__typename).toBe('ValidationError');
     expect(r.code).toBe('VALIDATION_FAILED');
     const paths = (r.fields as { path: string[] }[]).map((f) => f.path.join('.'));
     expect(paths).toContain('input.contents');
-    expect(paths).toContain('input.includedSegments');
+    expect(paths).toContain('input.target.segments.include');
+    // Without a target at all, GraphQL itself refuses the variables (`target` is required).
+    const untargeted = await stack.gqlRaw(
+      'mutation($input: NotificationCreateInput!) { notificationCreate(input: $input) { __typename } }',
+      { input: { appId: SHOP, contents: [{ language: 'en', text: 'Hi' }] } },
+    );
+    expect(untargeted.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
+    expect(untargeted.errors?.[0]?.message).toMatch(/target/);
     expect(stack.upstreamCalls()).toEqual({});
   });
 
@@ -274,7 +293,7 @@ describe('notificationCreate', () => {
         { language: 'de', text: '' },
         { language: 'not a language', text: 'x' },
       ],
-      filters: [{ operator: 'OR' }, { condition: { field: 'TAG', relation: 'EQUALS' } }],
+      target: { filters: [{ operator: 'OR' }, { condition: { field: 'TAG', relation: 'EQUALS' } }] },
     });
     const paths = (r.fields as { path: string[] }[]).map((f) => f.path.join('.'));
     expect(paths).toEqual(
@@ -282,9 +301,9 @@ describe('notificationCreate', () => {
         'input.contents.0.text',
         'input.contents.1.language',
         'input.contents',
-        'input.filters.0.operator',
-        'input.filters.1.condition.key',
-        'input.filters.1.condition.value',
+        'input.target.filters.0.operator',
+        'input.target.filters.1.condition.key',
+        'input.target.filters.1.condition.value',
       ]),
     );
     expect(stack.upstreamCalls()).toEqual({});
@@ -297,7 +316,7 @@ describe('notification actions', () => {
       {
         appId: SHOP,
         contents: [{ language: 'en', text: 'Later' }],
-        includedSegments: ['Subscribed Users'],
+        target: { segments: { include: ['Subscribed Users'] } },
         delivery: { sendAfter: new Date(Date.now() + 86_400_000).toISOString() },
       },
       '... on NotificationCreatePayload { notification { id status } }',

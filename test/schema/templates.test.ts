@@ -222,7 +222,7 @@ describe('templates', () => {
     const { notificationCreate } = await stack.gql<{
       notificationCreate: { __typename: string; notification: { content: string; template: Tpl | null } };
     }>(
-      `mutation { notificationCreate(input: { appId: "${SHOP}", templateId: "${WELCOME}", includedSegments: ["Subscribed Users"] })
+      `mutation { notificationCreate(input: { appId: "${SHOP}", templateId: "${WELCOME}", target: { segments: { include: ["Subscribed Users"] } } })
         { __typename ... on NotificationCreatePayload { notification { content(language: "en") template { name oneSignalId } } } } }`,
     );
     expect(notificationCreate.__typename).toBe('NotificationCreatePayload');

@@ -117,7 +117,7 @@ async function withFaults(faults: FaultConfig, run: () => Promise<unknown>) {
 }
 
 const send = (appId: string, text: string) =>
-  `mutation { notificationCreate(input: { appId: "${appId}", includedSegments: ["Subscribed Users"], contents: [{ language: "en", text: "${text}" }] }) { __typename ... on Error { code message } ... on NotificationCreatePayload { notification { id status } } } }`;
+  `mutation { notificationCreate(input: { appId: "${appId}", target: { segments: { include: ["Subscribed Users"] } }, contents: [{ language: "en", text: "${text}" }] }) { __typename ... on Error { code message } ... on NotificationCreatePayload { notification { id status } } } }`;
 
 describe('the secrets canary', () => {
   it('no configured key appears in any response or log line, across bad input, upstream failures and normal use', async () => {
@@ -150,7 +150,7 @@ describe('the secrets canary', () => {
     await gql('bad cancel id', 'mutation { notificationCancel(input: { id: "garbage" }) { __typename } }');
     await gql(
       'empty contents',
-      `mutation { notificationCreate(input: { appId: "${SHOP.id}", includedSegments: ["x"], contents: [] }) { __typename ... on Error { code message } } }`,
+      `mutation { notificationCreate(input: { appId: "${SHOP.id}", target: { segments: { include: ["x"] } }, contents: [] }) { __typename ... on Error { code message } } }`,
     );
     await gql('first too large', `{ app(id: "${SHOP.id}") { players(first: 5000) { totalCount } } }`);
 

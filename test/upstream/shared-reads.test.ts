@@ -154,7 +154,7 @@ describe('reads shared across requests', () => {
       ).app.notifications.totalCount;
     const before = await total();
     await s.gql(
-      `mutation { notificationCreate(input: { appId: "${SHOP}", includedSegments: ["VIP Customers"], contents: [{ language: "en", text: "Hi" }] }) { __typename } }`,
+      `mutation { notificationCreate(input: { appId: "${SHOP}", target: { segments: { include: ["VIP Customers"] } }, contents: [{ language: "en", text: "Hi" }] }) { __typename } }`,
     );
     expect(await total()).toBe(before + 1);
   });

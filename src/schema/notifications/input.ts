@@ -1,18 +1,20 @@
 /**
  * What `notificationCreate` accepts (`NotificationCreateInput`'s fields) and the one place its
  * GraphQL names meet create_notification's wire names: validation collects every problem before
- * any upstream call. Targeting fields and their checks come from ../targeting.ts, shared with the
- * recipient estimate; texts per language from localized-text.ts, shared with templates.
+ * any upstream call. The target, the channel and their checks come from ../targeting.ts, shared
+ * with the recipient estimate; texts per language from localized-text.ts, shared with templates.
  */
 import { type FieldProblem, ValidationError } from '../../core/errors.js';
 import { APP_REF_DESCRIPTION } from '../../core/ids.js';
 import type { WireCreateNotificationBody } from '../../onesignal/index.js';
 import type { builder } from '../builder.js';
 import {
-  audienceInputFields,
-  type NotificationTargetingShape,
+  NotificationTargetInput,
+  type NotificationTargetShape,
+  resolveChannel,
+  type TargetChannel,
   TargetChannelEnum,
-  targetingBody,
+  targetBody,
 } from '../targeting.js';
 import { type LocalizedText, LocalizedTextInput, localizedMap } from './localized-text.js';
 import { jsonBytes } from './message/group.js';
@@ -42,14 +44,15 @@ export const notificationCreateInputFields = (t: InputBuilder) => ({
   name: t.string({
     description: 'Internal name, shown in the dashboard and exports (required by OneSignal for SMS).',
   }),
-  ...audienceInputFields(t),
-  includeSubscriptionIds: t.field({
-    type: ['UUID'],
-    description: 'Target these subscriptions, 1–2000.',
-  }),
-  targetChannel: t.field({
+  channel: t.field({
     type: TargetChannelEnum,
-    description: 'The channel to send through; PUSH when omitted.',
+    description:
+      'The channel to send through: EMAIL with `target.emails`, SMS with `target.phoneNumbers`, PUSH otherwise when omitted.',
+  }),
+  target: t.field({
+    type: NotificationTargetInput,
+    required: true,
+    description: 'Who receives the message: exactly one targeting mode.',
   }),
   url: t.field({ type: 'URL', description: 'URL opened when the notification is clicked.' }),
   data: t.field({
@@ -73,8 +76,10 @@ export const notificationCreateInputFields = (t: InputBuilder) => ({
   }),
 });
 
-export interface NotificationCreateInputShape extends NotificationTargetingShape {
+export interface NotificationCreateInputShape {
   appId: string;
+  channel?: TargetChannel | null;
+  target: NotificationTargetShape;
   contents?: LocalizedText[] | null;
   headings?: LocalizedText[] | null;
   subtitles?: LocalizedText[] | null;
@@ -92,7 +97,7 @@ export interface NotificationCreateInputShape extends NotificationTargetingShape
 export function toCreateNotificationBody(input: NotificationCreateInputShape): WireCreateNotificationBody {
   const problems: FieldProblem[] = [];
   const body: Record<string, unknown> = {};
-  const channel = input.targetChannel ?? 'push';
+  const channel = resolveChannel(input.target, input.channel);
 
   if (input.contents) body.contents = localizedMap(input.contents, ['input', 'contents'], problems, true);
   if (input.headings) body.headings = localizedMap(input.headings, ['input', 'headings'], problems, true);
@@ -102,7 +107,15 @@ export function toCreateNotificationBody(input: NotificationCreateInputShape): W
     if (!input.name.trim()) problems.push({ path: ['input', 'name'], message: 'must not be empty.' });
     body.name = input.name;
   }
-  Object.assign(body, targetingBody(input, problems));
+  Object.assign(
+    body,
+    targetBody(
+      input.target,
+      input.channel,
+      { target: ['input', 'target'], channel: ['input', 'channel'] },
+      problems,
+    ),
+  );
   if (input.url) body.url = String(input.url);
   if (input.data) {
     if (jsonBytes(input.data) > MAX_DATA_BYTES)

@@ -8,6 +8,7 @@ import type { LoadedNotification } from '../../loaders/notifications.js';
 import type { WirePlatformDeliveryStats } from '../../onesignal/index.js';
 import { AppRef, belongingApp } from '../apps.js';
 import { builder } from '../builder.js';
+import { channelFromWire, NotificationTargetRef, TargetChannelEnum, targetPresent } from '../targeting.js';
 import { fromUnix } from '../time.js';
 import { orNull } from '../upstream-errors.js';
 import { LocalizedTextRef, localized, localizedIn } from './localized-text.js';
@@ -213,6 +214,19 @@ builder.node(NotificationRef, {
           : null;
       },
     }),
+    channel: t.field({
+      type: TargetChannelEnum,
+      nullable: true,
+      description: 'The channel it was sent through (`target_channel`); null when OneSignal did not say.',
+      resolve: (n) => channelFromWire(n as unknown as WireRecord),
+    }),
+    target: t.field({
+      type: NotificationTargetRef,
+      nullable: true,
+      description:
+        'Who it was sent to, as OneSignal returns it; null when it returned none of the targeting fields.',
+      resolve: (n) => (targetPresent(n as unknown as WireRecord) ? (n as unknown as WireRecord) : null),
+    }),
     ...Object.fromEntries(
       Object.entries(MESSAGE_GROUPS).map(([name, group]) => [
         name,
@@ -235,7 +249,8 @@ builder.node(NotificationRef, {
       resolve: (n) => extras(n).external_id ?? null,
     }),
     includedSegments: t.stringList({
-      description: 'Names of the segments targeted; empty when the notification targeted otherwise.',
+      description:
+        'Names of the segments targeted; empty when the notification targeted otherwise (`target.segments` reads the same, null instead of empty).',
       resolve: (n) => extras(n).included_segments ?? [],
     }),
     excludedSegments: t.stringList({
