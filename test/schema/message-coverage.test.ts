@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { DEMO } from '../../src/emulator/index.js';
 import { MESSAGE_GROUPS } from '../../src/schema/notifications/message/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { pick, selection, subfields, withLeaf } from '../helpers/message.js';
 import { useStack } from '../helpers/stack.js';
 
 const stack = useStack();
@@ -141,8 +142,11 @@ const CURRENT = [
   'huawei_bi_tag',
 ];
 
-/** Left out on purpose, as the docs say: OneSignal's deprecated device-token targeting, and email warm-up. */
-const LEFT_OUT = [
+/**
+ * OneSignal's deprecated device-token targeting, replaced by subscription ids and aliases: out on
+ * purpose (docs/queries.md says so), and not counted in the share below, as the issue allowed.
+ */
+const DEPRECATED = [
   'include_player_ids',
   'include_external_user_ids',
   'include_ios_tokens',
@@ -152,30 +156,26 @@ const LEFT_OUT = [
   'include_chrome_web_reg_ids',
   'include_android_reg_ids',
   'channel_for_external_user_ids',
-  'email_to',
-  'email_warm_up',
 ];
 
+/** Current fields not reached yet, as docs/queries.md says: `email_to` (`target.emails` sends include_email_tokens) and email warm-up. */
+const NOT_YET = ['email_to', 'email_warm_up'];
+
 type Input = Record<string, unknown>;
+
+/** The leaves a composite send sets: every leaf of `groups` but `skip`. */
+const leavesOf = (groups: string[], skip: string[] = []) =>
+  groups
+    .flatMap((name) => MESSAGE_GROUPS[name]?.leaves([name]) ?? [])
+    .filter(({ path }) => !skip.includes(path.join('.')));
 
 /** Every leaf of the named groups at its sample value (and the siblings it needs). */
 function everyLeaf(groups: string[], skip: string[] = []): Input {
   const input: Input = {};
-  for (const name of groups) {
-    for (const { path, leaf } of MESSAGE_GROUPS[name]?.leaves([name]) ?? []) {
-      if (skip.includes(path.join('.'))) continue;
-      const set = (at: string[], value: unknown) => {
-        let node = input;
-        for (const key of at.slice(0, -1)) {
-          node[key] ??= {};
-          node = node[key] as Input;
-        }
-        node[at[at.length - 1] as string] = value;
-      };
-      set(path, leaf.sample.input);
-      for (const [sibling, value] of Object.entries(leaf.sample.with ?? {}))
-        set([...path.slice(0, -1), sibling], value);
-    }
+  for (const { path, leaf } of leavesOf(groups, skip)) {
+    withLeaf(input, path, leaf.sample.input);
+    for (const [sibling, value] of Object.entries(leaf.sample.with ?? {}))
+      withLeaf(input, [...path.slice(0, -1), sibling], value);
   }
   return input;
 }
@@ -183,10 +183,17 @@ function everyLeaf(groups: string[], skip: string[] = []): Input {
 const SUBSCRIBED = { segments: { include: ['Subscribed Users'], exclude: ['VIP Customers'] } };
 const text = (t: string) => [{ language: 'en', text: t }];
 
+/** The first three sends set every field of their channel's groups (and delivery's, on the push). */
+const COMPOSITES: { groups: string[]; skip?: string[] }[] = [
+  { groups: ['push', 'delivery'], skip: ['delivery.throttleRatePerMinute', 'delivery.delayedOption'] },
+  { groups: ['email'] },
+  { groups: ['sms'] },
+];
+
 /** Sends that together set every field the schema offers. */
 const SENDS: Input[] = [
   {
-    ...everyLeaf(['push', 'delivery'], ['delivery.throttleRatePerMinute', 'delivery.delayedOption']),
+    ...everyLeaf(COMPOSITES[0]?.groups ?? [], COMPOSITES[0]?.skip),
     name: 'Everything push',
     contents: text('Hello'),
     headings: text('Title'),
@@ -198,14 +205,16 @@ const SENDS: Input[] = [
     templateId: DEMO.templates[SHOP.id]?.Welcome,
     target: SUBSCRIBED,
   },
-  { ...everyLeaf(['email']), channel: 'EMAIL', target: { emails: ['ada@example.com'] } },
+  { ...everyLeaf(['email']), channel: 'EMAIL', target: SUBSCRIBED },
   {
     ...everyLeaf(['sms']),
     channel: 'SMS',
     name: 'Everything SMS',
     contents: text('Hi'),
-    target: { phoneNumbers: ['+15551234567'] },
+    target: SUBSCRIBED,
   },
+  { channel: 'EMAIL', email: { subject: 'Hi', body: '<p>Hi</p>' }, target: { emails: ['ada@example.com'] } },
+  { contents: text('Hi'), name: 'By number', target: { phoneNumbers: ['+15551234567'] } },
   { contents: text('Throttled'), delivery: { throttleRatePerMinute: 100 }, target: SUBSCRIBED },
   {
     contents: text('Nearby and recent'),
@@ -230,7 +239,7 @@ const SENDS: Input[] = [
 ];
 
 describe('what notificationCreate can say, measured on the wire', () => {
-  it("reaches at least 95 % of OneSignal's documented send fields, and leaves out exactly what the docs say", async () => {
+  it("reaches at least 95 % of OneSignal's documented send fields, missing exactly what the docs say", async () => {
     const received = new Set<string>();
     for (const extra of SENDS) {
       const input = { appId: SHOP.id, ...extra };
@@ -239,19 +248,46 @@ describe('what notificationCreate can say, measured on the wire', () => {
            __typename ... on Error { code message } } }`,
         { input },
       );
-      expect(notificationCreate, JSON.stringify(notificationCreate)).toMatchObject({
-        __typename: 'NotificationCreatePayload',
-      });
+      // Made-up recipients may match nobody (NotificationNotSent): the body reached OneSignal all the same.
+      expect(
+        ['NotificationCreatePayload', 'NotificationNotSent'],
+        JSON.stringify(notificationCreate),
+      ).toContain(notificationCreate.__typename);
       const body = stack.emulator.received('create_notification').at(-1) as Record<string, unknown>;
       for (const key of Object.keys(body)) received.add(key);
     }
-    const documented = [...new Set([...V1_2_2, ...CURRENT])];
+    const documented = [...new Set([...V1_2_2, ...CURRENT])].filter((field) => !DEPRECATED.includes(field));
     const reached = documented.filter((field) => received.has(field));
     const missing = documented.filter((field) => !received.has(field));
     console.log(
-      `notificationCreate reaches ${reached.length} of ${documented.length} documented send fields (${((100 * reached.length) / documented.length).toFixed(1)} %); left out: ${missing.join(', ')}`,
+      `notificationCreate reaches ${reached.length} of ${documented.length} documented send fields (${((100 * reached.length) / documented.length).toFixed(1)} %; deprecated device-token targeting not counted); not reached: ${missing.join(', ')}`,
     );
-    expect(missing.sort()).toEqual([...LEFT_OUT].sort());
+    expect(missing.sort()).toEqual([...NOT_YET].sort());
+    expect(DEPRECATED.filter((field) => received.has(field))).toEqual([]);
     expect(reached.length / documented.length).toBeGreaterThanOrEqual(0.95);
   });
+
+  it.each(COMPOSITES.map((c, i) => [c.groups.join(' + '), i] as const))(
+    'reads back every field of a %s message sent with all of them set, from OneSignal itself',
+    async (_, i) => {
+      const input = { appId: SHOP.id, ...SENDS[i] };
+      const { notificationCreate } = await stack.gql<{ notificationCreate: { notificationId?: string } }>(
+        `mutation($input: NotificationCreateInput!) { notificationCreate(input: $input) {
+           ... on NotificationCreatePayload { notificationId } } }`,
+        { input },
+      );
+      const leaves = leavesOf(COMPOSITES[i]?.groups ?? [], COMPOSITES[i]?.skip);
+      const fields = leaves.map(({ path, leaf }) => selection(path, subfields(leaf))).join(' ');
+      const { node } = await stack.gql<{ node: Record<string, unknown> }>(
+        `query($id: ID!) { node(id: $id) { ... on Notification { ${fields} } } }`,
+        { id: notificationCreate.notificationId },
+        // OneSignal's own view, not the snapshot of the send.
+        { 'cache-control': 'no-cache' },
+      );
+      // A leaf whose value another leaf's needs changed (a badge type set for a badge count) is
+      // compared with what was sent in the end.
+      for (const { path } of leaves) expect(pick(node, path), path.join('.')).toEqual(pick(input, path));
+      expect(leaves.length).toBeGreaterThan(0);
+    },
+  );
 });

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Leaf } from '../../src/schema/notifications/message/index.js';
 import { MESSAGE_GROUPS } from '../../src/schema/notifications/message/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { pick, selection, subfields, withLeaf } from '../helpers/message.js';
 import { useStack } from '../helpers/stack.js';
 
 const stack = useStack();
@@ -30,37 +31,9 @@ function baseInput(channel: Channel): Record<string, unknown> {
 
 const CHANNEL_OF: Record<string, Channel> = { push: 'PUSH', email: 'EMAIL', sms: 'SMS' };
 
-/** Sets `value` at `path` inside `input`, merging with what the base already has there. */
-function withLeaf(input: Record<string, unknown>, path: string[], value: unknown) {
-  let at = input;
-  for (const key of path.slice(0, -1)) {
-    at[key] = { ...((at[key] as Record<string, unknown>) ?? {}) };
-    at = at[key] as Record<string, unknown>;
-  }
-  at[path[path.length - 1] as string] = value;
-  return input;
-}
-
-/** A selection of `path` (e.g. `push { android { channelId } }`), with `fields` below an object leaf. */
-const selection = (path: string[], fields = ''): string =>
-  path.length === 1
-    ? `${path[0]}${fields && ` { ${fields} }`}`
-    : `${path[0]} { ${selection(path.slice(1), fields)} }`;
-
-/** The sub-selection a leaf's output needs: the sample's keys when it is an object type (buttons). */
-function subfields(leaf: Leaf): string {
-  const type = [leaf.output ?? leaf.input].flat()[0] as { kind?: string };
-  if (type?.kind !== 'Object') return '';
-  const sample = [leaf.sample.input].flat()[0] as Record<string, unknown>;
-  return Object.keys(sample).join(' ');
-}
-
 /** What OneSignal received for a leaf: its field, or the fields it spreads over (`platforms`). */
 const receivedFor = (received: Record<string, unknown>, wire: Leaf['wire']) =>
   typeof wire === 'string' ? received[wire] : Object.fromEntries(wire.map((name) => [name, received[name]]));
-
-const pick = (value: unknown, path: string[]): unknown =>
-  path.reduce<unknown>((at, key) => (at as Record<string, unknown> | null)?.[key] ?? null, value);
 
 const FIELDS = Object.entries(MESSAGE_GROUPS).flatMap(([name, group]) =>
   group.leaves([name]).map(({ path, leaf }) => ({ path, leaf, channel: CHANNEL_OF[name] ?? 'PUSH' })),

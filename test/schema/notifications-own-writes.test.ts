@@ -76,7 +76,7 @@ const input = (extra: Record<string, unknown> = {}) => ({
   headings: [{ language: 'en', text: 'Hello' }],
   url: 'https://example.com/own-writes',
   data: { order: 7 },
-  includedSegments: ['VIP Customers'],
+  target: { segments: { include: ['VIP Customers'] } },
   ...extra,
 });
 
@@ -213,10 +213,7 @@ describe('what a snapshot says', () => {
 
   it('is seeded for the sends that created something only: nothing for id "" or a failed send', async () => {
     const { s, store } = await stackWith({}, true);
-    const notSent = await send(s, {
-      includedSegments: undefined,
-      includeSubscriptionIds: [UNKNOWN_SUBSCRIPTION],
-    });
+    const notSent = await send(s, { target: { subscriptionIds: [UNKNOWN_SUBSCRIPTION] } });
     expect(notSent.__typename).toBe('NotificationNotSent');
     expect(store.size).toBe(0);
 

@@ -18,7 +18,7 @@ const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
 ];
 
 const FIELDS =
-  'id oneSignalId name channel contents { language text } headings { language text } emailSubject';
+  'id oneSignalId name channel contents { language text } headings { language text } email { subject }';
 
 const CREATE = `mutation($input: TemplateCreateInput!) { templateCreate(input: $input) {
   __typename ... on TemplateCreatePayload { template { ${FIELDS} } } ... on Error { code message }
@@ -35,7 +35,7 @@ interface Tpl {
   channel: string | null;
   contents: { language: string; text: string }[];
   headings: { language: string; text: string }[];
-  emailSubject: string | null;
+  email: { subject: string | null } | null;
 }
 
 let stacks: Stack[] = [];
@@ -91,7 +91,7 @@ describe.each(CONFIGURATIONS)('template writes selecting the template, with %s',
       channel: 'PUSH',
       contents: [{ language: 'en', text: 'Spring sale body' }],
       headings: [{ language: 'en', text: 'Spring sale title' }],
-      emailSubject: null,
+      email: null,
     });
 
     s.emulator.resetStats();
