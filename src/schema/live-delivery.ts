@@ -74,7 +74,7 @@ builder.subscriptionField('notificationDelivery', (t) =>
   t.field({
     type: NotificationDeliveryRef,
     description:
-      "A notification's status and delivery counts: its current state first, then each change, ending after DELIVERED or CANCELED. However many clients watch a notification, on however many replicas, OneSignal is polled once per interval for it (see the README, Live delivery).",
+      "A notification's status and delivery counts: its current state first, then each change, ending after DELIVERED or CANCELED. However many clients watch a notification, on however many replicas, OneSignal is polled once per interval for it (docs/queries.md, Live delivery).",
     authScopes: { 'notifications:read': true },
     args: {
       id: t.arg.id({ required: true, description: 'Global id of the notification (`Notification.id`).' }),

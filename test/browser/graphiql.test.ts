@@ -125,8 +125,9 @@ describe('GraphiQL in headless Chromium', () => {
     console.info(`GraphiQL, next visit: ${second!.bytes} bytes, ${Math.round(second!.ms)} ms to the answer`);
     expect(second!.requests.filter((r) => r.startsWith('GET /graphiql/'))).toEqual([]);
     expect(second!.requests).toContain('GET /graphql');
-    // Mostly the introspection answer GraphiQL's docs and completion need (~0.2 MB).
-    expect(second!.bytes).toBeLessThan(300_000);
+    // Mostly the introspection answer GraphiQL's docs and completion need (~0.3 MB since every field
+    // of a message is in the schema).
+    expect(second!.bytes).toBeLessThan(400_000);
   });
 
   it('weighs what the README says', () => {

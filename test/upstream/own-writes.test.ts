@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 /**
  * Seeds (Requester.seed, SharedReads.seed): a snapshot a write made known is held exactly where the
  * read's own answer would be (the resource and the hash of the key that would sign it, the read's
@@ -65,7 +66,7 @@ describe.each([
   it('seeds get_notification under the app key’s hash, tagged as the read, for the sending TTL; the read then costs nothing', async () => {
     const store = new RecordingStore();
     const os = client(keys, store);
-    const answer = await os.notifications.create(SHOP, body);
+    const answer = await os.notifications.create(SHOP, body, { keyIsNew: true });
     const seed = store.sets.at(-1)!;
     expect(seed.key).toBe(`${credentialId(SHOP_KEY)}|/notifications/${answer.id}?app_id=${SHOP}`);
     expect(seed.tags).toEqual([`notification:${SHOP}/${answer.id}`]);
@@ -95,19 +96,31 @@ describe.each([
 describe('seeds', () => {
   it('are not held without a store: the read after a send asks OneSignal', async () => {
     const os = client({ appKeys: demoAppKeys() });
-    const answer = await os.notifications.create(SHOP, body);
+    const answer = await os.notifications.create(SHOP, body, { keyIsNew: true });
     emulator.resetStats();
     await os.notifications.get(SHOP, answer.id);
     expect(emulator.stats().byOperation).toEqual({ get_notification: 1 });
   });
 
+  it('are not made for a key the caller chose: OneSignal may answer a key it has seen with an earlier notification', async () => {
+    const store = new RecordingStore();
+    const os = client({ appKeys: demoAppKeys() }, store);
+    const answer = await os.notifications.create(SHOP, { ...body, idempotency_key: randomUUID() });
+    expect(answer.id).not.toBe('');
+    expect(store.sets).toEqual([]);
+  });
+
   it('are not made for a send that created nothing (id "")', async () => {
     const store = new RecordingStore();
     const os = client({ appKeys: demoAppKeys() }, store);
-    const answer = await os.notifications.create(SHOP, {
-      contents: { en: 'Nobody' },
-      include_subscription_ids: ['99999999-9999-4999-8999-999999999999'],
-    });
+    const answer = await os.notifications.create(
+      SHOP,
+      {
+        contents: { en: 'Nobody' },
+        include_subscription_ids: ['99999999-9999-4999-8999-999999999999'],
+      },
+      { keyIsNew: true },
+    );
     expect(answer.id).toBe('');
     expect(store.sets).toEqual([]);
   });
