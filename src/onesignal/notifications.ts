@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { WireCsvExportResult, WireSuccess } from './common.js';
 import { appAuth, type OperationRequest, path, type Requester } from './request.js';
 import type { WireFilter } from './segments.js';
@@ -347,14 +347,9 @@ export function notificationsApi(http: Requester) {
      * POST /notifications (create_notification). Always carries an idempotency key (the given one,
      * else `external_id`, else a fresh UUID), so it is safe to retry: OneSignal answers a repeated key
      * with the first result instead of sending again. The key also goes out as `external_id`, the
-     * field v1.2.2 dedupes on and returns on the notification, unless the caller set one. `keyIsNew`:
-     * the key was made for this send, so the answer is this body's and may seed its view.
+     * field v1.2.2 dedupes on and returns on the notification, unless the caller set one.
      */
-    create: async (
-      appId: string,
-      body: WireCreateNotificationBody,
-      { keyIsNew = false }: { keyIsNew?: boolean } = {},
-    ) => {
+    create: async (appId: string, body: WireCreateNotificationBody) => {
       const idempotency_key = body.idempotency_key ?? body.external_id ?? randomUUID();
       const sent = {
         ...body,
@@ -371,11 +366,11 @@ export function notificationsApi(http: Requester) {
         retry: 'idempotent',
       });
       // Read your own writes: the new notification's view is answered from the send for a few seconds
-      // (OneSignal allows about one view per second per app). Only when the key is new (`keyIsNew`:
-      // made up for this send, not the caller's): a key seen before is answered with the FIRST
-      // notification, whose content may differ from this body, so only OneSignal's view can tell.
-      // Retries of a new key carry this same body.
-      const snapshot = keyIsNew ? notificationSnapshot(appId, sent, answer) : undefined;
+      // (OneSignal allows about one view per second per app). A retry with the same key carries the
+      // same body, as keys are meant to be used, so the snapshot holds; a key sent before with another
+      // body is answered with that earlier notification, which only OneSignal's view can show.
+      const sameBody = http.claimIdempotencyKey(idempotency_key, digestOf(sent));
+      const snapshot = sameBody ? notificationSnapshot(appId, sent, answer) : undefined;
       if (snapshot) {
         snapshots.set(answer, snapshot);
         // A template fills the content the send left out, which only a read of it tells: such a send
@@ -437,6 +432,12 @@ export function notificationsApi(http: Requester) {
         retry: 'unsafe',
       }),
   };
+}
+
+/** What a send asked for, apart from the keys that name it: equal for a retry of the same send. */
+function digestOf(sent: WireCreateNotificationBody): string {
+  const { idempotency_key: _key, external_id: _id, ...asked } = sent;
+  return createHash('sha256').update(JSON.stringify(asked)).digest('hex');
 }
 
 /** get_notification, one request description for the read and for the snapshot a send seeds for it. */

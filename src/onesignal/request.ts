@@ -67,4 +67,10 @@ export interface Requester {
    * that cannot be held is left out.
    */
   seed(read: OperationRequest, data: unknown): Promise<void>;
+  /**
+   * Records that a send went out with idempotency key `key` and a body whose digest is `digest`.
+   * False when the key was sent before with another body: OneSignal then answers with the earlier
+   * send's notification, so this body says nothing about what it holds. Bounded memory, per client.
+   */
+  claimIdempotencyKey(key: string, digest: string): boolean;
 }

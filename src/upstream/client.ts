@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { OneSignalError } from '../onesignal/errors.js';
 import { createOneSignalApi, type OneSignalClient } from '../onesignal/index.js';
@@ -100,6 +101,11 @@ export class UpstreamRequester implements Requester {
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
   private readonly sharedReads: SharedReads;
   private readonly credentialIds = new Map<string, string>();
+  /**
+   * Idempotency keys sent lately and a digest of the body each went with (claimIdempotencyKey):
+   * 10,000 keys, about 1 MB. A key reused past them, or first sent by another process, is not caught.
+   */
+  private readonly sentKeys = new LRUCache<string, string>({ max: 10_000 });
   private readonly keySource: KeySource;
 
   constructor(options: OneSignalClientOptions = {}) {
@@ -158,6 +164,13 @@ export class UpstreamRequester implements Requester {
     } catch {
       // Without the snapshot the read asks OneSignal, as it would have.
     }
+  }
+
+  claimIdempotencyKey(key: string, digest: string): boolean {
+    const earlier = this.sentKeys.get(key);
+    if (earlier !== undefined && earlier !== digest) return false;
+    this.sentKeys.set(key, digest);
+    return true;
   }
 
   /** The key `req` would be signed with, when known without asking OneSignal for it. */

@@ -66,7 +66,7 @@ describe.each([
   it('seeds get_notification under the app key’s hash, tagged as the read, for the sending TTL; the read then costs nothing', async () => {
     const store = new RecordingStore();
     const os = client(keys, store);
-    const answer = await os.notifications.create(SHOP, body, { keyIsNew: true });
+    const answer = await os.notifications.create(SHOP, body);
     const seed = store.sets.at(-1)!;
     expect(seed.key).toBe(`${credentialId(SHOP_KEY)}|/notifications/${answer.id}?app_id=${SHOP}`);
     expect(seed.tags).toEqual([`notification:${SHOP}/${answer.id}`]);
@@ -96,31 +96,37 @@ describe.each([
 describe('seeds', () => {
   it('are not held without a store: the read after a send asks OneSignal', async () => {
     const os = client({ appKeys: demoAppKeys() });
-    const answer = await os.notifications.create(SHOP, body, { keyIsNew: true });
+    const answer = await os.notifications.create(SHOP, body);
     emulator.resetStats();
     await os.notifications.get(SHOP, answer.id);
     expect(emulator.stats().byOperation).toEqual({ get_notification: 1 });
   });
 
-  it('are not made for a key the caller chose: OneSignal may answer a key it has seen with an earlier notification', async () => {
+  it('are not made for a key sent before with another body: OneSignal answers with the earlier notification', async () => {
     const store = new RecordingStore();
     const os = client({ appKeys: demoAppKeys() }, store);
-    const answer = await os.notifications.create(SHOP, { ...body, idempotency_key: randomUUID() });
-    expect(answer.id).not.toBe('');
-    expect(store.sets).toEqual([]);
+    const idempotency_key = randomUUID();
+    const first = await os.notifications.create(SHOP, { ...body, idempotency_key });
+    expect(store.sets).toHaveLength(1);
+    const retry = await os.notifications.create(SHOP, { ...body, idempotency_key });
+    expect(retry.id).toBe(first.id);
+    expect(store.sets).toHaveLength(2);
+    const other = await os.notifications.create(SHOP, {
+      ...body,
+      contents: { en: 'Other' },
+      idempotency_key,
+    });
+    expect(other.id).toBe(first.id);
+    expect(store.sets).toHaveLength(2);
   });
 
   it('are not made for a send that created nothing (id "")', async () => {
     const store = new RecordingStore();
     const os = client({ appKeys: demoAppKeys() }, store);
-    const answer = await os.notifications.create(
-      SHOP,
-      {
-        contents: { en: 'Nobody' },
-        include_subscription_ids: ['99999999-9999-4999-8999-999999999999'],
-      },
-      { keyIsNew: true },
-    );
+    const answer = await os.notifications.create(SHOP, {
+      contents: { en: 'Nobody' },
+      include_subscription_ids: ['99999999-9999-4999-8999-999999999999'],
+    });
     expect(answer.id).toBe('');
     expect(store.sets).toEqual([]);
   });

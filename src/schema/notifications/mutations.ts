@@ -212,7 +212,7 @@ builder.mutationFields((t) => ({
       };
       let result: WireCreateNotificationResult;
       try {
-        result = await ctx.client.notifications.create(appId, body, { keyIsNew: !input.idempotencyKey });
+        result = await ctx.client.notifications.create(appId, body);
       } catch (error) {
         // Retries reuse the key, so a lost answer is replayed when one gets through; when none did,
         // only the key can tell what happened.
