@@ -4,16 +4,16 @@
  * configuration, cache on or off; with the cache on, the snapshot answers the next reads of it for
  * the "sending" TTL, then OneSignal's view does. Real HTTP to the emulator, counted by its stats.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
-import { type Stack, startStack } from '../helpers/stack.js';
+import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { ownWritesStacks, SEED_TTL_MS } from '../helpers/own-writes.js';
+import type { Stack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
 const WELCOME = DEMO.templates[SHOP]!.Welcome!;
 const UNKNOWN_SUBSCRIPTION = '99999999-9999-4999-8999-999999999999';
 /** Short, so "after the seed" is a wait of a few hundred ms. */
-const SEED_TTL_MS = 400;
 
 const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
   ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
@@ -80,22 +80,7 @@ const input = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-let stacks: Stack[] = [];
-afterEach(async () => {
-  await Promise.all(stacks.map((s) => s.close()));
-  stacks = [];
-});
-
-async function stackWith(options: OneSignalClientOptions, cache: boolean) {
-  const store = new MemoryCacheStore();
-  const s = await startStack({
-    ...options,
-    ...(cache && { sharedReads: new SharedReads({ store, ttls: { sending: SEED_TTL_MS } }) }),
-  });
-  stacks.push(s);
-  s.emulator.resetStats();
-  return { s, store };
-}
+const stackWith = ownWritesStacks();
 
 async function send(s: Stack, extra?: Record<string, unknown>): Promise<Payload> {
   return (await s.gql<{ notificationCreate: Payload }>(SEND, { input: input(extra) })).notificationCreate;

@@ -3,13 +3,13 @@
  * the template the write returned, with no view_template, in every key configuration, cache on or
  * off; with the cache on it answers the next reads for the "sending" TTL, then OneSignal's view does.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
-import { type Stack, startStack } from '../helpers/stack.js';
+import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { ownWritesStacks, SEED_TTL_MS } from '../helpers/own-writes.js';
+import type { Stack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
-const SEED_TTL_MS = 400;
 
 const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
   ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
@@ -38,22 +38,7 @@ interface Tpl {
   email: { subject: string | null } | null;
 }
 
-let stacks: Stack[] = [];
-afterEach(async () => {
-  await Promise.all(stacks.map((s) => s.close()));
-  stacks = [];
-});
-
-async function stackWith(options: OneSignalClientOptions, cache: boolean) {
-  const store = new MemoryCacheStore();
-  const s = await startStack({
-    ...options,
-    ...(cache && { sharedReads: new SharedReads({ store, ttls: { sending: SEED_TTL_MS } }) }),
-  });
-  stacks.push(s);
-  s.emulator.resetStats();
-  return { s, store };
-}
+const stackWith = ownWritesStacks();
 
 const create = async (s: Stack, name: string) =>
   (

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { CHANNELS, EMAIL_FIELDS, SMS_FIELDS } from '../message-fields.js';
 import { type Operation, ok } from '../operation.js';
 import type { AppState } from '../store.js';
 import type { TemplateRecord } from '../types.js';
 import { fail, isObject, isUuid, paging } from '../util.js';
-
-const CHANNELS = new Set(['push', 'email', 'sms']);
 
 /**
  * What a template's `content` keeps, and a send naming the template takes from it when the send
@@ -91,19 +90,6 @@ const PUSH_FIELDS = [
   'adm_group_message',
   'wp_wns_sound',
 ] as const;
-const EMAIL_FIELDS = [
-  'email_subject',
-  'email_body',
-  'email_preheader',
-  'email_from_name',
-  'email_from_address',
-  'email_reply_to_address',
-  'email_sender_domain',
-  'email_bcc',
-  'disable_email_click_tracking',
-  'include_unsubscribed',
-] as const;
-const SMS_FIELDS = ['sms_from', 'sms_media_urls'] as const;
 const CONTENT_FIELDS = [
   'contents',
   'headings',
