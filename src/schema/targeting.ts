@@ -277,7 +277,6 @@ const TARGET_OUTPUT = {
   subscriptionIds: (w: WireTarget) => wireList(w.include_subscription_ids),
   emails: (w: WireTarget) => wireList(w.include_email_tokens),
   phoneNumbers: (w: WireTarget) => wireList(w.include_phone_numbers),
-  channel: channelFromWire,
 };
 
 /** Whether OneSignal returned any targeting field (`Notification.target` is null otherwise). */
@@ -286,7 +285,7 @@ export const targetPresent = (wire: WireTarget): boolean =>
 
 export const NotificationTargetRef = builder.objectRef<WireTarget>('NotificationTarget').implement({
   description:
-    'Who a message was sent to, as OneSignal returns it: the same members as `NotificationTargetInput`, each null when OneSignal did not return it.',
+    'Who a message was sent to, as OneSignal returns it: the same members as `NotificationTargetInput`, each null when OneSignal did not return it. The channel is `Notification.channel`, as it is `channel` beside `target` on the send.',
   fields: (t) => ({
     segments: t.field({
       type: SegmentTargetRef,
@@ -320,12 +319,6 @@ export const NotificationTargetRef = builder.objectRef<WireTarget>('Notification
       nullable: true,
       description: 'Phone numbers targeted (`include_phone_numbers`), as OneSignal returns them.',
       resolve: TARGET_OUTPUT.phoneNumbers,
-    }),
-    channel: t.field({
-      type: TargetChannelEnum,
-      nullable: true,
-      description: 'The channel sent through (`target_channel`), as on `Notification.channel`.',
-      resolve: TARGET_OUTPUT.channel,
     }),
   }),
 });

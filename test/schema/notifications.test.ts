@@ -37,7 +37,7 @@ interface N {
 
 const create = (
   input: Record<string, unknown>,
-  select = '... on NotificationCreatePayload { oneSignalId recipientCount invalidIds notification { oneSignalId status content heading url data includedSegments sendAfter channel target { segments { include exclude } filters { __typename } aliases { label ids } subscriptionIds emails phoneNumbers channel } } }',
+  select = '... on NotificationCreatePayload { oneSignalId recipientCount invalidIds notification { oneSignalId status content heading url data includedSegments sendAfter channel target { segments { include exclude } filters { __typename } aliases { label ids } subscriptionIds emails phoneNumbers } } }',
 ) =>
   stack.gql<{ notificationCreate: Record<string, unknown> & { __typename: string } }>(
     `mutation($input: NotificationCreateInput!) { notificationCreate(input: $input) { __typename ${select} ... on NotificationNotSent { message reasons invalidIds } ... on Error { code message } ... on ValidationError { fields { path message } } } }`,
@@ -176,7 +176,6 @@ describe('notificationCreate', () => {
         subscriptionIds: null,
         emails: null,
         phoneNumbers: null,
-        channel: 'PUSH',
       },
     });
     // Answered from the send itself: no view of the new notification.
