@@ -327,8 +327,8 @@ export function createDeliveryWatch(
   // unhandled rejection.
   const connect = (maxRetriesPerRequest: number | null) =>
     new Redis(redisUrl, { maxRetriesPerRequest, connectTimeout: 1_000 });
-  const publishClient = connect(null);
-  const subscribeClient = connect(null);
+  const publishClient = settledByUs(connect(null), ['publish']);
+  const subscribeClient = settledByUs(connect(null), ['subscribe', 'unsubscribe']);
   const leaseClient = connect(1);
   const clients = [publishClient, subscribeClient, leaseClient];
   // Reported by the shared stores' own connection; these retry quietly.
@@ -342,4 +342,25 @@ export function createDeliveryWatch(
       for (const c of clients) c.disconnect();
     },
   });
+}
+
+/**
+ * The event target fires `methods` and forgets them. While Redis is away they wait in the offline
+ * queue, and a shutdown's disconnect rejects whatever is still queued ("Connection is closed"):
+ * nothing awaits those rejections, so they are handled here, where the commands' outcome is of no
+ * use (a later poll or a reconnect's resubscribe delivers the updates; the connection's own errors
+ * are reported by the shared stores).
+ */
+function settledByUs<M extends 'publish' | 'subscribe' | 'unsubscribe'>(client: Redis, methods: M[]): Redis {
+  for (const method of methods) {
+    const send = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
+    Object.assign(client, {
+      [method]: (...args: unknown[]) => {
+        const sent = send(...args);
+        sent.catch(() => {});
+        return sent;
+      },
+    });
+  }
+  return client;
 }

@@ -193,3 +193,26 @@ describe('live delivery while Redis is unreachable', () => {
     }
   });
 });
+
+describe('a delivery watch shutting down while Redis is unreachable', () => {
+  it('leaves no unhandled rejection behind for the SUBSCRIBE and UNSUBSCRIBE still queued', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const watch = createDeliveryWatch({
+        redisUrl: `redis://127.0.0.1:${await freePort()}`,
+        pollMs: 60_000,
+      });
+      // Following queues a SUBSCRIBE (Redis is not there); closing queues an UNSUBSCRIBE, then
+      // disconnects, which rejects every queued command with "Connection is closed".
+      const client = createOneSignalClient({ apiUrl: 'http://127.0.0.1:9' });
+      watch.follow(client, SHOP, '00000000-0000-4000-8000-000000000001', () => {});
+      await watch.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(unhandled.map(String)).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+});
