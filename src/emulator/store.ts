@@ -1,3 +1,4 @@
+import { InAppMessageUsage } from './in-app-usage.js';
 import type {
   AppRecord,
   CreateNotificationResult,
@@ -53,6 +54,8 @@ export class AppState {
   iams: InAppMessage[] = [];
   /** activity_id → subscription_id → push token. */
   readonly liveActivities = new Map<string, Map<string, string>>();
+  /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
+  readonly inAppMessageUsage = new InAppMessageUsage();
 
   private readonly aliases = new Map<string, string>();
   private readonly tokens = new Map<string, string>();

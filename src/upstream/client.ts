@@ -324,7 +324,10 @@ export class UpstreamRequester implements Requester {
         });
         return { result: answer, verdict: judged };
       });
-      if (result.ok) return result.data as T;
+      if (result.ok) {
+        this.scheduler.answered(buckets);
+        return result.data as T;
+      }
 
       const error = result.error;
       // A read changes nothing, whatever became of its answer.
@@ -334,12 +337,14 @@ export class UpstreamRequester implements Requester {
       if (error.code !== 'RATE_LIMITED') failures++;
       const retrying = verdict.outcome === 'retry';
       // Paused even when this call gives up: later calls for the bucket must not earn more 429s.
+      // Unless its recent answers say the budget is not spent: then only this call waits.
+      let bucketWaits = false;
       if (error.code === 'RATE_LIMITED') {
         const bucket =
           this.scheduler.bucketNamed(appId, result.limit?.name, result.limit?.subject) ??
           (buckets[buckets.length - 1] as BucketRef);
         // Whether the wait then fits the deadline is the scheduler's call, on the next acquire.
-        await this.scheduler.pause(bucket, verdict.waitMs);
+        bucketWaits = await this.scheduler.limited(bucket, verdict.waitMs);
       }
       if (!retrying) {
         throw new OneSignalError({
@@ -356,7 +361,7 @@ export class UpstreamRequester implements Requester {
           mayHaveActed,
         });
       }
-      if (error.code !== 'RATE_LIMITED' && verdict.waitMs > 0) await sleep(verdict.waitMs);
+      if (!bucketWaits && verdict.waitMs > 0) await sleep(verdict.waitMs);
     }
   }
 

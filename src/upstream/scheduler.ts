@@ -8,6 +8,7 @@ import {
   ratesFor,
   type SubjectParams,
 } from '../onesignal/limits.js';
+import { LimitEvidence } from './limit-evidence.js';
 
 /**
  * OneSignal limits every app separately, by endpoint class. The classes, their rates and which
@@ -137,6 +138,7 @@ export class Scheduler {
   private readonly store: BucketStore;
   private readonly maxQueued: number;
   private readonly buckets = new Map<string, Bucket>();
+  private readonly evidence = new LimitEvidence();
 
   constructor(options: SchedulerOptions = {}) {
     this.limits = options.limits === false ? undefined : { ...ONESIGNAL_RATE_LIMITS, ...options.limits };
@@ -168,6 +170,22 @@ export class Scheduler {
   /** Waits for every bucket in turn; rejects with BudgetRefused as soon as the deadline cannot be met. */
   async acquire(refs: BucketRef[], deadline: number): Promise<void> {
     for (const ref of refs) await this.acquireOne(ref, deadline);
+  }
+
+  /** A call spending these buckets was answered without a 429: evidence that they are not spent. */
+  answered(refs: BucketRef[]): void {
+    for (const ref of refs) this.evidence.record(ref.key, true);
+  }
+
+  /**
+   * OneSignal answered 429 for this bucket, Retry-After `ms`. When the bucket's recent answers say
+   * its budget is spent, the bucket (only this one) waits; resolves whether it did. When they do not
+   * (see limit-evidence.ts), only the call that was refused should wait.
+   */
+  async limited(ref: BucketRef, ms: number): Promise<boolean> {
+    if (!this.evidence.limited(ref.key)) return false;
+    await this.pause(ref, ms);
+    return true;
   }
 
   /** OneSignal said "retry after": this bucket, and only this one, waits. */
