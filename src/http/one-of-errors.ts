@@ -1,5 +1,6 @@
 import {
   type ASTNode,
+  BREAK,
   coerceInputValue,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -148,6 +149,7 @@ function literalProblems(
   operationName: string | null | undefined,
   raw: Record<string, unknown>,
 ) {
+  if (!hasVariableInLiteral(document)) return [];
   const operation = getOperationAST(document, operationName);
   if (!operation) return [];
   // What each variable holds: absent, null or set; a default counts when the variable was left out.
@@ -183,6 +185,30 @@ function literalProblems(
   const pending: FragmentDefinitionNode[] = [];
   walk(operation);
   for (let fragment = pending.shift(); fragment; fragment = pending.shift()) walk(fragment);
+  return found;
+}
+
+/**
+ * Whether any literal object of the document has a variable for a field: only those can be invalid
+ * at run time and valid in validation. Yoga hands the same parsed document to every request that sends
+ * the same text, so the answer is kept per document and most requests skip the walk above.
+ */
+const variableInLiteral = new WeakMap<DocumentNode, boolean>();
+function hasVariableInLiteral(document: DocumentNode): boolean {
+  let found = variableInLiteral.get(document);
+  if (found === undefined) {
+    found = false;
+    visit(document, {
+      ObjectField(field) {
+        if (field.value.kind === Kind.VARIABLE) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    });
+    variableInLiteral.set(document, found);
+  }
   return found;
 }
 

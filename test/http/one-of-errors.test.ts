@@ -155,6 +155,21 @@ describe.each(CONFIGURATIONS)('a @oneOf violation, with %s', (_, options) => {
       fields: [{ path: c.path, message: c.message }],
     });
     expect(res.data).toBeUndefined();
+    // The same document again, now from Yoga's parse and validation caches: the same answer.
+    expect(await stack.gqlRaw(c.query, c.variables)).toEqual(res);
     expect(stack.upstreamCalls()).toEqual({});
+  });
+});
+
+describe('a one-of literal with a variable for its member', () => {
+  const stack = useStack();
+
+  it('runs as usual when the variable holds a value', async () => {
+    const data = await stack.gql<{ app: { user: { oneSignalId: string } } }>(
+      `query($id: UUID) { app(id: "${SHOP}") { user(alias: { byId: $id }) { oneSignalId } } }`,
+      { id: USER.onesignalId },
+    );
+    expect(data.app.user.oneSignalId).toBe(USER.onesignalId);
+    expect(stack.upstreamCalls()).toEqual({ fetch_user: 1 });
   });
 });
