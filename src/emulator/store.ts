@@ -1,9 +1,11 @@
 import { InAppMessageUsage } from './in-app-usage.js';
 import type {
+  ApiKeyRecord,
   AppRecord,
   CreateNotificationResult,
   NotificationRecord,
   PlayerRecord,
+  RecordedEvent,
   SegmentRecord,
   TemplateRecord,
   UserRecord,
@@ -27,6 +29,10 @@ export interface AppSnapshot {
   liveActivities: [string, [string, string][]][];
   /** Absent in snapshots taken before templates existed. */
   templates?: TemplateRecord[];
+  /** REST API keys, each with the hash of its key, never the key; absent in older snapshots. */
+  apiKeys?: ApiKeyRecord[];
+  /** Recorded custom events, oldest first; absent in older snapshots. */
+  customEvents?: RecordedEvent[];
 }
 
 export interface Snapshot {
@@ -54,6 +60,10 @@ export class AppState {
   iams: InAppMessage[] = [];
   /** activity_id → subscription_id → push token. */
   readonly liveActivities = new Map<string, Map<string, string>>();
+  /** REST API keys (current API), token id → key, in creation order. */
+  readonly apiKeys = new Map<string, ApiKeyRecord>();
+  /** Custom events recorded for the app, oldest first. */
+  customEvents: RecordedEvent[] = [];
   /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
   readonly inAppMessageUsage = new InAppMessageUsage();
 
@@ -216,6 +226,8 @@ export class AppState {
       iams: this.iams,
       liveActivities: [...this.liveActivities.entries()].map(([a, m]) => [a, [...m.entries()]]),
       templates: [...this.templates.values()],
+      apiKeys: [...this.apiKeys.values()],
+      customEvents: this.customEvents,
     };
   }
 
@@ -234,6 +246,8 @@ export class AppState {
     state.iams = s.iams;
     for (const [a, entries] of s.liveActivities) state.liveActivities.set(a, new Map(entries));
     for (const t of s.templates ?? []) state.templates.set(t.id, t);
+    for (const k of s.apiKeys ?? []) state.apiKeys.set(k.token_id, k);
+    state.customEvents = s.customEvents ?? [];
     return state;
   }
 }
@@ -242,6 +256,8 @@ export class Store {
   readonly apps = new Map<string, AppState>();
   /** File name → CSV served under /__emulator/exports/. */
   readonly exports = new Map<string, string>();
+  /** SHA-256 of a live REST API key → its app: the keys `requireAppKey` accepts beside `basic_auth_key`. */
+  readonly apiKeyOwners = new Map<string, string>();
   private readonly keyIndex = new Map<string, string>();
 
   addApp(app: AppRecord): AppState {
@@ -271,6 +287,7 @@ export class Store {
       const state = AppState.fromSnapshot(a);
       store.apps.set(state.id, state);
       store.keyIndex.set(state.app.basic_auth_key, state.id);
+      for (const k of state.apiKeys.values()) store.apiKeyOwners.set(k.token_sha256, state.id);
     }
     for (const [k, v] of s.exports ?? []) store.exports.set(k, v);
     return store;

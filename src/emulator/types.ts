@@ -201,3 +201,28 @@ export interface CreateNotificationResult {
   external_id: string | null;
   errors?: unknown;
 }
+
+/**
+ * One REST API key of an app (current API). OneSignal shows a key once, in the answer to create or
+ * rotate, and never again; the emulator likewise keeps only its SHA-256, which is all it needs to
+ * accept the key on later requests, so neither its memory nor a `--data` snapshot holds it in clear.
+ */
+export interface ApiKeyRecord {
+  token_id: string;
+  name: string;
+  created_at: string;
+  updated_at: string;
+  ip_allowlist_mode: 'disabled' | 'explicit';
+  ip_allowlist: string[];
+  /** Hex SHA-256 of the key. */
+  token_sha256: string;
+}
+
+/** A custom event the emulator recorded (create_custom_events); OneSignal offers no endpoint to read them. */
+export interface RecordedEvent {
+  id: string;
+  name: string;
+  onesignal_id: string;
+  timestamp: string;
+  payload: Record<string, unknown>;
+}

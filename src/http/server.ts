@@ -21,6 +21,7 @@ import { resolveSecurity, type SecurityOptions, securityPlugins } from '../secur
 import { type OneSignalClientOptions, passthroughClient } from '../upstream/index.js';
 import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
+import { oneOfErrors } from './one-of-errors.js';
 import { metricsAccess, routeRequest } from './routes.js';
 
 export interface GraphQLServerOptions {
@@ -110,6 +111,7 @@ export function createGraphQLServer({
       authenticationPlugin(auth, graphqlEndpoint),
       appAccessPreflightPlugin(),
       codeEveryError,
+      oneOfErrors,
       ...(observability?.plugins() ?? []),
     ],
     logging: yogaLogging(observability),

@@ -41,7 +41,8 @@ interface LiveActivityTokenShape {
 const LiveActivityTokenPayloadRef = builder
   .objectRef<LiveActivityTokenShape>('LiveActivityTokenPayload')
   .implement({
-    description: 'A subscription that joined or left a Live Activity.',
+    description:
+      'A subscription that joined or left a Live Activity (legacy `liveActivityBegin` and `liveActivityEnd`).',
     fields: (t) => ({
       activityId: t.exposeString('activityId', { description: 'The Live Activity id.' }),
       subscription: t.field({
@@ -88,6 +89,14 @@ const LiveActivityUpdatePayloadRef = builder
 // ---------------------------------------------------------------------------------------------------
 // Mutations
 
+/**
+ * begin_live_activity and end_live_activity are v1.2.2 endpoints: neither OneSignal's current
+ * reference nor its current Node SDK (onesignal-node-v5, which has only start and update) lists them.
+ * They stay for apps on that flow, described as legacy, with what replaced them.
+ */
+const LEGACY =
+  "Legacy: OneSignal API v1.2.2's token endpoint, absent from OneSignal's current reference and SDK. Today OneSignal's iOS SDK registers an activity's token from the app, an activity is started remotely with push-to-start (`liveActivityStart`) and changed or ended with `liveActivityUpdate`; kept for apps still on the older flow.";
+
 const ACTIVITY_ID_DESCRIPTION = 'The Live Activity id your app chose when it started the activity.';
 
 function validateActivityId(activityId: string, path: string[]): string {
@@ -100,8 +109,7 @@ function validateActivityId(activityId: string, path: string[]): string {
 builder.mutationFields((t) => ({
   liveActivityBegin: t.fieldWithInput({
     authScopes: { 'notifications:send': true },
-    description:
-      "Registers a subscription's Live Activity push token so updates reach it (begin_live_activity).",
+    description: `Registers a subscription's Live Activity push token so updates reach it (begin_live_activity). ${LEGACY}`,
     input: {
       activityId: t.input.string({ required: true, description: ACTIVITY_ID_DESCRIPTION }),
       subscriptionId: t.input.id({
@@ -115,7 +123,8 @@ builder.mutationFields((t) => ({
     },
     type: LiveActivityTokenPayloadRef,
     typeOptions: {
-      description: 'Input of `liveActivityBegin`: the activity id, the subscription and its push token.',
+      description:
+        'Input of `liveActivityBegin` (legacy): the activity id, the subscription and its push token.',
     },
     errors: mutationResult(
       'liveActivityBegin',
@@ -191,8 +200,7 @@ builder.mutationFields((t) => ({
   }),
   liveActivityEnd: t.fieldWithInput({
     authScopes: { 'notifications:send': true },
-    description:
-      'Unregisters a subscription from a Live Activity so it gets no more updates (end_live_activity).',
+    description: `Unregisters a subscription from a Live Activity so it gets no more updates (end_live_activity). ${LEGACY}`,
     input: {
       activityId: t.input.string({ required: true, description: ACTIVITY_ID_DESCRIPTION }),
       subscriptionId: t.input.id({
@@ -202,7 +210,7 @@ builder.mutationFields((t) => ({
     },
     type: LiveActivityTokenPayloadRef,
     typeOptions: {
-      description: 'Input of `liveActivityEnd`: the activity id and the subscription to unregister.',
+      description: 'Input of `liveActivityEnd` (legacy): the activity id and the subscription to unregister.',
     },
     errors: mutationResult(
       'liveActivityEnd',

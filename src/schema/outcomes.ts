@@ -7,6 +7,15 @@ import { NotificationRef } from './notifications/types.js';
 import { DeviceTypeEnum, type DeviceTypeName, deviceTypeToWire } from './players/index.js';
 import { upstream } from './upstream-errors.js';
 
+/**
+ * OneSignal is retiring Custom Outcomes in favour of conversion metrics (custom events counted as
+ * conversions, set up in its dashboard; no REST endpoint reads them yet). Its docs keep existing
+ * Custom Outcome data readable as history, and view_outcomes is still in the current reference, so
+ * these fields stay, without `@deprecated`: the built-in `os__` outcomes are still reported.
+ */
+const HISTORICAL =
+  'OneSignal is retiring Custom Outcomes (names of your own, such as `Purchase`) in favour of conversion metrics over custom events (`customEventCreate`): theirs are historical data, which OneSignal keeps about 30 days. The built-in `os__click`, `os__confirmed_delivery` and `os__session_duration` are still reported.';
+
 export const OutcomeAggregationEnum = builder.enumType('OutcomeAggregation', {
   description: 'How an outcome is totalled.',
   values: {
@@ -36,9 +45,11 @@ export const OutcomeAttributionEnum = builder.enumType('OutcomeAttribution', {
 
 export const OutcomeRef = builder.objectRef<WireOutcome>('Outcome').implement({
   authScopes: { 'notifications:read': true },
-  description: 'The total of one outcome (a conversion event such as a click or purchase).',
+  description: `The total of one outcome: a built-in one such as clicks, or a Custom Outcome your app reported. ${HISTORICAL}`,
   fields: (t) => ({
-    name: t.exposeString('id', { description: 'Outcome name, e.g. `os__click` (clicks) or `Purchase`.' }),
+    name: t.exposeString('id', {
+      description: 'Outcome name: built in, e.g. `os__click` (clicks), or a Custom Outcome, e.g. `Purchase`.',
+    }),
     aggregation: t.field({
       type: OutcomeAggregationEnum,
       description: 'How `value` was totalled.',
@@ -49,7 +60,7 @@ export const OutcomeRef = builder.objectRef<WireOutcome>('Outcome').implement({
 });
 
 export const OutcomeNameInput = builder.inputType('OutcomeNameInput', {
-  description: 'An outcome to total, and how.',
+  description: 'An outcome to total, and how. Custom Outcomes (names of your own) are historical data.',
   fields: (t) => ({
     name: t.string({ required: true, description: 'Outcome name, e.g. `os__click` or `Purchase`.' }),
     aggregation: t.field({
@@ -94,7 +105,7 @@ builder.objectField(AppRef, 'outcomes', (t) =>
     type: [OutcomeRef],
     skipTypeScopes: true,
     authScopes: { 'notifications:read': true },
-    description: "Totals of the app's outcomes over a time range, in the order asked.",
+    description: `Totals of the app's outcomes over a time range, in the order asked. ${HISTORICAL}`,
     args: {
       names: t.arg({
         type: [OutcomeNameInput],
@@ -138,8 +149,7 @@ builder.objectField(AppRef, 'outcomes', (t) =>
 builder.objectField(NotificationRef, 'outcomes', (t) =>
   t.field({
     type: [OutcomeRef],
-    description:
-      'Outcomes attributed to this notification, as OneSignal reports them with it (no extra request).',
+    description: `Outcomes attributed to this notification, as OneSignal reports them with it (no extra request). ${HISTORICAL}`,
     args: {
       names: t.arg.stringList({
         description: 'Only these outcome names (e.g. `os__click`); all when omitted.',

@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import type { Snapshot } from '../../src/emulator/store.js';
 import { caller, NEWS, SHOP } from '../helpers/emulator.js';
 
 let emulator: RunningEmulator;
@@ -119,6 +120,67 @@ describe('persistence and start-up modes', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('keeps API keys and recorded custom events across a restart, with only a hash of each key in the file', async () => {
+    const dataFile = join(tmp, 'keys-and-events.json');
+    const first = await startEmulator({ port: 0, dataFile });
+    const ask = caller(first);
+    const created = await ask('POST', `/apps/${SHOP.id}/auth/tokens`, {
+      auth: DEMO.userAuthKey,
+      body: { name: 'CI deploys', ip_allowlist_mode: 'disabled' },
+    });
+    const token = created.body.formatted_token as string;
+    expect(token).toMatch(/^os_v2_app_/);
+    const user = DEMO.users[0] as (typeof DEMO.users)[number];
+    const events = [
+      {
+        name: 'purchase',
+        external_id: user.externalId,
+        timestamp: '2026-01-02T03:04:05.000Z',
+        payload: { sku: 'A-1' },
+      },
+      { name: 'signup', onesignal_id: user.onesignalId, timestamp: '2026-01-02T03:05:00.000Z' },
+    ];
+    expect((await ask('POST', `/apps/${SHOP.id}/custom_events`, { body: { events } })).status).toBe(200);
+    await first.close();
+
+    const written = readFileSync(dataFile, 'utf8');
+    expect(written).not.toContain(token);
+    const recorded = (snapshot: string) => {
+      const app = (JSON.parse(snapshot) as Snapshot).apps.find((a) => a.app.id === SHOP.id);
+      return app?.customEvents?.map((e) => [e.name, e.onesignal_id, e.timestamp, e.payload]);
+    };
+    const expected = [
+      ['purchase', user.onesignalId, '2026-01-02T03:04:05.000Z', { sku: 'A-1' }],
+      ['signup', user.onesignalId, '2026-01-02T03:05:00.000Z', {}],
+    ];
+    expect(recorded(written)).toEqual(expected);
+
+    const second = await startEmulator({ port: 0, dataFile, seed: false });
+    try {
+      const again = caller(second);
+      const keys = await again('GET', `/apps/${SHOP.id}/auth/tokens`, { auth: DEMO.userAuthKey });
+      expect(keys.body.tokens).toEqual([
+        expect.objectContaining({
+          token_id: created.body.token_id,
+          name: 'CI deploys',
+          ip_allowlist_mode: 'disabled',
+        }),
+      ]);
+      // The restored key still authenticates as the app's REST key; a made-up one does not.
+      expect((await again('GET', `/notifications?app_id=${SHOP.id}&limit=1`, { auth: token })).status).toBe(
+        200,
+      );
+      expect(
+        (await again('GET', `/notifications?app_id=${SHOP.id}&limit=1`, { auth: `${token.slice(0, -1)}x` }))
+          .status,
+      ).toBe(403);
+    } finally {
+      await second.close();
+    }
+    // Restored, not just left in the file: the second emulator wrote them back from its own state.
+    expect(recorded(readFileSync(dataFile, 'utf8'))).toEqual(expected);
   });
 
   it('starts empty with seed: false and accepts a custom user auth key', async () => {

@@ -135,3 +135,18 @@ describe('live activities', () => {
     expect(stack.emulator.stats().total).toBe(0);
   });
 });
+
+describe('the v1.2.2 token mutations', () => {
+  it('are described as legacy, naming what replaced them, and stay usable (not deprecated)', async () => {
+    const data = await stack.gql<{
+      __type: { fields: { name: string; description: string; isDeprecated: boolean }[] };
+    }>('{ __type(name: "Mutation") { fields(includeDeprecated: true) { name description isDeprecated } } }');
+    const field = (name: string) => data.__type.fields.find((f) => f.name === name);
+    for (const name of ['liveActivityBegin', 'liveActivityEnd']) {
+      expect(field(name)?.isDeprecated).toBe(false);
+      expect(field(name)?.description).toMatch(/Legacy: OneSignal API v1\.2\.2's token endpoint/);
+      expect(field(name)?.description).toMatch(/push-to-start \(`liveActivityStart`\).*`liveActivityUpdate`/);
+    }
+    expect(field('liveActivityUpdate')?.description).not.toMatch(/Legacy/);
+  });
+});

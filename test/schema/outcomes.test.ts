@@ -46,3 +46,23 @@ describe('outcomes', () => {
     expect(stack.upstreamCalls().get_outcomes).toBeUndefined();
   });
 });
+
+describe('the outcomes fields', () => {
+  it('say Custom Outcomes are historical data, without being deprecated (OneSignal still serves view_outcomes)', async () => {
+    const data = await stack.gql<{
+      app: { fields: { name: string; description: string; isDeprecated: boolean }[] };
+      notification: { fields: { name: string; description: string; isDeprecated: boolean }[] };
+    }>(`{
+      app: __type(name: "App") { fields(includeDeprecated: true) { name description isDeprecated } }
+      notification: __type(name: "Notification") { fields(includeDeprecated: true) { name description isDeprecated } }
+    }`);
+    for (const type of [data.app, data.notification]) {
+      const outcomes = type.fields.find((f) => f.name === 'outcomes');
+      expect(outcomes?.isDeprecated).toBe(false);
+      expect(outcomes?.description).toMatch(
+        /retiring Custom Outcomes .* conversion metrics .* historical data/,
+      );
+      expect(outcomes?.description).toMatch(/`os__click`.* still reported/);
+    }
+  });
+});

@@ -84,15 +84,8 @@ describe('App.user', () => {
     expect(data.app.user).toBeNull();
   });
 
-  it('rejects a reference with both or neither member, and a bad UUID, with VALIDATION_FAILED and no upstream call beyond the app', async () => {
-    for (const alias of [{}, { byId: DEMO_USER.onesignalId, byAlias: { label: 'external_id', id: 'x' } }]) {
-      const res = await stack.gqlRaw(BY_ALIAS, { app: SHOP, alias });
-      expect(res.errors?.[0]?.extensions).toMatchObject({
-        code: 'VALIDATION_FAILED',
-        fields: [{ path: ['alias'] }],
-      });
-      expect(res.errors?.[0]?.path).toEqual(['app', 'user']);
-    }
+  // Both or neither member: a @oneOf violation, tested in test/http/one-of-errors.test.ts.
+  it('rejects a reference with a bad alias or UUID before fetching the user', async () => {
     const badLabel = await stack.gqlRaw(BY_ALIAS, {
       app: SHOP,
       alias: { byAlias: { label: 'onesignal_id', id: 'nope' } },
@@ -232,22 +225,7 @@ describe('user mutations', () => {
 
   it('returns ValidationError naming the field for invalid input, without calling OneSignal', async () => {
     const cases: [string, string, Record<string, unknown>, string[]][] = [
-      [
-        'userUpdate',
-        'UserUpdateInput',
-        { appId: SHOP, user: {}, properties: { language: 'en' } },
-        ['input', 'user'],
-      ],
-      [
-        'userUpdate',
-        'UserUpdateInput',
-        {
-          appId: SHOP,
-          user: { byId: DEMO_USER.onesignalId, byAlias: { label: 'external_id', id: 'x' } },
-          properties: { language: 'en' },
-        },
-        ['input', 'user'],
-      ],
+      // A user reference with both or neither member is a @oneOf violation: test/http/one-of-errors.test.ts.
       ['userUpdate', 'UserUpdateInput', { appId: SHOP, user: { byId: DEMO_USER.onesignalId } }, ['input']],
       [
         'userAliasesAdd',

@@ -1,41 +1,15 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { type Operation, ok } from '../operation.js';
 import type { AppState, Store } from '../store.js';
+import type { ApiKeyRecord } from '../types.js';
 import { fail, isObject } from '../util.js';
 
-/** One REST API key of an app: its metadata, and the key itself, which only create and rotate answer with. */
-interface ApiKeyRecord {
-  token_id: string;
-  name: string;
-  created_at: string;
-  updated_at: string;
-  ip_allowlist_mode: 'disabled' | 'explicit';
-  ip_allowlist: string[];
-  token: string;
-}
-
-interface KeyState {
-  /** App id → token id → key. */
-  byApp: Map<string, Map<string, ApiKeyRecord>>;
-  /** Live key → app id: the keys `requireAppKey` accepts beside each app's `basic_auth_key`. */
-  owners: Map<string, string>;
-}
-
-/** Kept beside the store (a reset makes a new store, and with it no keys). */
-const states = new WeakMap<Store, KeyState>();
-
-function stateOf(store: Store): KeyState {
-  let state = states.get(store);
-  if (!state) {
-    state = { byApp: new Map(), owners: new Map() };
-    states.set(store, state);
-  }
-  return state;
-}
+/** The hash the emulator keeps of a key (see `ApiKeyRecord`). */
+const hashKey = (token: string) => createHash('sha256').update(token).digest('hex');
 
 /** The app a created (and neither deleted nor rotated-away) key belongs to. */
 export function appOfApiKey(store: Store, token: string): string | undefined {
-  return states.get(store)?.owners.get(token);
+  return store.apiKeyOwners.get(hashKey(token));
 }
 
 const MAX_KEYS_PER_APP = 50;
@@ -57,9 +31,7 @@ function appOr404(store: Store, appId: string | undefined): AppState {
 
 function keyOr404(store: Store, appId: string | undefined, tokenId: string | undefined) {
   const app = appOr404(store, appId);
-  const key = stateOf(store)
-    .byApp.get(app.id)
-    ?.get(tokenId ?? '');
+  const key = app.apiKeys.get(tokenId ?? '');
   if (!key) throw fail(404, `API key with id '${tokenId}' not found`);
   return { app, key };
 }
@@ -109,7 +81,7 @@ export const apiKeyOperations: Operation[] = [
     auth: 'user',
     handler: ({ store, params }) => {
       const app = appOr404(store, params.app_id);
-      const keys = [...(stateOf(store).byApp.get(app.id)?.values() ?? [])];
+      const keys = [...app.apiKeys.values()];
       return ok({ tokens: keys.map(present) });
     },
   },
@@ -121,15 +93,11 @@ export const apiKeyOperations: Operation[] = [
     handler: ({ store, params, body }) => {
       const app = appOr404(store, params.app_id);
       const fields = keyFields(body, true);
-      const state = stateOf(store);
-      let keys = state.byApp.get(app.id);
-      if (!keys) {
-        keys = new Map();
-        state.byApp.set(app.id, keys);
-      }
-      if (keys.size >= MAX_KEYS_PER_APP)
+      if (app.apiKeys.size >= MAX_KEYS_PER_APP)
         throw fail(400, `An app may have at most ${MAX_KEYS_PER_APP} API keys`);
       const at = new Date().toISOString();
+      // Answered once, here; only its hash is kept.
+      const token = newToken();
       const key: ApiKeyRecord = {
         token_id: randomUUID(),
         name: fields.name as string,
@@ -137,12 +105,12 @@ export const apiKeyOperations: Operation[] = [
         updated_at: at,
         ip_allowlist_mode: fields.ip_allowlist_mode ?? 'disabled',
         ip_allowlist: fields.ip_allowlist ?? [],
-        token: newToken(),
+        token_sha256: hashKey(token),
       };
       checkAllowlist(key);
-      keys.set(key.token_id, key);
-      state.owners.set(key.token, app.id);
-      return ok({ token_id: key.token_id, formatted_token: key.token });
+      app.apiKeys.set(key.token_id, key);
+      store.apiKeyOwners.set(key.token_sha256, app.id);
+      return ok({ token_id: key.token_id, formatted_token: token });
     },
   },
   {
@@ -166,9 +134,8 @@ export const apiKeyOperations: Operation[] = [
     auth: 'user',
     handler: ({ store, params }) => {
       const { app, key } = keyOr404(store, params.app_id, params.token_id);
-      const state = stateOf(store);
-      state.byApp.get(app.id)?.delete(key.token_id);
-      state.owners.delete(key.token);
+      app.apiKeys.delete(key.token_id);
+      store.apiKeyOwners.delete(key.token_sha256);
       return ok({});
     },
   },
@@ -179,12 +146,12 @@ export const apiKeyOperations: Operation[] = [
     auth: 'user',
     handler: ({ store, params }) => {
       const { app, key } = keyOr404(store, params.app_id, params.token_id);
-      const state = stateOf(store);
-      state.owners.delete(key.token);
-      key.token = newToken();
+      store.apiKeyOwners.delete(key.token_sha256);
+      const token = newToken();
+      key.token_sha256 = hashKey(token);
       key.updated_at = new Date().toISOString();
-      state.owners.set(key.token, app.id);
-      return ok({ token_id: key.token_id, formatted_token: key.token });
+      store.apiKeyOwners.set(key.token_sha256, app.id);
+      return ok({ token_id: key.token_id, formatted_token: token });
     },
   },
 ];

@@ -1,37 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { type Operation, ok } from '../operation.js';
-import type { AppState, Store } from '../store.js';
+import type { Store } from '../store.js';
+import type { RecordedEvent } from '../types.js';
 import { fail, isObject } from '../util.js';
-
-/** An event the emulator recorded. */
-export interface RecordedEvent {
-  id: string;
-  name: string;
-  onesignal_id: string;
-  timestamp: string;
-  payload: Record<string, unknown>;
-}
-
-/** Recorded events per app, beside the store (a reset makes a new store, and with it no events). */
-const logs = new WeakMap<Store, Map<string, RecordedEvent[]>>();
 
 /** The events recorded for `app`, oldest first (for tests and the emulator's own checks). */
 export function recordedEvents(store: Store, appId: string): RecordedEvent[] {
-  return logs.get(store)?.get(appId) ?? [];
-}
-
-function logOf(store: Store, app: AppState): RecordedEvent[] {
-  let apps = logs.get(store);
-  if (!apps) {
-    apps = new Map();
-    logs.set(store, apps);
-  }
-  let log = apps.get(app.id);
-  if (!log) {
-    log = [];
-    apps.set(app.id, log);
-  }
-  return log;
+  return store.apps.get(appId)?.customEvents ?? [];
 }
 
 const MAX_NAME = 128;
@@ -43,7 +18,7 @@ export const customEventOperations: Operation[] = [
     method: 'POST',
     path: '/apps/:app_id/custom_events',
     auth: 'app',
-    handler: ({ app, store, body, now }) => {
+    handler: ({ app, body, now }) => {
       const events = body.events;
       if (!Array.isArray(events) || events.length === 0) throw fail(400, 'events must be a non-empty array');
       events.forEach((e, i) => {
@@ -61,7 +36,7 @@ export const customEventOperations: Operation[] = [
         if (props !== undefined && !isObject(props))
           throw fail(400, `events[${i}].payload must be an object`);
       });
-      const log = logOf(store, app);
+      const log = app.customEvents;
       const errors: unknown[] = [];
       for (const e of events as Record<string, unknown>[]) {
         const userId = (typeof e.onesignal_id === 'string' ? e.onesignal_id : e.external_id) as string;

@@ -225,12 +225,14 @@ export function toWireFilters(filters: readonly FilterInputShape[], path: string
       out.push(locationToWire(item.location, [...at, 'location'], problems));
       return;
     }
-    const c = item.condition;
-    if (!c) {
-      problems.push({ path: at, message: 'give a condition, a location or an operator.' });
-      return;
-    }
-    out.push(conditionToWire(c, [...at, 'condition'], problems));
+    // `@oneOf`: neither an operator nor a location, so a condition (every caller is a resolver).
+    out.push(
+      conditionToWire(
+        item.condition as NonNullable<FilterInputShape['condition']>,
+        [...at, 'condition'],
+        problems,
+      ),
+    );
   });
   if (problems.length) throw new ValidationError(problems);
   return out;

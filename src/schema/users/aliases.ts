@@ -21,12 +21,12 @@ export const AliasInput = builder.inputType('AliasInput', {
 });
 
 /**
- * A one-of input, validated in resolvers rather than with `@oneOf`: graphql-js reports `@oneOf`
- * violations as request errors without a field path, while our `ValidationError` names the field and,
- * in mutations, is a member of the result union like every other invalid input.
+ * `@oneOf`: GraphQL itself refuses both or neither member, before any resolver runs, and
+ * src/http/one-of-errors.ts gives that refusal our `VALIDATION_FAILED` code and the input's path.
  */
 UserRefInput.implement({
-  description: 'Identifies a user of an app. Set exactly one field.',
+  description: 'Identifies a user of an app: exactly one of `byId` and `byAlias`.',
+  isOneOf: true,
   fields: (t) => ({
     byId: t.field({ type: 'UUID', description: "The user's OneSignal id (`User.oneSignalId`)." }),
     byAlias: t.field({

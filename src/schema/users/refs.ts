@@ -26,14 +26,8 @@ export interface UserRefShape {
 /** Implemented in aliases.ts, at the point in the schema's type order where it always was. */
 export const UserRefInput = builder.inputRef<UserRefShape>('UserRefInput');
 
-/** Validates a `UserRefInput` (exactly one member) into a loader key. */
+/** A `UserRefInput` as a loader key. `@oneOf` delivers exactly one member, so no count is checked here. */
 export function parseUserRef(appId: string, ref: UserRefShape, path: string[]): UserKey {
-  const set = [ref.byId != null, ref.byAlias != null].filter(Boolean).length;
-  if (set !== 1)
-    throw ValidationError.field(
-      path,
-      `set exactly one of byId and byAlias (got ${set === 0 ? 'neither' : 'both'}).`,
-    );
   if (ref.byId != null) return { appId, label: ONESIGNAL_ID, id: ref.byId.toLowerCase() };
   const alias = validateAlias(ref.byAlias as AliasShape, [...path, 'byAlias'], { allowOneSignalId: true });
   return { appId, ...alias };
