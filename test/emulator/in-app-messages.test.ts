@@ -7,6 +7,9 @@
  * lists journeys, templates and the rest, none of these seven), so no SDK drives these routes: this
  * suite sends the documented request shapes itself.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { caller, NEWS, SHOP } from '../helpers/emulator.js';
@@ -239,5 +242,55 @@ describe('view_in_app_message_stats', () => {
     ]);
     expect((await call('GET', `${base}/${WELCOME}/stats?group_by=device`)).status).toBe(400);
     expect((await call('GET', `${base}/${WELCOME}/stats?click_type=last`)).status).toBe(400);
+  });
+});
+
+describe('--data snapshots', () => {
+  it('keep in-app messages, their state and new ones, and read those of older snapshots as live messages', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'iam-data-'));
+    try {
+      const dataFile = join(tmp, 'state.json');
+      const first = await startEmulator({ port: 0, dataFile });
+      const created = await caller(first)('POST', base, {
+        body: { is_draft: true, in_app_message: { name: 'Kept', display_duration: 0, html: HTML } },
+      });
+      await caller(first)('PUT', `${base}/${WELCOME}/set_enabled`, { body: { enabled: false } });
+      await first.close();
+
+      const second = await startEmulator({ port: 0, dataFile, seed: false });
+      const list = await caller(second)('GET', base);
+      await second.close();
+      expect(list.body.payload.total_count).toBe(4);
+      expect(list.body.payload.items[0]).toMatchObject({
+        id: created.body.payload.id,
+        name: 'Kept',
+        status: 'draft',
+      });
+      expect(list.body.payload.items[3]).toMatchObject({ id: WELCOME, status: 'paused' });
+
+      // A snapshot from before the in-app message API held the SDK manifest shape.
+      const snapshot = JSON.parse(readFileSync(dataFile, 'utf8'));
+      snapshot.apps[0].iams = [
+        {
+          id: WELCOME,
+          name: 'Old',
+          type: 'modal',
+          triggers: [[{ kind: 'session_time', operator: 'greater', value: 1 }]],
+          content: { html: '<p>old</p>' },
+        },
+      ];
+      writeFileSync(dataFile, JSON.stringify(snapshot));
+      const third = await startEmulator({ port: 0, dataFile, seed: false });
+      const old = await caller(third)('GET', `${base}/${WELCOME}`);
+      await third.close();
+      expect(old.body.payload).toMatchObject({
+        name: 'Old',
+        status: 'active',
+        html: '<p>old</p>',
+        triggers: [{ conditions: [{ kind: 'session_time', operator: 'greater', value: 1 }] }],
+      });
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
