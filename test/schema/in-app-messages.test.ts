@@ -7,7 +7,7 @@
  * suite and test/emulator/in-app-messages.test.ts cover them (SUITE_OPERATIONS.inAppMessages).
  */
 import { SignJWT } from 'jose';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../../src/auth/config.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { encodeGlobalId, encodeNodeId } from '../../src/core/ids.js';
@@ -20,6 +20,12 @@ type Loose = Record<string, any>;
 
 const stack = useStack();
 beforeEach(() => stack.emulator.reset());
+/** Operations the tests of this file sent upstream, for the last test. */
+const used = new Set<string>();
+const noteUsed = () => {
+  for (const op of Object.keys(stack.upstreamCalls())) used.add(op);
+};
+afterEach(noteUsed);
 
 const WELCOME = 'a1a1a1a1-0000-4000-8000-000000000001';
 const DRAFT = 'a1a1a1a1-0000-4000-8000-000000000003';
@@ -89,6 +95,7 @@ describe('App.inAppMessages', () => {
       after: first.app.inAppMessages.pageInfo.endCursor,
     });
     expect(rest.app.inAppMessages.nodes.map((n: Loose) => n.oneSignalId)).toEqual([WELCOME]);
+    noteUsed();
     stack.emulator.resetStats();
     const tooMany = await stack.gqlRaw(LIST, { app: SHOP.id, first: 21 });
     expect(tooMany.errors?.[0]?.extensions?.code).toBe('VALIDATION_FAILED');
@@ -175,6 +182,7 @@ describe('inAppMessageCreate, inAppMessageUpdate, pause, resume and delete', () 
     });
     expect(published.inAppMessageUpdate.inAppMessage.status).toBe('ACTIVE');
 
+    noteUsed();
     stack.emulator.resetStats();
     const paused = await stack.gql<Loose>(PAUSE, { id: draft.id });
     expect(paused.inAppMessagePause).toEqual({
@@ -370,5 +378,5 @@ describe('scopes', () => {
 });
 
 it('drives every in-app message operation of its suite', () => {
-  expect(SUITE_OPERATIONS.inAppMessages).toHaveLength(7);
+  expect(SUITE_OPERATIONS.inAppMessages.filter((op) => !used.has(op))).toEqual([]);
 });
