@@ -98,7 +98,7 @@ export const inAppMessageCreateInputFields = (t: InputBuilder) => ({
   triggers: t.field({
     type: [InAppTriggerInput],
     description:
-      "When it shows: any one trigger whose conditions all hold. Left out or empty: OneSignal's default (on app open).",
+      "When it shows: any one trigger whose conditions all hold. Left out or empty: none (OneSignal's reference does not say when such a message shows).",
   }),
 });
 
@@ -126,7 +126,7 @@ export const inAppMessageUpdateInputFields = (t: InputBuilder) => ({
     type: [InAppTriggerInput],
     required: true,
     description:
-      "When it shows (any one trigger whose conditions all hold); [] for OneSignal's default. Required: an update replaces the whole message.",
+      'When it shows (any one trigger whose conditions all hold); [] for none. Required: an update replaces the whole message.',
   }),
 });
 

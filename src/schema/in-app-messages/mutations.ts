@@ -18,7 +18,7 @@ import {
   inAppMessageUpdateInputFields,
   toInAppMessageBody,
 } from './input.js';
-import { InAppMessageRef, InAppMessageStatusEnum } from './types.js';
+import { InAppMessageRef, InAppMessageStatusEnum, STATUS } from './types.js';
 
 /**
  * OneSignal refused to delete the message because a journey shows it. Its documented answer (400,

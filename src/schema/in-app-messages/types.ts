@@ -33,7 +33,8 @@ export const InAppMessageStatusEnum = builder.enumType('InAppMessageStatus', {
   } as const,
 });
 
-const STATUS: Record<string, (typeof InAppMessageStatusEnum)['$inferType']> = {
+/** Wire status → enum value; anything else is UNKNOWN. */
+export const STATUS: Record<string, (typeof InAppMessageStatusEnum)['$inferType']> = {
   draft: 'DRAFT',
   scheduled: 'SCHEDULED',
   active: 'ACTIVE',
@@ -233,8 +234,7 @@ builder.node(InAppMessageRef, {
     }),
     triggers: t.field({
       type: [InAppTriggerRef],
-      description:
-        "When it shows: any one trigger whose conditions all hold. Empty: OneSignal's default (on app open).",
+      description: 'When it shows: any one trigger whose conditions all hold. Empty: none set.',
       resolve: async (m, _a, ctx) => (await whole(m, ctx)).triggers ?? [],
     }),
     redisplay: t.field({
