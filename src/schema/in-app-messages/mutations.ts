@@ -106,8 +106,7 @@ const InAppMessageEnabledPayload = builder.objectRef<EnabledResult>('InAppMessag
       nullable: true,
       description:
         "The message's status after the change, when OneSignal's answer says (no further request).",
-      resolve: (r) =>
-        typeof r.answer?.status === 'string' ? (r.answer.status.toUpperCase() as never) : null,
+      resolve: (r) => (typeof r.answer?.status === 'string' ? (STATUS[r.answer.status] ?? 'UNKNOWN') : null),
     }),
     inAppMessage: t.field({
       type: InAppMessageRef,
