@@ -79,7 +79,7 @@ function readPositiveInt(env: NodeJS.ProcessEnv, name: string): number | undefin
 
 /** Which classes each limit variable sets. */
 const LIMIT_VARIABLES: Record<string, LimitClass[]> = {
-  ONESIGNAL_LIMIT_VIEWS: ['view_notifications', 'view_notification', 'view_user'],
+  ONESIGNAL_LIMIT_VIEWS: ['view_notifications', 'view_notification', 'view_user', 'view_in_app_messages'],
   ONESIGNAL_LIMIT_MESSAGES: ['create_message'],
   ONESIGNAL_LIMIT_USER_WRITES: ['user_write'],
   ONESIGNAL_LIMIT_SUBJECT_WRITES: ['user_write_per_subject'],

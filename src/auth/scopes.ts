@@ -12,6 +12,10 @@ export const SCOPES = {
   'apikeys:read': "Read an app's API keys: names and IP allow-lists, never the keys (`App.apiKeys`).",
   'apikeys:write':
     'Create, change, rotate and delete API keys (`apiKeyCreate`, `apiKeyUpdate`, `apiKeyRotate`, `apiKeyDelete`); also reads them.',
+  'inappmessages:read':
+    "Read an app's in-app messages and their stats (`App.inAppMessages`, `App.inAppMessage`, `InAppMessage`).",
+  'inappmessages:write':
+    'Create, change, pause, resume and delete in-app messages (`inAppMessageCreate`, `inAppMessageUpdate`, `inAppMessagePause`, `inAppMessageResume`, `inAppMessageDelete`); also reads them.',
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inSegment } from './audience.js';
 import { platformKeyOf } from './devices.js';
+import { seedInAppMessages } from './seed-in-app-messages.js';
 import { type AppState, Store } from './store.js';
 import type {
   DeliveryStats,
@@ -473,22 +474,7 @@ function seedApp(
         }
   }
 
-  state.iams = [
-    {
-      id: stableUuid(`${plan.slug}:iam:welcome`),
-      name: 'Welcome message',
-      type: 'modal',
-      triggers: [[{ kind: 'session_count', property: 'session_count', operator: 'equal', value: 1 }]],
-      content: { html: `<h1>Welcome to ${plan.name}</h1>` },
-    },
-    {
-      id: stableUuid(`${plan.slug}:iam:upsell`),
-      name: plan.slug === 'shop' ? 'Members save 10%' : 'Subscribe for unlimited articles',
-      type: 'banner',
-      triggers: [[{ kind: 'session_time', property: 'session_time', operator: 'greater', value: 60 }]],
-      content: { html: '<p>Tap to learn more</p>' },
-    },
-  ];
+  seedInAppMessages(state, plan.name);
 
   TEMPLATES.forEach((t, i) => {
     const created = new Date(Date.UTC(2024, 2, 1 + index, 9, i)).toISOString();

@@ -9,6 +9,7 @@ import type { OpContext, Operation, OpResult } from './operation.js';
 import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
 import { customEventOperations } from './routes/custom-events.js';
+import { inAppMessageOperations } from './routes/in-app-messages.js';
 import { liveActivityOperations } from './routes/live-activities.js';
 import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
@@ -36,6 +37,7 @@ export const OPERATIONS: Operation[] = [
   ...customEventOperations,
   ...subscriptionByTokenOperations,
   ...recipientEstimateOperations,
+  ...inAppMessageOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */
@@ -259,6 +261,28 @@ export function createHttpApp(core: EmulatorCore): Hono<Env> {
   app.delete('/__emulator/limits', (c) => {
     core.limits.set(null);
     return c.json(core.limits.get());
+  });
+  // Which in-app messages a journey shows, until the journeys API records it itself: what makes
+  // delete_in_app_message refuse. `{ app_id, journey_id, in_app_message_ids }`; an empty list releases.
+  app.post('/__emulator/in-app-usage', async (c) => {
+    try {
+      const body = await readBody(c);
+      const state =
+        typeof body.app_id === 'string' ? core.store.apps.get(body.app_id.toLowerCase()) : undefined;
+      if (!state) return c.json({ errors: ['app_id: no such app'] }, 404);
+      const ids = body.in_app_message_ids;
+      if (typeof body.journey_id !== 'string' || !body.journey_id)
+        return c.json({ errors: ['journey_id must be a non-empty string'] }, 400);
+      if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))
+        return c.json({ errors: ['in_app_message_ids must be an array of strings'] }, 400);
+      state.inAppMessageUsage.set(
+        body.journey_id,
+        ids.map((id) => (id as string).toLowerCase()),
+      );
+      return c.json({ journey_id: body.journey_id, in_app_message_ids: ids });
+    } catch (error) {
+      return errorResponse(c, error);
+    }
   });
   app.get('/__emulator/exports/:file', (c) => {
     const content = core.store.exports.get(c.req.param('file'));

@@ -1,3 +1,4 @@
+import { type InAppMessageRecord, restoreInAppMessage } from './in-app-messages.js';
 import { InAppMessageUsage } from './in-app-usage.js';
 import type {
   ApiKeyRecord,
@@ -11,12 +12,6 @@ import type {
   UserRecord,
 } from './types.js';
 
-export interface InAppMessage {
-  id: string;
-  name: string;
-  [key: string]: unknown;
-}
-
 export interface AppSnapshot {
   app: AppRecord;
   players: PlayerRecord[];
@@ -25,7 +20,8 @@ export interface AppSnapshot {
   notifications: NotificationRecord[];
   idempotency: [string, CreateNotificationResult][];
   outcomes: Record<string, [number, number]>;
-  iams: InAppMessage[];
+  /** In-app messages (routes/in-app-messages.ts); older snapshots hold the SDK manifest shape. */
+  iams: InAppMessageRecord[];
   liveActivities: [string, [string, string][]][];
   /** Absent in snapshots taken before templates existed. */
   templates?: TemplateRecord[];
@@ -57,7 +53,8 @@ export class AppState {
   readonly idempotency = new Map<string, CreateNotificationResult>();
   /** `${name}|${bucket}|${platform}|${attribution}` → [count, sum]; bucket 0 = last hour, 1 = last day, 2 = last month. */
   outcomes: Record<string, [number, number]> = {};
-  iams: InAppMessage[] = [];
+  /** In-app messages in creation order: the in-app message API and get_eligible_iams read these. */
+  iams: InAppMessageRecord[] = [];
   /** activity_id → subscription_id → push token. */
   readonly liveActivities = new Map<string, Map<string, string>>();
   /** REST API keys (current API), token id → key, in creation order. */
@@ -243,7 +240,9 @@ export class AppState {
     for (const n of s.notifications) state.addNotification(n);
     for (const [k, v] of s.idempotency) state.idempotency.set(k, v);
     state.outcomes = s.outcomes;
-    state.iams = s.iams;
+    state.iams = (s.iams ?? []).map((m) =>
+      restoreInAppMessage(m as unknown as Record<string, unknown>, s.app.id),
+    );
     for (const [a, entries] of s.liveActivities) state.liveActivities.set(a, new Map(entries));
     for (const t of s.templates ?? []) state.templates.set(t.id, t);
     for (const k of s.apiKeys ?? []) state.apiKeys.set(k.token_id, k);

@@ -1,5 +1,6 @@
 import type { OneSignalClient } from '../onesignal/index.js';
 import { appLoaders } from './apps.js';
+import { inAppMessageLoaders } from './in-app-messages.js';
 import { notificationLoaders } from './notifications.js';
 import { playerLoaders } from './players.js';
 import { segmentLoaders } from './segments.js';
@@ -26,7 +27,8 @@ export type Loaders = Group<typeof appLoaders> &
   Group<typeof playerLoaders> &
   Group<typeof segmentLoaders> &
   Group<typeof templateLoaders> &
-  Group<typeof userLoaders>;
+  Group<typeof userLoaders> &
+  Group<typeof inAppMessageLoaders>;
 
 class RequestLoaders implements Loaders {
   #apps: Group<typeof appLoaders> | undefined;
@@ -35,6 +37,7 @@ class RequestLoaders implements Loaders {
   #segments: Group<typeof segmentLoaders> | undefined;
   #templates: Group<typeof templateLoaders> | undefined;
   #users: Group<typeof userLoaders> | undefined;
+  #inAppMessages: Group<typeof inAppMessageLoaders> | undefined;
 
   constructor(private readonly client: OneSignalClient) {}
 
@@ -61,6 +64,10 @@ class RequestLoaders implements Loaders {
   private get users() {
     this.#users ??= userLoaders(this.client);
     return this.#users;
+  }
+  private get inAppMessages() {
+    this.#inAppMessages ??= inAppMessageLoaders(this.client);
+    return this.#inAppMessages;
   }
 
   get allApps() {
@@ -122,5 +129,14 @@ class RequestLoaders implements Loaders {
   }
   get forgetSubscription() {
     return this.users.forgetSubscription;
+  }
+  get inAppMessage() {
+    return this.inAppMessages.inAppMessage;
+  }
+  get inAppMessagePage() {
+    return this.inAppMessages.inAppMessagePage;
+  }
+  get inAppMessageStats() {
+    return this.inAppMessages.inAppMessageStats;
   }
 }

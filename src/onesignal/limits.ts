@@ -92,6 +92,14 @@ export const LIMITS = [
     // Creating a user names no existing user or subscription to count against.
     operations: USER_AND_SUBSCRIPTION_WRITES.filter((op) => op !== 'create_user'),
   },
+  {
+    // OneSignal's rate-limits page lists no limit for the in-app message API. Its reads are views
+    // like those of notifications, so they are paced as one until OneSignal says otherwise.
+    name: 'view_in_app_messages',
+    per: 'app',
+    free: { perSecond: 1, burst: 3 },
+    operations: ['view_in_app_messages', 'view_in_app_message', 'view_in_app_message_stats'],
+  },
 ] as const satisfies readonly LimitSpec[];
 
 export type LimitClass = (typeof LIMITS)[number]['name'];

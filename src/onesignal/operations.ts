@@ -75,6 +75,14 @@ export const OPERATIONS = [
   'update_subscription_by_token',
   // recipient estimates (current API)
   'estimate_notification_recipients',
+  // in-app messages (current API; OneSignal's reference gives no operation ids: these follow its page titles)
+  'view_in_app_messages',
+  'view_in_app_message',
+  'create_in_app_message',
+  'update_in_app_message',
+  'set_in_app_message_enabled',
+  'delete_in_app_message',
+  'view_in_app_message_stats',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

@@ -249,6 +249,9 @@ function resourceOf(operation: string): Resource {
     case 'get_segment':
     case 'view_templates':
     case 'view_template':
+    case 'view_in_app_messages':
+    case 'view_in_app_message':
+    case 'view_in_app_message_stats':
       return 'lists';
     case 'get_notification':
       return 'notification';
@@ -269,7 +272,7 @@ function resourceOf(operation: string): Resource {
  * The tags of a read or a write, from its operation and path. Reads and writes of the same thing
  * share a tag: `notifications:<app>` (an app's notification lists), `notification:<app>/<id>`,
  * `audience:<app>` (players, users, aliases and subscriptions are one record upstream), `segments:<app>`,
- * `templates:<app>`, `app:<app>`, `apps`.
+ * `templates:<app>`, `inappmessages:<app>`, `app:<app>`, `apps`.
  */
 export function tagsOf(req: OperationRequest): string[] {
   const app = (req.auth.kind === 'app' ? req.auth.appId : appFromPath(req.path))?.toLowerCase();
@@ -310,6 +313,15 @@ export function tagsOf(req: OperationRequest): string[] {
     }
     case 'get_outcomes':
       return app ? [`outcomes:${app}`] : [];
+    // Any in-app message write makes the app's pages, messages and stats stale.
+    case 'view_in_app_messages':
+    case 'view_in_app_message':
+    case 'view_in_app_message_stats':
+    case 'create_in_app_message':
+    case 'update_in_app_message':
+    case 'set_in_app_message_enabled':
+    case 'delete_in_app_message':
+      return app ? [`inappmessages:${app}`] : [];
     case 'view_api_keys':
     case 'create_api_key':
     case 'update_api_key':

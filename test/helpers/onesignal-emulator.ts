@@ -102,6 +102,16 @@ export const SUITE_OPERATIONS = {
     'update_subscription_by_token',
     'estimate_notification_recipients',
   ],
+  /** test/schema/in-app-messages.test.ts and test/emulator/in-app-messages.test.ts (no SDK has these). */
+  inAppMessages: [
+    'view_in_app_messages',
+    'view_in_app_message',
+    'create_in_app_message',
+    'update_in_app_message',
+    'set_in_app_message_enabled',
+    'delete_in_app_message',
+    'view_in_app_message_stats',
+  ],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */

@@ -1,5 +1,6 @@
 import { isSubscribed } from '../audience.js';
 import { channelOf, deviceTypeOf } from '../devices.js';
+import { manifestOf, statusOf } from '../in-app-messages.js';
 import { type AppOpContext, type Operation, ok } from '../operation.js';
 import { identityOf, presentSubscription, presentUser } from '../present.js';
 import { newPlayer, newUser } from '../records.js';
@@ -386,7 +387,8 @@ export const userOperations: Operation[] = [
     handler: (ctx) => {
       const p = subscriptionOr404(ctx);
       const eligible = isSubscribed(p) && channelOf(p.device_type) === 'push';
-      return ok({ in_app_messages: eligible ? ctx.app.iams : [] });
+      const live = ctx.app.iams.filter((m) => statusOf(m, ctx.now) === 'active');
+      return ok({ in_app_messages: eligible ? live.map(manifestOf) : [] });
     },
   },
 ];

@@ -52,7 +52,7 @@ export const NetworkTypeEnum = builder.enumType('NetworkType', {
   },
 });
 
-export const InAppMessageRef = builder.objectRef<WireInAppMessage>('InAppMessage').implement({
+export const EligibleInAppMessageRef = builder.objectRef<WireInAppMessage>('EligibleInAppMessage').implement({
   authScopes: { 'users:read': true },
   description: 'An in-app message a subscription is eligible to display, as the OneSignal SDK receives it.',
   fields: (t) => ({
@@ -171,7 +171,7 @@ builder.node(SubscriptionRef, {
       resolve: async (s, _args, ctx) => ownerOf(ctx, s),
     }),
     eligibleInAppMessages: t.field({
-      type: [InAppMessageRef],
+      type: [EligibleInAppMessageRef],
       description: 'In-app messages the subscription may display now (get_eligible_iams).',
       resolve: (s, _args, ctx) =>
         upstream(ctx.loaders.eligibleInAppMessages.load({ appId: s.appId, id: s.wire.id })),
