@@ -1,3 +1,4 @@
+import type { AuditEntry } from './audit-log.js';
 import { InAppMessageUsage } from './in-app-usage.js';
 import type {
   AppRecord,
@@ -27,6 +28,8 @@ export interface AppSnapshot {
   liveActivities: [string, [string, string][]][];
   /** Absent in snapshots taken before templates existed. */
   templates?: TemplateRecord[];
+  /** Audit log events and email spam complaints; absent in snapshots taken before they existed. */
+  auditAndEmail?: { auditLog: AuditEntry[]; emailComplaints: [string, number][] };
 }
 
 export interface Snapshot {
@@ -54,6 +57,10 @@ export class AppState {
   iams: InAppMessage[] = [];
   /** activity_id → subscription_id → push token. */
   readonly liveActivities = new Map<string, Map<string, string>>();
+  /** Audit log events of this app, oldest first (list_audit_logs gathers them across apps). */
+  auditLog: AuditEntry[] = [];
+  /** Notification id → spam complaints its email drew (the emulator's inboxes report none by themselves). */
+  readonly emailComplaints = new Map<string, number>();
   /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
   readonly inAppMessageUsage = new InAppMessageUsage();
 
@@ -216,6 +223,7 @@ export class AppState {
       iams: this.iams,
       liveActivities: [...this.liveActivities.entries()].map(([a, m]) => [a, [...m.entries()]]),
       templates: [...this.templates.values()],
+      auditAndEmail: { auditLog: this.auditLog, emailComplaints: [...this.emailComplaints.entries()] },
     };
   }
 
@@ -234,6 +242,8 @@ export class AppState {
     state.iams = s.iams;
     for (const [a, entries] of s.liveActivities) state.liveActivities.set(a, new Map(entries));
     for (const t of s.templates ?? []) state.templates.set(t.id, t);
+    state.auditLog = s.auditAndEmail?.auditLog ?? [];
+    for (const [id, n] of s.auditAndEmail?.emailComplaints ?? []) state.emailComplaints.set(id, n);
     return state;
   }
 }

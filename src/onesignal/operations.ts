@@ -75,6 +75,13 @@ export const OPERATIONS = [
   'update_subscription_by_token',
   // recipient estimates (current API)
   'estimate_notification_recipients',
+  // push-to-start Live Activities (current API)
+  'start_live_activity',
+  // email: unsubscribe by token, sender reputation (current API)
+  'unsubscribe_email_with_token',
+  'get_email_reputation',
+  // organization audit logs (current API; the organization key, Enterprise plans)
+  'list_audit_logs',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];
