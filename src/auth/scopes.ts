@@ -2,7 +2,7 @@
 export const SCOPES = {
   'apps:read': 'Read apps, their settings and segments.',
   'apps:write': 'Create and change apps (`appCreate`, `appUpdate`).',
-  'notifications:read': 'Read notifications, their delivery statistics and outcomes.',
+  'notifications:read': 'Read notifications, their delivery statistics and outcomes, and email reputation.',
   'notifications:send': 'Send and cancel notifications, and drive Live Activities.',
   'users:read': 'Read users, their aliases and subscriptions, and players.',
   'users:write': 'Create, change and delete users, aliases, subscriptions and players.',
@@ -12,6 +12,8 @@ export const SCOPES = {
   'apikeys:read': "Read an app's API keys: names and IP allow-lists, never the keys (`App.apiKeys`).",
   'apikeys:write':
     'Create, change, rotate and delete API keys (`apiKeyCreate`, `apiKeyUpdate`, `apiKeyRotate`, `apiKeyDelete`); also reads them.',
+  'auditlogs:read':
+    "Read an organization's audit log (`Organization.auditLogs`; needs the organization API key and an Enterprise plan).",
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OpContext, OpResult } from './operation.js';
 import type { AppState, Store } from './store.js';
+import type { AuditEntry } from './types.js';
 import { isObject, stableUuid } from './util.js';
 
 /**
@@ -8,23 +9,6 @@ import { isObject, stableUuid } from './util.js';
  * `/organizations/{id}/audit_logs` answers only for it (OneSignal: the id must match the key).
  */
 export const EMULATOR_ORGANIZATION_ID = '99999999-9999-4999-8999-999999999999';
-
-/** One recorded event, in list_audit_logs's wire shape (AuditLogEvent). */
-export interface AuditEntry {
-  id: string;
-  organization_id: string;
-  app_id: string;
-  action: string;
-  /** RFC 3339, second precision. */
-  occurred_at: string;
-  version: 1;
-  actor: { type: string; id: string; name: string; metadata: Record<string, unknown> };
-  targets: { type: string; id: string; name?: string; metadata: Record<string, unknown> }[];
-  context: { ip: string; user_agent: string; country: string; metadata: Record<string, unknown> };
-  metadata: Record<string, unknown>;
-  /** Order among events of the same second (not on the wire). */
-  seq: number;
-}
 
 /** What one audited write records: its action and the resource it acted on. */
 interface Audited {

@@ -1,7 +1,7 @@
-import type { AuditEntry } from './audit-log.js';
 import { InAppMessageUsage } from './in-app-usage.js';
 import type {
   AppRecord,
+  AuditEntry,
   CreateNotificationResult,
   NotificationRecord,
   PlayerRecord,

@@ -13,6 +13,9 @@ import './custom-events.js';
 import './recipient-estimate.js';
 import './live-delivery.js';
 import './api-keys.js';
+import './live-activity-start.js';
+import './email.js';
+import './organization.js';
 
 import { GraphQLSchema } from 'graphql';
 

@@ -344,6 +344,8 @@ describe('the official SDK against the emulator', () => {
     const current = new Set<string>([...SUITE_OPERATIONS.apiKeys, ...SUITE_OPERATIONS.eventsTokensEstimates]);
     // Templates and segment details: test/emulator/sdk-v5-templates-segments.test.ts.
     for (const id of SUITE_OPERATIONS.templatesSegmentDetails) current.add(id);
+    // Push-to-start, email and audit logs: test/emulator/sdk-v5-email-audit-start.test.ts.
+    for (const id of SUITE_OPERATIONS.startEmailAudit) current.add(id);
     const all = OPERATIONS.map((op) => op.id).filter((id) => id !== 'get_segments' && !current.has(id));
     expect(all).toHaveLength(37);
     expect(all.filter((id) => !used.includes(id))).toEqual([]);

@@ -1,5 +1,6 @@
-import { type AuditEntry, EMULATOR_ORGANIZATION_ID, presentAuditEntry } from '../audit-log.js';
+import { EMULATOR_ORGANIZATION_ID, presentAuditEntry } from '../audit-log.js';
 import { type OpContext, type Operation, type OpResult, ok } from '../operation.js';
+import type { AuditEntry } from '../types.js';
 import { fail } from '../util.js';
 
 const DAY_MS = 86_400_000;
@@ -82,7 +83,7 @@ function listAuditLogs({ store, params, query, now }: OpContext): OpResult {
   const targetTypes = only('target_types');
   const targetIds = only('target_ids');
   const ips = only('ip_addresses');
-  // The emulator's actors are keys, which have no email: an email filter matches nothing.
+  // Keys act without an email: an email filter matches only the seeded dashboard member's events.
   const emails = only('actor_emails');
 
   const events: AuditEntry[] = [];
@@ -93,7 +94,7 @@ function listAuditLogs({ store, params, query, now }: OpContext): OpResult {
       if (apps && !apps.has(e.app_id)) continue;
       if (actions && !actions.has(e.action)) continue;
       if (actorIds && !actorIds.has(e.actor.id)) continue;
-      if (emails) continue;
+      if (emails && !(e.actor.email && emails.has(e.actor.email))) continue;
       if (targetTypes && !e.targets.some((t) => targetTypes.has(t.type))) continue;
       if (targetIds && !e.targets.some((t) => targetIds.has(t.id))) continue;
       if (ips && !ips.has(e.context.ip)) continue;
