@@ -12,57 +12,59 @@ import { orNull, upstream } from './upstream-errors.js';
 const RATE_UNIT =
   'as OneSignal reports it: its reference does not state the unit; the emulator reports a fraction (0.02 is 2%). Null when OneSignal gives none.';
 
-const EmailReputationWindowRef = builder
-  .objectRef<WireEmailReputationWindow>('EmailReputationWindow')
-  .implement({
-    description: "An app's email bounce and spam-complaint rates over one period.",
-    fields: (t) => ({
-      bounceRate: t.float({
-        nullable: true,
-        description: `Share of the emails sent that bounced, ${RATE_UNIT}`,
-        resolve: (w) => (typeof w.bounce_rate === 'number' ? w.bounce_rate : null),
-      }),
-      complaintRate: t.float({
-        nullable: true,
-        description: `Share of the emails delivered that recipients reported as spam, ${RATE_UNIT}`,
-        resolve: (w) => (typeof w.complaint_rate === 'number' ? w.complaint_rate : null),
-      }),
-    }),
-  });
+const EmailReputationPeriodEnum = builder.enumType('EmailReputationPeriod', {
+  description: 'The periods OneSignal reports email reputation over, each ending now.',
+  values: {
+    LAST_24_HOURS: { value: 'last_24_hours', description: 'The last 24 hours.' },
+    LAST_7_DAYS: { value: 'last_7_days', description: 'The last 7 days.' },
+    LAST_30_DAYS: { value: 'last_30_days', description: 'The last 30 days.' },
+  } as const,
+});
 
-const EmailReputationRef = builder.objectRef<WireEmailReputation>('EmailReputation').implement({
-  description:
-    "An app's sender reputation on OneSignal Email: bounce and complaint rates over the last day, week and month (get_email_reputation).",
+type Period = 'last_24_hours' | 'last_7_days' | 'last_30_days';
+const PERIODS: readonly Period[] = ['last_24_hours', 'last_7_days', 'last_30_days'];
+
+interface ReputationWindowShape {
+  period: Period;
+  wire: WireEmailReputationWindow;
+}
+
+const EmailReputationWindowRef = builder.objectRef<ReputationWindowShape>('EmailReputationWindow').implement({
+  description: "An app's email bounce and spam-complaint rates over one period.",
   fields: (t) => ({
-    last24Hours: t.field({
-      type: EmailReputationWindowRef,
-      nullable: true,
-      description: 'The last 24 hours; null when OneSignal reports no such window.',
-      resolve: (r) => r.last_24_hours ?? null,
+    period: t.field({
+      type: EmailReputationPeriodEnum,
+      description: 'The period the rates cover.',
+      resolve: (w) => w.period,
     }),
-    last7Days: t.field({
-      type: EmailReputationWindowRef,
+    bounceRate: t.float({
       nullable: true,
-      description: 'The last 7 days; null when OneSignal reports no such window.',
-      resolve: (r) => r.last_7_days ?? null,
+      description: `Share of the emails sent that bounced, ${RATE_UNIT}`,
+      resolve: (w) => (typeof w.wire.bounce_rate === 'number' ? w.wire.bounce_rate : null),
     }),
-    last30Days: t.field({
-      type: EmailReputationWindowRef,
+    complaintRate: t.float({
       nullable: true,
-      description: 'The last 30 days; null when OneSignal reports no such window.',
-      resolve: (r) => r.last_30_days ?? null,
+      description: `Share of the emails delivered that recipients reported as spam, ${RATE_UNIT}`,
+      resolve: (w) => (typeof w.wire.complaint_rate === 'number' ? w.wire.complaint_rate : null),
     }),
   }),
 });
 
+/** The periods OneSignal reported, shortest first. */
+const windowsOf = (reputation: WireEmailReputation | undefined): ReputationWindowShape[] =>
+  PERIODS.flatMap((period) => {
+    const wire = reputation?.[period];
+    return wire && typeof wire === 'object' ? [{ period, wire }] : [];
+  });
+
 builder.objectFields(AppRef, (t) => ({
   emailReputation: t.field({
-    type: EmailReputationRef,
+    type: [EmailReputationWindowRef],
     skipTypeScopes: true,
     authScopes: { 'notifications:read': true },
     description:
-      "Bounce and spam-complaint rates of the app's email over 24 hours, 7 and 30 days (get_email_reputation; the app's key; one read, cached for a minute).",
-    resolve: (app, _args, ctx) => upstream(ctx.client.email.reputation(app.id)),
+      "The app's sender reputation on OneSignal Email: bounce and spam-complaint rates over the last 24 hours, 7 and 30 days, shortest first; a period OneSignal does not report is left out (get_email_reputation; the app's key; one read, cached for a minute).",
+    resolve: async (app, _args, ctx) => windowsOf(await upstream(ctx.client.email.reputation(app.id))),
   }),
 }));
 

@@ -176,13 +176,12 @@ const AuditLogEventConnectionRef = builder.connectionObject(
 
 const AuditLogFilterInput = builder.inputType('AuditLogFilter', {
   description:
-    'Which audit log events to list: a time range within the last 90 days, narrowed by any of the lists (an event must match each list given).',
+    'Which audit log events to list: a time range within the last 90 days (default: the last day), narrowed by any of the lists (an event must match each list given).',
   fields: (t) => ({
     since: t.field({
       type: 'DateTime',
-      required: true,
       description:
-        'Start of the range: within the last 90 days, and not before 2026-02-18T00:00:00Z (OneSignal keeps nothing older).',
+        'Start of the range: within the last 90 days, and not before 2026-02-18T00:00:00Z (OneSignal keeps nothing older). Default: one day before `until`.',
     }),
     until: t.field({ type: 'DateTime', description: 'End of the range, after `since` (default: now).' }),
     appIds: t.field({
@@ -206,7 +205,7 @@ const AuditLogFilterInput = builder.inputType('AuditLogFilter', {
 });
 
 interface AuditLogFilterShape {
-  since: Date;
+  since?: Date | null;
   until?: Date | null;
   appIds?: string[] | null;
   actions?: string[] | null;
@@ -239,15 +238,16 @@ function auditQuery(filter: AuditLogFilterShape, now: number): WireAuditLogQuery
   const problems: FieldProblem[] = [];
   const at = (...path: string[]) => ['auditLogs', 'filter', ...path];
   const earliest = Math.max(now - AUDIT_LOOKBACK_DAYS * DAY_MS, HISTORY_START.getTime());
-  if (filter.since.getTime() < earliest)
+  const since = filter.since ?? new Date((filter.until?.getTime() ?? now) - DAY_MS);
+  if (since.getTime() < earliest)
     problems.push({
       path: at('since'),
       message: `must be within the last ${AUDIT_LOOKBACK_DAYS} days (on or after ${new Date(earliest).toISOString()}): OneSignal keeps no older audit history.`,
     });
-  if (filter.until && filter.until.getTime() <= filter.since.getTime())
+  if (filter.until && filter.until.getTime() <= since.getTime())
     problems.push({ path: at('until'), message: 'must be after since.' });
   const query: WireAuditLogQuery = {
-    start_time: filter.since.toISOString(),
+    start_time: since.toISOString(),
     ...(filter.until ? { end_time: filter.until.toISOString() } : {}),
   };
   for (const [field, [wire, cap]] of Object.entries(LIST_CAPS) as [
@@ -323,8 +323,7 @@ OrganizationRef.implement({
       args: {
         filter: t.arg({
           type: AuditLogFilterInput,
-          required: true,
-          description: 'The time range and the narrowing lists.',
+          description: 'The time range and the narrowing lists (default: everything of the last day).',
         }),
         first: t.arg.int({ description: `How many events, 1–${PAGE_MAX} (default ${FIRST_DEFAULT}).` }),
         after: t.arg.string({ description: 'Return events after this cursor (with the same filter).' }),
@@ -337,7 +336,7 @@ OrganizationRef.implement({
             `must be between 1 and ${PAGE_MAX}, got ${first}.`,
           );
         const from = args.after ? decodeAuditCursor(args.after) : { page: null, skip: 0 };
-        const query = auditQuery(args.filter as AuditLogFilterShape, Date.now());
+        const query = auditQuery((args.filter ?? {}) as AuditLogFilterShape, Date.now());
         const limit = Math.min(PAGE_MAX, from.skip + first);
         const answer = await upstream(
           ctx.client.auditLogs.list(org.id, {

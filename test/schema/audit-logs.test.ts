@@ -96,6 +96,18 @@ describe('Organization.auditLogs', () => {
     });
   });
 
+  it('lists the last day when no filter is given', async () => {
+    await stack.gql(`mutation { appUpdate(input: { id: "${SHOP.id}", siteName: "Today" }) { __typename } }`);
+    stack.emulator.resetStats();
+    const { organization } = await stack.gql<{ organization: Loose }>(
+      `{ organization(id: "${ORG}") { auditLogs { nodes { action occurredAt } } } }`,
+    );
+    expect(stack.upstreamCalls()).toEqual({ list_audit_logs: 1 });
+    const { nodes } = organization.auditLogs;
+    expect(nodes.map((n: Loose) => n.action)).toContain('app.updated');
+    for (const n of nodes) expect(Date.parse(n.occurredAt)).toBeGreaterThan(Date.now() - DAY);
+  });
+
   it('narrows by actor email, target type and target id, each list a typed filter', async () => {
     const vip = DEMO.segments.ids[SHOP.id]!['VIP Customers']!;
     const byTarget = await audit({

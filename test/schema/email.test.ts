@@ -14,9 +14,7 @@ import { type Stack, startStack, useStack } from '../helpers/stack.js';
 // biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
 type Loose = Record<string, any>;
 
-const REPUTATION = `{ app(id: "${SHOP.id}") { emailReputation {
-  last24Hours { bounceRate complaintRate } last7Days { bounceRate complaintRate } last30Days { bounceRate complaintRate }
-} } }`;
+const REPUTATION = `{ app(id: "${SHOP.id}") { emailReputation { period bounceRate complaintRate } } }`;
 
 const UNSUBSCRIBE = /* GraphQL */ `
   mutation ($input: EmailUnsubscribeInput!) {
@@ -56,24 +54,18 @@ describe('App.emailReputation', () => {
     const { app } = await stack.gql<{ app: Loose }>(REPUTATION);
     expect(stack.upstreamCalls()).toEqual({ get_email_reputation: 1 });
     const wire = await wireReputation(stack);
-    expect(app.emailReputation).toEqual({
-      last24Hours: {
-        bounceRate: wire.last_24_hours!.bounce_rate,
-        complaintRate: wire.last_24_hours!.complaint_rate,
-      },
-      last7Days: {
-        bounceRate: wire.last_7_days!.bounce_rate,
-        complaintRate: wire.last_7_days!.complaint_rate,
-      },
-      last30Days: {
-        bounceRate: wire.last_30_days!.bounce_rate,
-        complaintRate: wire.last_30_days!.complaint_rate,
-      },
-    });
+    expect(app.emailReputation).toEqual(
+      (['last_24_hours', 'last_7_days', 'last_30_days'] as const).map((period) => ({
+        period: period.toUpperCase(),
+        bounceRate: wire[period]!.bounce_rate,
+        complaintRate: wire[period]!.complaint_rate,
+      })),
+    );
     // The seeded sends all completed more than a day ago; the week's and month's bounced and drew complaints.
-    expect(app.emailReputation.last24Hours).toEqual({ bounceRate: 0, complaintRate: 0 });
-    expect(app.emailReputation.last7Days.bounceRate).toBeGreaterThan(0);
-    expect(app.emailReputation.last30Days.complaintRate).toBeGreaterThan(0);
+    const [day, week, month] = app.emailReputation;
+    expect(day).toEqual({ period: 'LAST_24_HOURS', bounceRate: 0, complaintRate: 0 });
+    expect(week.bounceRate).toBeGreaterThan(0);
+    expect(month.complaintRate).toBeGreaterThan(0);
   });
 
   it('is answered from the shared cache on the next request', async () => {
