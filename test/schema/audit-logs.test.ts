@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../../src/auth/config.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { DEMO, DEMO_AUDIT_ACTOR, demoAppKeys, EMULATOR_ORGANIZATION_ID } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
 import { startStack, useStack } from '../helpers/stack.js';
 
@@ -106,6 +106,18 @@ describe('Organization.auditLogs', () => {
     const { nodes } = organization.auditLogs;
     expect(nodes.map((n: Loose) => n.action)).toContain('app.updated');
     for (const n of nodes) expect(Date.parse(n.occurredAt)).toBeGreaterThan(Date.now() - DAY);
+  });
+
+  it('is never cached: the same read twice is two calls, even with the shared cache on', async () => {
+    const s = await startStack({ sharedReads: new SharedReads({ store: new MemoryCacheStore() }) });
+    try {
+      const query = `{ organization(id: "${ORG}") { auditLogs { nodes { action } } } }`;
+      await s.gql(query);
+      await s.gql(query);
+      expect(s.upstreamCalls()).toEqual({ list_audit_logs: 2 });
+    } finally {
+      await s.close();
+    }
   });
 
   it('narrows by actor email, target type and target id, each list a typed filter', async () => {

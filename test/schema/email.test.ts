@@ -102,6 +102,30 @@ describe('emailUnsubscribe', () => {
     expect(after).toMatchObject({ oneSignalId: before.oneSignalId, enabled: false, notificationTypes: -2 });
   });
 
+  it("makes the app's cached users stale: the next read shows the subscription disabled", async () => {
+    const s = await startStack({ sharedReads: new SharedReads({ store: new MemoryCacheStore() }) });
+    try {
+      const user = DEMO.users.find((u) => u.emails.length > 0)!;
+      const before = await s.gql<{ app: Loose }>(SUBSCRIPTIONS, { id: user.externalId });
+      const email = before.app.user.subscriptions.find((x: Loose) => x.type === 'EMAIL');
+      await s.gql(UNSUBSCRIBE, {
+        input: {
+          appId: SHOP.id,
+          notificationId: NOTIFICATION,
+          token: emailUnsubscribeToken(SHOP.id, email.oneSignalId),
+        },
+      });
+      s.emulator.resetStats();
+      const after = await s.gql<{ app: Loose }>(SUBSCRIPTIONS, { id: user.externalId });
+      expect(s.upstreamCalls()).toEqual({ fetch_user: 1 });
+      expect(
+        after.app.user.subscriptions.find((x: Loose) => x.oneSignalId === email.oneSignalId).enabled,
+      ).toBe(false);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('answers NotFoundError for a token that names no subscription', async () => {
     const { emailUnsubscribe } = await stack.gql<{ emailUnsubscribe: Loose }>(UNSUBSCRIBE, {
       input: { appId: SHOP.id, notificationId: NOTIFICATION, token: 'no-such-token' },

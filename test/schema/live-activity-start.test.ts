@@ -136,6 +136,31 @@ describe('liveActivityStart', () => {
     expect(again.liveActivityStart.notificationId).toBe(first.liveActivityStart.notificationId);
   });
 
+  it('is not repeated after a lost answer unless it carries an idempotency key', async () => {
+    // The emulator starts the activity, then fails the answer: OneSignal may have acted.
+    const lostAnswer = {
+      serverErrorRate: 1,
+      serverErrorStatus: 503,
+      when: 'after' as const,
+      operations: ['start_live_activity'],
+      times: 1,
+    };
+    stack.emulator.setFaults(lostAnswer);
+    const bare = await stack.gql<{ liveActivityStart: Loose }>(START, { input: input() });
+    expect(bare.liveActivityStart.__typename).toBe('UpstreamError');
+    expect(stack.upstreamCalls()).toEqual({ start_live_activity: 1 });
+
+    stack.emulator.resetStats();
+    stack.emulator.setFaults(lostAnswer);
+    const keyed = await stack.gql<{ liveActivityStart: Loose }>(START, {
+      input: input({ idempotencyKey: randomUUID() }),
+    });
+    stack.emulator.setFaults(null);
+    // The retry carries the same key: OneSignal answers with the start it already made.
+    expect(keyed.liveActivityStart.__typename).toBe('LiveActivityStartPayload');
+    expect(stack.upstreamCalls()).toMatchObject({ start_live_activity: 2 });
+  });
+
   it.each([
     [
       'an activity type that is no Swift type name',
