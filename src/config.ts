@@ -79,7 +79,15 @@ function readPositiveInt(env: NodeJS.ProcessEnv, name: string): number | undefin
 
 /** Which classes each limit variable sets. */
 const LIMIT_VARIABLES: Record<string, LimitClass[]> = {
-  ONESIGNAL_LIMIT_VIEWS: ['view_notifications', 'view_notification', 'view_user', 'view_in_app_messages'],
+  ONESIGNAL_LIMIT_VIEWS: [
+    'view_notifications',
+    'view_notification',
+    'view_user',
+    'view_in_app_messages',
+    // Email analytics and audit log reads: OneSignal lists no limit for them; paced as views.
+    'view_email_analytics',
+    'view_audit_logs',
+  ],
   ONESIGNAL_LIMIT_MESSAGES: ['create_message'],
   ONESIGNAL_LIMIT_USER_WRITES: ['user_write'],
   ONESIGNAL_LIMIT_SUBJECT_WRITES: ['user_write_per_subject'],

@@ -50,5 +50,14 @@ export function restrictClient(client: OneSignalClient, caller: Caller): OneSign
         new ForbiddenError(`Caller "${caller.name}" may not create apps: that needs access to every app.`),
       ),
   };
+  // The organization's audit log holds every app's events: only a caller with every app may read it.
+  restricted.auditLogs = {
+    list: () =>
+      Promise.reject(
+        new ForbiddenError(
+          `Caller "${caller.name}" may not read the organization's audit log: that needs access to every app.`,
+        ),
+      ),
+  };
   return restricted as OneSignalClient;
 }

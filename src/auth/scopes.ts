@@ -2,7 +2,7 @@
 export const SCOPES = {
   'apps:read': 'Read apps, their settings and segments.',
   'apps:write': 'Create and change apps (`appCreate`, `appUpdate`).',
-  'notifications:read': 'Read notifications, their delivery statistics and outcomes.',
+  'notifications:read': 'Read notifications, their delivery statistics and outcomes, and email reputation.',
   'notifications:send': 'Send and cancel notifications, and drive Live Activities.',
   'users:read': 'Read users, their aliases and subscriptions, and players.',
   'users:write': 'Create, change and delete users, aliases, subscriptions and players.',
@@ -16,6 +16,8 @@ export const SCOPES = {
     "Read an app's in-app messages and their stats (`App.inAppMessages`, `App.inAppMessage`, `InAppMessage`).",
   'inappmessages:write':
     'Create, change, pause, resume and delete in-app messages (`inAppMessageCreate`, `inAppMessageUpdate`, `inAppMessagePause`, `inAppMessageResume`, `inAppMessageDelete`); also reads them.',
+  'auditlogs:read':
+    "Read an organization's audit log (`Organization.auditLogs`; needs the organization API key and an Enterprise plan).",
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

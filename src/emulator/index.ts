@@ -9,8 +9,11 @@ import { createHttpApp, EmulatorCore } from './server.js';
 import { Store } from './store.js';
 import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 
+export { EMULATOR_ORGANIZATION_ID } from './audit-log.js';
 export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate } from './limits.js';
+export { emailUnsubscribeToken } from './routes/email.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
+export { DEMO_AUDIT_ACTOR } from './seed-email-audit.js';
 export { OPERATIONS } from './server.js';
 export type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inSegment } from './audience.js';
 import { platformKeyOf } from './devices.js';
+import { seedEmailAndAudit } from './seed-email-audit.js';
 import { seedInAppMessages } from './seed-in-app-messages.js';
 import { type AppState, Store } from './store.js';
 import type {
@@ -506,6 +507,7 @@ export function createStore(seed: boolean): Store {
   PLANNED.forEach(({ plan, users }, i) => {
     seedApp(store, plan, users, i, anchor);
   });
+  seedEmailAndAudit(store, anchor);
   return store;
 }
 

@@ -2,15 +2,19 @@ import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { getPath } from 'hono/utils/url';
-import { requireAppKey, requireUserKey } from './auth.js';
+import { recordAudit } from './audit-log.js';
+import { requireAppKey, requireUserKey, tokenOf } from './auth.js';
 import { type FaultKind, Faults, parseFaultConfig } from './faults.js';
 import { type LimitsConfig, limitBody, limitNameOf, parseLimitsConfig, RateLimits } from './limits.js';
 import type { OpContext, Operation, OpResult } from './operation.js';
 import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
+import { auditLogOperations } from './routes/audit-logs.js';
 import { customEventOperations } from './routes/custom-events.js';
+import { emailOperations } from './routes/email.js';
 import { inAppMessageOperations } from './routes/in-app-messages.js';
 import { liveActivityOperations } from './routes/live-activities.js';
+import { liveActivityStartOperations } from './routes/live-activity-start.js';
 import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
 import { playerOperations } from './routes/players.js';
@@ -38,6 +42,9 @@ export const OPERATIONS: Operation[] = [
   ...subscriptionByTokenOperations,
   ...recipientEstimateOperations,
   ...inAppMessageOperations,
+  ...liveActivityStartOperations,
+  ...emailOperations,
+  ...auditLogOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */
@@ -172,6 +179,12 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
       }
       result = op.handler({ ...ctx, app });
     }
+    recordAudit(core.store, op.id, ctx, result, {
+      key: tokenOf(header),
+      userAuthKey: core.userAuthKey,
+      ip: c.env?.incoming?.socket?.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1',
+      userAgent: c.req.header('user-agent') ?? '',
+    });
     for (const [name, value] of Object.entries(result.headers ?? {})) c.header(name, value);
     if (result.body === undefined) return c.body(null, result.status as StatusCode);
     return jsonResponse(c, result.status, result.body);

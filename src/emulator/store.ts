@@ -3,6 +3,7 @@ import { InAppMessageUsage } from './in-app-usage.js';
 import type {
   ApiKeyRecord,
   AppRecord,
+  AuditEntry,
   CreateNotificationResult,
   NotificationRecord,
   PlayerRecord,
@@ -29,6 +30,8 @@ export interface AppSnapshot {
   apiKeys?: ApiKeyRecord[];
   /** Recorded custom events, oldest first; absent in older snapshots. */
   customEvents?: RecordedEvent[];
+  /** Audit log events and email spam complaints; absent in snapshots taken before they existed. */
+  auditAndEmail?: { auditLog: AuditEntry[]; emailComplaints: [string, number][] };
 }
 
 export interface Snapshot {
@@ -61,6 +64,10 @@ export class AppState {
   readonly apiKeys = new Map<string, ApiKeyRecord>();
   /** Custom events recorded for the app, oldest first. */
   customEvents: RecordedEvent[] = [];
+  /** Audit log events of this app, oldest first (list_audit_logs gathers them across apps). */
+  auditLog: AuditEntry[] = [];
+  /** Notification id → spam complaints its email drew (the emulator's inboxes report none by themselves). */
+  readonly emailComplaints = new Map<string, number>();
   /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
   readonly inAppMessageUsage = new InAppMessageUsage();
 
@@ -225,6 +232,7 @@ export class AppState {
       templates: [...this.templates.values()],
       apiKeys: [...this.apiKeys.values()],
       customEvents: this.customEvents,
+      auditAndEmail: { auditLog: this.auditLog, emailComplaints: [...this.emailComplaints.entries()] },
     };
   }
 
@@ -247,6 +255,8 @@ export class AppState {
     for (const t of s.templates ?? []) state.templates.set(t.id, t);
     for (const k of s.apiKeys ?? []) state.apiKeys.set(k.token_id, k);
     state.customEvents = s.customEvents ?? [];
+    state.auditLog = s.auditAndEmail?.auditLog ?? [];
+    for (const [id, n] of s.auditAndEmail?.emailComplaints ?? []) state.emailComplaints.set(id, n);
     return state;
   }
 }

@@ -226,3 +226,20 @@ export interface RecordedEvent {
   timestamp: string;
   payload: Record<string, unknown>;
 }
+
+/** One recorded event, in list_audit_logs's wire shape (AuditLogEvent). */
+export interface AuditEntry {
+  id: string;
+  organization_id: string;
+  app_id: string;
+  action: string;
+  /** RFC 3339, second precision. */
+  occurred_at: string;
+  version: 1;
+  actor: { type: string; id: string; name: string; email?: string; metadata: Record<string, unknown> };
+  targets: { type: string; id: string; name?: string; metadata: Record<string, unknown> }[];
+  context: { ip: string; user_agent: string; country: string; metadata: Record<string, unknown> };
+  metadata: Record<string, unknown>;
+  /** Order among events of the same second (not on the wire). */
+  seq: number;
+}

@@ -49,8 +49,24 @@ export type WireAppBody = Partial<
   Omit<WireApp, 'id' | 'players' | 'messageable_players' | 'created_at' | 'updated_at' | 'basic_auth_key'>
 >;
 
+/** The body fields that carry credentials: remembered as secrets, so no error text can echo them. */
+const CREDENTIAL_FIELDS = [
+  'apns_p12',
+  'apns_p12_password',
+  'apns_p8',
+  'safari_apns_p12',
+  'safari_apns_p12_password',
+  'gcm_key',
+] as const;
+
 /** App management. Every call is signed with the org user auth key. */
 export function appsApi(http: Requester) {
+  const rememberCredentials = (body: WireAppBody) => {
+    for (const field of CREDENTIAL_FIELDS) {
+      const value = body[field];
+      if (typeof value === 'string' && value.length >= 8) http.rememberSecret(value);
+    }
+  };
   // Every app answer carries that app's REST API key; remember it so error text can never echo it.
   const remembered = <T extends WireApp | WireApp[]>(answer: Promise<T>) =>
     answer.then((apps) => {
@@ -89,8 +105,9 @@ export function appsApi(http: Requester) {
       ),
 
     /** POST /apps (create_app). Not retried once sent: a lost answer could mean a second app. */
-    create: (body: WireAppBody & { name: string }) =>
-      remembered(
+    create: (body: WireAppBody & { name: string }) => {
+      rememberCredentials(body);
+      return remembered(
         http.request<WireApp>({
           operation: 'create_app',
           method: 'POST',
@@ -99,11 +116,13 @@ export function appsApi(http: Requester) {
           auth: userAuth,
           retry: 'unsafe',
         }),
-      ),
+      );
+    },
 
     /** PUT /apps/{app_id} (update_app): replaces the given fields. */
-    update: (appId: string, body: WireAppBody) =>
-      remembered(
+    update: (appId: string, body: WireAppBody) => {
+      rememberCredentials(body);
+      return remembered(
         http.request<WireApp>({
           operation: 'update_app',
           method: 'PUT',
@@ -112,6 +131,7 @@ export function appsApi(http: Requester) {
           auth: userAuth,
           retry: 'idempotent',
         }),
-      ),
+      );
+    },
   };
 }

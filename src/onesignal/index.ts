@@ -1,7 +1,9 @@
 import { aliasesApi } from './aliases.js';
 import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
+import { auditLogsApi } from './audit-logs.js';
 import { customEventsApi } from './custom-events.js';
+import { emailApi } from './email.js';
 import { inAppMessagesApi } from './in-app-messages.js';
 import { liveActivitiesApi } from './live-activities.js';
 import { notificationsApi } from './notifications.js';
@@ -16,8 +18,10 @@ import { usersApi } from './users.js';
 export type * from './aliases.js';
 export type * from './api-keys.js';
 export type * from './apps.js';
+export type * from './audit-logs.js';
 export type * from './common.js';
 export type * from './custom-events.js';
+export type * from './email.js';
 export {
   errorMessagesOf,
   type KeyKind,
@@ -77,6 +81,8 @@ export function createOneSignalApi(http: Requester) {
     apiKeys: apiKeysApi(http),
     templates: templatesApi(http),
     inAppMessages: inAppMessagesApi(http),
+    email: emailApi(http),
+    auditLogs: auditLogsApi(http),
   };
 }
 

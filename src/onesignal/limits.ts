@@ -77,7 +77,8 @@ export const LIMITS = [
     per: 'app',
     free: { perSecond: 150, burst: 150 },
     paid: { perSecond: 6000, burst: 6000 },
-    operations: ['create_notification', 'cancel_notification'],
+    // A push-to-start creates a notification (its answer is one) and takes an idempotency key: a send.
+    operations: ['create_notification', 'cancel_notification', 'start_live_activity'],
   },
   {
     name: 'user_write',
@@ -99,6 +100,21 @@ export const LIMITS = [
     per: 'app',
     free: { perSecond: 1, burst: 3 },
     operations: ['view_in_app_messages', 'view_in_app_message', 'view_in_app_message_stats'],
+  },
+  // OneSignal's rate-limit page names no limit for the email analytics or audit log reads. Until it
+  // does, they are paced like the other views: about 1 request/s per app, burst 3. The audit log is
+  // signed with the organization key and names no app, so its budget is the organization key's.
+  {
+    name: 'view_email_analytics',
+    per: 'app',
+    free: { perSecond: 1, burst: 3 },
+    operations: ['get_email_reputation'],
+  },
+  {
+    name: 'view_audit_logs',
+    per: 'app',
+    free: { perSecond: 1, burst: 3 },
+    operations: ['list_audit_logs'],
   },
 ] as const satisfies readonly LimitSpec[];
 

@@ -24,9 +24,64 @@ export interface WireBeginLiveActivityBody {
   subscription_id: string;
 }
 
+/**
+ * Body of start_live_activity (StartLiveActivityRequest): a push-to-start (iOS 17.2+). Exactly one
+ * targeting mode: `include_aliases`, `include_subscription_ids`, `included_segments` (with
+ * `excluded_segments`) or `filters`.
+ */
+export interface WireStartLiveActivityBody {
+  event: 'start';
+  /** Your id for the new activity; update_live_activity names it later. */
+  activity_id: string;
+  /** Internal name of the message, at most 128 characters. */
+  name: string;
+  /** The activity's static ActivityAttributes. */
+  event_attributes: Record<string, unknown>;
+  /** The activity's initial ContentState. */
+  event_updates: Record<string, unknown>;
+  /** Alert text per language; `en` required. */
+  contents: Record<string, string>;
+  /** Alert title per language; the same languages as `contents`. */
+  headings: Record<string, string>;
+  /** Unix seconds after which the activity is stale. */
+  stale_date?: number;
+  /** APNs priority: 5 (normal) or 10 (high). */
+  priority?: number;
+  /** 0–1: which activity the Dynamic Island shows first. */
+  ios_relevance_score?: number;
+  /** RFC 9562 UUID; a repeat within 30 days answers with the first send. */
+  idempotency_key?: string;
+  include_aliases?: Record<string, string[]>;
+  include_subscription_ids?: string[];
+  included_segments?: string[];
+  excluded_segments?: string[];
+  filters?: unknown[];
+}
+
+/** start_live_activity's answer (201). */
+export interface WireStartLiveActivityResult {
+  /** The notification carrying the push-to-start. */
+  notification_id?: string;
+}
+
 /** iOS Live Activities. Every call is signed with the app's REST API key. */
 export function liveActivitiesApi(http: Requester) {
   return {
+    /**
+     * POST /apps/{app_id}/activities/activity/{activity_type} (start_live_activity): starts an activity
+     * of the type your app declares (its ActivityAttributes struct name) on the targeted devices. A
+     * send: not retried once sent unless it carries an idempotency key, which makes a repeat harmless.
+     */
+    start: (appId: string, activityType: string, body: WireStartLiveActivityBody) =>
+      http.request<WireStartLiveActivityResult>({
+        operation: 'start_live_activity',
+        method: 'POST',
+        path: path`/apps/${appId}/activities/activity/${activityType}`,
+        body,
+        auth: appAuth(appId),
+        retry: body.idempotency_key ? 'idempotent' : 'unsafe',
+      }),
+
     /** POST /apps/{app_id}/live_activities/{activity_id}/notifications (update_live_activity). Sends a push: not retried once sent. */
     update: (appId: string, activityId: string, body: WireUpdateLiveActivityBody) =>
       http.request<WireUpdateLiveActivityResult>({

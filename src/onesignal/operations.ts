@@ -83,6 +83,13 @@ export const OPERATIONS = [
   'set_in_app_message_enabled',
   'delete_in_app_message',
   'view_in_app_message_stats',
+  // push-to-start Live Activities (current API)
+  'start_live_activity',
+  // email: unsubscribe by token, sender reputation (current API)
+  'unsubscribe_email_with_token',
+  'get_email_reputation',
+  // organization audit logs (current API; the organization key, Enterprise plans)
+  'list_audit_logs',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

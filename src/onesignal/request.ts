@@ -34,7 +34,8 @@ export interface OperationRequest {
   method: HttpMethod;
   /** Built with `path` so every segment is encoded. */
   path: string;
-  query?: Record<string, string | number | boolean | undefined>;
+  /** A list is sent as the parameter repeated (`app_ids=a&app_ids=b`), as OneSignal's list filters take it. */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>;
   body?: unknown;
   auth: OperationAuth;
   retry: RetryPolicy;

@@ -4,6 +4,7 @@ import { mayResolveField } from '../auth/scope-auth.js';
 import { NotFoundError, ValidationError } from '../core/errors.js';
 import { APP_REF_DESCRIPTION, isUuid, parseAppRef } from '../core/ids.js';
 import type { WireApp, WireAppBody } from '../onesignal/apps.js';
+import { AppCredentialsInput, type AppCredentialsShape, credentialsBody } from './app-credentials.js';
 import { builder } from './builder.js';
 import type { Context } from './context.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
@@ -111,6 +112,11 @@ builder.node(AppRef, {
         description:
           'True when an APNs certificate or .p8 key is stored for the app (the credential itself is never exposed).',
         resolve: (a) => Boolean(a.apns_p8 || a.apns_p12 || a.apns_certificates),
+      }),
+      safariConfigured: t.boolean({
+        description:
+          'True when a Safari web push certificate is stored for the app (the certificate and its password are never exposed).',
+        resolve: (a) => Boolean(a.safari_apns_certificates || a.safari_apns_p12),
       }),
       apnsKeyId: t.string({
         nullable: true,
@@ -332,6 +338,11 @@ builder.mutationFields((t) => {
     additionalDataIsRootPayload: t.input.boolean({
       description: 'Send notification `data` at the root of the push payload.',
     }),
+    credentials: t.input.field({
+      type: AppCredentialsInput,
+      description:
+        'APNs and Safari push credentials, validated before anything is sent. Write-only: never returned or logged.',
+    }),
   };
   return {
     appCreate: t.fieldWithInput({
@@ -346,7 +357,9 @@ builder.mutationFields((t) => {
       errors: mutationResult('appCreate', UPSTREAM_ERRORS),
       resolve: async (_root, { input }, ctx) => {
         if (!input.name.trim()) throw ValidationError.field(['input', 'name'], 'must not be empty.');
-        const app = await upstream(ctx.client.apps.create({ ...toAppBody(input), name: input.name }));
+        const app = await upstream(
+          ctx.client.apps.create({ ...toAppBody(input), ...credentialsOf(input), name: input.name }),
+        );
         ctx.loaders.app.clear(app.id).prime(app.id, app);
         ctx.loaders.allApps.clearAll();
         return { app };
@@ -368,7 +381,7 @@ builder.mutationFields((t) => {
         if (input.name != null && !input.name.trim())
           throw ValidationError.field(['input', 'name'], 'must not be empty.');
         const id = parseAppRef(String(input.id), ['input', 'id']);
-        const body = toAppBody(input);
+        const body = { ...toAppBody(input), ...credentialsOf(input) };
         if (input.name != null) body.name = input.name;
         if (Object.keys(body).length === 0)
           throw ValidationError.field(['input'], 'give at least one setting to change.');
@@ -380,6 +393,20 @@ builder.mutationFields((t) => {
     }),
   };
 });
+
+/** The credential fields of the body, validated; the flat `apnsP8` and `credentials.apns` exclude each other. */
+function credentialsOf(input: {
+  apnsP8?: string | null;
+  credentials?: AppCredentialsShape | null;
+}): WireAppBody {
+  if (!input.credentials) return {};
+  if (input.apnsP8 != null && input.credentials.apns)
+    throw ValidationError.field(
+      ['input', 'apnsP8'],
+      'give the APNs key once: in credentials.apns.p8 or here.',
+    );
+  return credentialsBody(input.credentials, ['input', 'credentials']);
+}
 
 interface AppSettingsInput {
   apnsEnvironment?: 'sandbox' | 'production' | null;

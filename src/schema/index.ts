@@ -14,6 +14,9 @@ import './recipient-estimate.js';
 import './live-delivery.js';
 import './api-keys.js';
 import './in-app-messages/index.js';
+import './live-activity-start.js';
+import './email.js';
+import './organization.js';
 
 import { GraphQLSchema } from 'graphql';
 

@@ -228,6 +228,14 @@ export class UpstreamRequester implements Requester {
   private async keyFor(req: OperationRequest): Promise<string> {
     if (req.auth.kind === 'user') {
       if (this.userAuthKey) return this.userAuthKey;
+      const organization = /^\/organizations\/([^/?]+)/.exec(req.path)?.[1];
+      if (organization)
+        throw new OneSignalError({
+          code: 'MISSING_KEY',
+          operation: req.operation,
+          keyKind: 'user',
+          message: `${req.operation} reads organization ${decodeURIComponent(organization)} and needs that organization's API key (${this.keySource.userAuthKey}); app API keys are not accepted, and only app keys were given.`,
+        });
       throw new OneSignalError({
         code: 'MISSING_KEY',
         operation: req.operation,

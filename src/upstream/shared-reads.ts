@@ -205,6 +205,8 @@ const SECRET_FIELDS = [
   'apns_p12',
   'apns_p12_password',
   'apns_p8',
+  'safari_apns_p12',
+  'safari_apns_p12_password',
   'gcm_key',
   'fcm_v1_service_account_json',
   // An API key itself (create_api_key/rotate_api_key answer with it; no read should, but none is kept).
@@ -262,7 +264,12 @@ function resourceOf(operation: string): Resource {
     case 'get_eligible_iams':
       return 'users';
     case 'get_outcomes':
+    // Rates over 24 h to 30 d: they move slowly, like outcome aggregates.
+    case 'get_email_reputation':
       return 'outcomes';
+    // list_audit_logs is not cached: any write anywhere in the organization (the dashboard's too)
+    // adds to it, which no tag here can follow, and a compliance view must not lag. Concurrent
+    // identical reads still share one request.
     default:
       return 'none';
   }
@@ -328,6 +335,11 @@ export function tagsOf(req: OperationRequest): string[] {
     case 'delete_api_key':
     case 'rotate_api_key':
       return app ? [`apikeys:${app}`] : [];
+    case 'get_email_reputation':
+      return app ? [`email-analytics:${app}`] : [];
+    // A push-to-start creates a notification: the app's notification lists are stale.
+    case 'start_live_activity':
+      return app ? [`notifications:${app}`] : [];
     case 'estimate_notification_recipients':
     // A POST that only counts: it must make nothing stale.
     case 'create_custom_events':
@@ -341,6 +353,8 @@ export function tagsOf(req: OperationRequest): string[] {
 
 const AUDIENCE = new Set([
   'update_subscription_by_token',
+  // Disables the email subscription the token names.
+  'unsubscribe_email_with_token',
   'get_players',
   'get_player',
   'create_player',
@@ -371,7 +385,11 @@ function cacheKey(req: OperationRequest, credential: string): string {
     ? Object.entries(req.query)
         .filter(([, v]) => v !== undefined)
         .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`)
+        .flatMap(([k, v]) =>
+          (Array.isArray(v) ? v : [v]).map(
+            (one) => `${encodeURIComponent(k)}=${encodeURIComponent(String(one))}`,
+          ),
+        )
         .join('&')
     : '';
   return `${credential}|${req.path}?${query}`;

@@ -346,6 +346,8 @@ describe('the official SDK against the emulator', () => {
     for (const id of SUITE_OPERATIONS.templatesSegmentDetails) current.add(id);
     // In-app messages: no SDK has them (test/schema/in-app-messages.test.ts, test/emulator/in-app-messages.test.ts).
     for (const id of SUITE_OPERATIONS.inAppMessages) current.add(id);
+    // Push-to-start, email and audit logs: test/emulator/sdk-v5-email-audit-start.test.ts.
+    for (const id of SUITE_OPERATIONS.startEmailAudit) current.add(id);
     const all = OPERATIONS.map((op) => op.id).filter((id) => id !== 'get_segments' && !current.has(id));
     expect(all).toHaveLength(37);
     expect(all.filter((id) => !used.includes(id))).toEqual([]);

@@ -112,6 +112,16 @@ export const SUITE_OPERATIONS = {
     'delete_in_app_message',
     'view_in_app_message_stats',
   ],
+  /**
+   * Push-to-start, email unsubscribe and reputation, organization audit logs: test/schema/
+   * live-activity-start, email and audit-logs, and test/emulator/sdk-v5-email-audit-start.test.ts.
+   */
+  startEmailAudit: [
+    'start_live_activity',
+    'unsubscribe_email_with_token',
+    'get_email_reputation',
+    'list_audit_logs',
+  ],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */

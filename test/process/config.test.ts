@@ -57,6 +57,8 @@ describe('loadOneSignalConfig', () => {
         view_notification: { perSecond: 2, burst: 5 },
         view_user: { perSecond: 2, burst: 5 },
         view_in_app_messages: { perSecond: 2, burst: 5 },
+        view_email_analytics: { perSecond: 2, burst: 5 },
+        view_audit_logs: { perSecond: 2, burst: 5 },
         create_message: { perSecond: 6000, burst: 6000 },
       },
       configured: true,

@@ -22,8 +22,21 @@ let freshApp = { id: '', key: '' };
 let logs = '';
 const responses: { name: string; status: number; text: string }[] = [];
 
+// Push credentials a caller sends (appUpdate): write-only, so they may show up nowhere either.
+const APNS_P12 = Buffer.concat([Buffer.from([0x30, 0x82]), randomBytes(24)]).toString('base64');
+const APNS_P12_PASSWORD = `canary-p12-password-${randomBytes(8).toString('hex')}`;
+const SAFARI_P12_PASSWORD = `canary-safari-password-${randomBytes(8).toString('hex')}`;
+
 function secrets() {
-  return { USER_KEY, WRONG_KEY, SHOP_KEY: SHOP.restApiKey, FRESH_APP_KEY: freshApp.key };
+  return {
+    USER_KEY,
+    WRONG_KEY,
+    SHOP_KEY: SHOP.restApiKey,
+    FRESH_APP_KEY: freshApp.key,
+    APNS_P12,
+    APNS_P12_PASSWORD,
+    SAFARI_P12_PASSWORD,
+  };
 }
 
 beforeAll(async () => {
@@ -141,6 +154,32 @@ describe('the secrets canary', () => {
     await gql('send to fresh app', send(freshApp.id, 'Canary fresh'));
     await record('health', graphqlUrl.replace(/\/graphql$/, '/health'));
     await record('graphiql', graphqlUrl, { headers: { accept: 'text/html' } });
+
+    // Credentials: accepted, refused by validation, refused by the app's key upstream.
+    const credentials = {
+      apns: { p12: { certificate: APNS_P12, password: APNS_P12_PASSWORD } },
+      safari: { p12: APNS_P12, p12Password: SAFARI_P12_PASSWORD },
+    };
+    const updateApp = `mutation ($input: AppUpdateInput!) { appUpdate(input: $input) { __typename ... on AppUpdatePayload { app { apnsConfigured safariConfigured } } ... on Error { code message } } }`;
+    expect((await gql('credentials', updateApp, { input: { id: SHOP.id, credentials } })).text).toContain(
+      '"apnsConfigured":true',
+    );
+    expect(
+      (
+        await gql('bad credentials', updateApp, {
+          input: {
+            id: SHOP.id,
+            credentials: {
+              ...credentials,
+              apns: { p12: { certificate: `${APNS_P12}$`, password: APNS_P12_PASSWORD } },
+            },
+          },
+        })
+      ).text,
+    ).toContain('VALIDATION_FAILED');
+    await withFaults({ serverErrorRate: 1, serverErrorStatus: 500 }, () =>
+      gql('credentials 5xx', updateApp, { input: { id: SHOP.id, credentials } }),
+    );
 
     // Bad input: malformed ids and arguments, validation failures.
     await gql('bad global id', '{ node(id: "not-an-id") { id } }');
