@@ -1,0 +1,140 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type EventStreamIngest,
+  IngestBusyError,
+  IngestUnavailableError,
+  StreamEventError,
+} from '../live/event-streams/index.js';
+
+/** The Event Streams route's settings (`loadEventStreamsConfig`, docs/event-streams.md). */
+export interface EventStreamsConfig {
+  /** Where OneSignal POSTs, e.g. `/onesignal/events`. */
+  path: string;
+  /** The header OneSignal's stream sends the secret in (lower case); `authorization` by default. */
+  header: string;
+  /** Accepted secrets: the current one, and the previous one while a rotation is under way. */
+  secrets: string[];
+  maxBodyBytes: number;
+  maxInFlight: number;
+  dedupTtlMs: number;
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
+/**
+ * Compares in constant time: both sides are hashed first, so neither the secret's length nor the
+ * position of the first differing byte shows in the time taken. Every secret is compared, always.
+ */
+function secretMatches(given: string | undefined, secrets: Buffer[]): boolean {
+  const sent = digest(given ?? '');
+  let ok = false;
+  for (const secret of secrets) ok = timingSafeEqual(sent, secret) || ok;
+  return given !== undefined && given !== '' && ok;
+}
+
+function secretOf(req: IncomingMessage, header: string): string | undefined {
+  const raw = req.headers[header];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) return undefined;
+  // `Authorization: Bearer <secret>`, the form OneSignal's set-up suggests, or the bare secret.
+  return header === 'authorization' ? value.replace(/^Bearer\s+/i, '').trim() : value.trim();
+}
+
+const answer = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+class TooLargeError extends Error {}
+
+/** The body, refused past `max` bytes, whether it declared its length or streams it. */
+function readBody(req: IncomingMessage, max: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > max) return reject(new TooLargeError());
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        req.removeAllListeners('data');
+        req.resume();
+        reject(new TooLargeError());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * The route OneSignal's Event Streams POST to. Answers: 200 when the event is published or was
+ * already (a duplicate); 401 for a missing or wrong secret; 400 for a body that is not JSON or not
+ * one event of a known kind; 413 past the body limit; 429 when too many events are in flight; 503
+ * when Redis cannot take it. Anything but 2xx is retried by OneSignal. No answer or log repeats a
+ * secret.
+ */
+export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStreamIngest) {
+  const secrets = config.secrets.map(digest);
+  const limitKb = Math.round(config.maxBodyBytes / 1024);
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (req.method !== 'POST') {
+      req.resume();
+      return answer(res, 405, { status: 'method not allowed' }, { allow: 'POST' });
+    }
+    if (!secretMatches(secretOf(req, config.header), secrets)) {
+      req.resume();
+      return answer(res, 401, {
+        status: 'unauthorized',
+        reason: `Send the secret (EVENT_STREAMS_SECRET) in the ${config.header} header, as the stream's headers in OneSignal's dashboard do.`,
+      });
+    }
+    if (ingest.busy) {
+      req.resume();
+      return answer(
+        res,
+        429,
+        { status: 'busy', reason: 'Too many events at once; retry.' },
+        { 'retry-after': '1' },
+      );
+    }
+    let text: string;
+    try {
+      text = await readBody(req, config.maxBodyBytes);
+    } catch (error) {
+      if (error instanceof TooLargeError)
+        return answer(
+          res,
+          413,
+          {
+            status: 'too large',
+            reason: `An event body may be at most ${limitKb} KiB (EVENT_STREAMS_MAX_BODY_BYTES).`,
+          },
+          { connection: 'close' },
+        );
+      return answer(res, 400, { status: 'rejected', reason: 'The body could not be read.' });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      return answer(res, 400, { status: 'rejected', reason: 'The body is not valid JSON.' });
+    }
+    try {
+      const { outcome, event } = await ingest.accept(body);
+      return answer(res, 200, { status: outcome, id: event.id });
+    } catch (error) {
+      if (error instanceof StreamEventError)
+        return answer(res, 400, { status: 'rejected', reason: error.message });
+      if (error instanceof IngestBusyError)
+        return answer(res, 429, { status: 'busy', reason: error.message }, { 'retry-after': '1' });
+      if (error instanceof IngestUnavailableError)
+        return answer(res, 503, { status: 'unavailable', reason: error.message }, { 'retry-after': '1' });
+      return answer(res, 500, { status: 'error', reason: 'The event could not be ingested.' });
+    }
+  };
+}
