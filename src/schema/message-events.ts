@@ -231,14 +231,20 @@ builder.subscriptionField('messageEvents', (t) =>
       const message = args.notificationId?.toLowerCase();
       const subscription = args.subscriptionId?.toLowerCase();
       const kinds = args.kinds ? new Set<string>(args.kinds) : undefined;
+      // Followed now, before the stream is read, so nothing published after the subscribe is missed;
+      // what arrives before the first read waits here (bounded, as a slow reader's backlog is).
+      const early: StreamEvent[] = [];
+      let sink = (e: StreamEvent) => void (early.length < 1_000 && early.push(e));
+      const leave = ctx.messageEvents.follow((e) => {
+        if (e.appId !== appId) return;
+        if (message && e.messageId !== message) return;
+        if (subscription && e.subscriptionId !== subscription) return;
+        if (kinds && !kinds.has(e.kind)) return;
+        sink(e);
+      });
       return new Repeater<StreamEvent>(async (push, stop) => {
-        const leave = ctx.messageEvents.follow((e) => {
-          if (e.appId !== appId) return;
-          if (message && e.messageId !== message) return;
-          if (subscription && e.subscriptionId !== subscription) return;
-          if (kinds && !kinds.has(e.kind)) return;
-          void push(e);
-        });
+        for (const e of early.splice(0)) void push(e);
+        sink = (e) => void push(e);
         await stop;
         leave();
       });
