@@ -11,7 +11,7 @@ import type { NotificationRecord, PlayerRecord } from './types.js';
  *
  * OneSignal sends the body a stream is configured with (Liquid); the emulator sends the body
  * docs/event-streams.md asks for. OneSignal's docs give no retry schedule: the emulator retries with
- * a doubling backoff (250 ms to 5 s), 20 attempts at most. Events do not move the notification's
+ * a doubling backoff (250 ms to 5 s), 20 attempts at most, 8 POSTs at a time. Events do not move the notification's
  * counts, which the emulator derives from time (present.ts).
  */
 
@@ -68,6 +68,8 @@ interface Job {
 }
 
 const MAX_ATTEMPTS = 20;
+/** POSTs in flight at once; the rest wait their turn (OneSignal's own concurrency is not documented). */
+const CONCURRENCY = 8;
 
 /** The kinds each channel's recipients produce: every one is sent and received; some open and click. */
 function kindsFor(channel: 'push' | 'email' | 'sms', index: number): string[] {
@@ -94,6 +96,8 @@ export class EventStreamEmitter {
     dropped: 0,
   };
   private closed = false;
+  private active = 0;
+  private readonly ready: Job[] = [];
   private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly options: EventStreamOptions) {}
@@ -169,12 +173,18 @@ export class EventStreamEmitter {
       }
       this.jobs.add(job);
     }
-    job.timer = setTimeout(() => void this.post(job), delayMs);
+    job.timer = setTimeout(() => this.due(job), delayMs);
     job.timer.unref?.();
+  }
+
+  private due(job: Job) {
+    if (this.active >= CONCURRENCY) this.ready.push(job);
+    else void this.post(job);
   }
 
   private async post(job: Job): Promise<void> {
     if (this.closed) return;
+    this.active++;
     job.attempt++;
     this.counts.posted++;
     let ok = false;
@@ -190,6 +200,9 @@ export class EventStreamEmitter {
     } catch {
       ok = false;
     }
+    this.active--;
+    const next = this.ready.shift();
+    if (next) void this.post(next);
     if (ok) {
       this.counts.accepted++;
       this.done(job);
@@ -221,6 +234,7 @@ export class EventStreamEmitter {
     this.closed = true;
     for (const job of this.jobs) clearTimeout(job.timer);
     this.jobs.clear();
+    this.ready.length = 0;
     for (const resolve of this.waiting.splice(0)) resolve();
   }
 }

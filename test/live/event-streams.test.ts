@@ -9,30 +9,12 @@ import type { EventStreamsConfig } from '../../src/http/event-streams.js';
 import { createEventStreams, type EventStreams } from '../../src/live/event-streams/index.js';
 import type { StreamEvent } from '../../src/onesignal/event-streams.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
+import { eventBody } from '../helpers/event-streams.js';
 import { openSse } from '../helpers/sse-stream.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
 const SECRET = `current-secret-${randomUUID()}`;
 const PREVIOUS = `previous-secret-${randomUUID()}`;
-
-/** One event body as docs/event-streams.md configures it, with `overrides` merged into `event`. */
-export function eventBody(overrides: Record<string, unknown> = {}, rest: Record<string, unknown> = {}) {
-  return {
-    event: {
-      id: randomUUID(),
-      kind: 'message.push.clicked',
-      timestamp: 1_765_000_000,
-      datetime: '2025-12-06T05:46:40.000Z',
-      app_id: SHOP.id,
-      subscription_device_type: 'iOS',
-      ...overrides,
-    },
-    message: { id: randomUUID(), name: '', template_id: '' },
-    user: { onesignal_id: '', external_id: '' },
-    subscription: { id: '' },
-    ...rest,
-  };
-}
 
 let stack: Stack;
 let streams: EventStreams;
@@ -103,7 +85,7 @@ describe('the Event Streams route', () => {
       {},
       { authorization: 'Bearer not-the-secret' },
       { authorization: SECRET.slice(0, -1) },
-    ]) {
+    ] as Record<string, string>[]) {
       const res = await post(eventBody(), headers);
       expect(res.status).toBe(401);
       const text = await res.text();
