@@ -1,5 +1,5 @@
 /**
- * The Event Streams route: each bad input answered as documented with nothing published, replays
+ * The Event Streams route (src/http/event-streams.ts): each bad input answered as documented with nothing published, replays
  * published once, rotation, bounded floods; and the `messageEvents` subscription over SSE.
  */
 import { randomUUID } from 'node:crypto';
