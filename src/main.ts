@@ -105,7 +105,6 @@ async function main() {
     createEventStreams({
       redisUrl: sharedState.redisUrl,
       dedupTtlMs: eventStreamsConfig.dedupTtlMs,
-      maxInFlight: eventStreamsConfig.maxInFlight,
       deliveryWatch,
     });
   const { server } = createGraphQLServer({

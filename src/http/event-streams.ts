@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   type EventStreamIngest,
-  IngestBusyError,
   IngestUnavailableError,
   StreamEventError,
 } from '../live/event-streams/index.js';
@@ -81,6 +80,8 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
 export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStreamIngest) {
   const secrets = config.secrets.map(digest);
   const limitKb = Math.round(config.maxBodyBytes / 1024);
+  // Counted from before a body is read until its answer: bodies being read hold memory too.
+  let inFlight = 0;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.method !== 'POST') {
       req.resume();
@@ -93,7 +94,7 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
         reason: `Send the secret (EVENT_STREAMS_SECRET) in the ${config.header} header, as the stream's headers in OneSignal's dashboard do.`,
       });
     }
-    if (ingest.busy) {
+    if (inFlight >= config.maxInFlight) {
       req.resume();
       return answer(
         res,
@@ -102,6 +103,15 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
         { 'retry-after': '1' },
       );
     }
+    inFlight++;
+    try {
+      await ingestOne(req, res);
+    } finally {
+      inFlight--;
+    }
+  };
+
+  async function ingestOne(req: IncomingMessage, res: ServerResponse): Promise<void> {
     let text: string;
     try {
       text = await readBody(req, config.maxBodyBytes);
@@ -130,11 +140,9 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
     } catch (error) {
       if (error instanceof StreamEventError)
         return answer(res, 400, { status: 'rejected', reason: error.message });
-      if (error instanceof IngestBusyError)
-        return answer(res, 429, { status: 'busy', reason: error.message }, { 'retry-after': '1' });
       if (error instanceof IngestUnavailableError)
         return answer(res, 503, { status: 'unavailable', reason: error.message }, { 'retry-after': '1' });
       return answer(res, 500, { status: 'error', reason: 'The event could not be ingested.' });
     }
-  };
+  }
 }

@@ -234,7 +234,7 @@ builder.subscriptionField('messageEvents', (t) =>
       // Followed now, before the stream is read, so nothing published after the subscribe is missed;
       // what arrives before the first read waits here (bounded, as a slow reader's backlog is).
       const early: StreamEvent[] = [];
-      let sink = (e: StreamEvent) => void (early.length < 1_000 && early.push(e));
+      let sink: (e: StreamEvent) => void = (e) => void (early.length < 1_000 && early.push(e));
       const leave = ctx.messageEvents.follow((e) => {
         if (e.appId !== appId) return;
         if (message && e.messageId !== message) return;
@@ -243,8 +243,15 @@ builder.subscriptionField('messageEvents', (t) =>
         sink(e);
       });
       return new Repeater<StreamEvent>(async (push, stop) => {
-        for (const e of early.splice(0)) void push(e);
-        sink = (e) => void push(e);
+        // A reader more than 1,000 events behind loses the newest ones rather than hold them all.
+        let backlog = 0;
+        const offer = (e: StreamEvent) => {
+          if (backlog >= 1_000) return;
+          backlog++;
+          void push(e).then(() => void backlog--);
+        };
+        for (const e of early.splice(0)) offer(e);
+        sink = offer;
         await stop;
         leave();
       });

@@ -164,7 +164,7 @@ describe('a flood of events', () => {
     const seen: StreamEvent[] = [];
     inner.hub.follow((e) => seen.push(e));
     const { EventStreamIngest, MemorySeenEvents } = await import('../../src/live/event-streams/index.js');
-    const ingest = new EventStreamIngest({ hub: slow, seen: new MemorySeenEvents(60_000), maxInFlight: 4 });
+    const ingest = new EventStreamIngest({ hub: slow, seen: new MemorySeenEvents(60_000) });
     const flood = await startStack(
       {},
       { eventStreams: { config: { ...config, maxInFlight: 4 }, streams: { ...inner, ingest } } },

@@ -25,7 +25,12 @@ class TargetHub implements MessageEventHub {
   private readonly listeners = new Set<(event: StreamEvent) => void>();
   private readonly onEvent = (event: Event) => {
     const detail = (event as CustomEvent<StreamEvent>).detail;
-    for (const l of this.listeners) l(detail);
+    // One listener's failure must not keep the event from the others.
+    for (const l of this.listeners) {
+      try {
+        l(detail);
+      } catch {}
+    }
   };
 
   constructor(

@@ -15,7 +15,6 @@ export { type MessageEventHub, memoryHub } from './hub.js';
 export {
   type Accepted,
   EventStreamIngest,
-  IngestBusyError,
   IngestUnavailableError,
   StreamEventError,
 } from './ingest.js';
@@ -32,7 +31,6 @@ export interface EventStreamsOptions {
   redisUrl?: string | undefined;
   /** How long an event id is remembered (default one day, longer than OneSignal retries). */
   dedupTtlMs?: number;
-  maxInFlight?: number;
   /** Nudged by every event of a message: its watchers get the new counts before the next poll. */
   deliveryWatch?: DeliveryWatch;
   onError?: (error: unknown) => void;
@@ -60,7 +58,6 @@ export function createEventStreams(options: EventStreamsOptions = {}): EventStre
   const ingest = new EventStreamIngest({
     hub,
     seen,
-    ...(options.maxInFlight !== undefined && { maxInFlight: options.maxInFlight }),
     ...(options.onError && { onError: options.onError }),
   });
   const watch = options.deliveryWatch;

@@ -10,14 +10,9 @@ export type Accepted = { outcome: 'published' | 'duplicate'; event: StreamEvent 
 /** Redis (the de-duplication store or the channel) could not take the event: OneSignal should retry. */
 export class IngestUnavailableError extends Error {}
 
-/** Too many events are being ingested at once: the caller should retry later. */
-export class IngestBusyError extends Error {}
-
 export interface EventStreamIngestOptions {
   hub: MessageEventHub;
   seen: SeenEvents;
-  /** Events validated, claimed and published at once; more are refused (429) rather than queued. */
-  maxInFlight?: number;
   /** Called when Redis fails an ingest (the event is answered 503 and retried by OneSignal). */
   onError?: (error: unknown) => void;
 }
@@ -26,47 +21,33 @@ export interface EventStreamIngestOptions {
  * Validates an event, de-duplicates it by `event.id` and publishes it once to every replica's
  * subscribers. An event counts as accepted (so the route answers 2xx) only once it is published or
  * known to have been: a failure to claim or publish releases the claim and is answered 503, which
- * OneSignal retries. In-flight work is bounded: the route never holds more than `maxInFlight` events.
+ * OneSignal retries. The route bounds how many events are in flight (EVENT_STREAMS_MAX_IN_FLIGHT).
  */
 export class EventStreamIngest {
-  private inFlight = 0;
-  private readonly maxInFlight: number;
   private readonly onError: (error: unknown) => void;
 
   constructor(private readonly options: EventStreamIngestOptions) {
-    this.maxInFlight = options.maxInFlight ?? 64;
     this.onError = options.onError ?? (() => {});
   }
 
-  /** Whether another event may start now; the route asks before reading a body. */
-  get busy(): boolean {
-    return this.inFlight >= this.maxInFlight;
-  }
-
   async accept(body: unknown): Promise<Accepted> {
-    if (this.busy) throw new IngestBusyError('Too many events at once.');
     // Throws StreamEventError (400) before anything is claimed or published.
     const event = parseStreamEvent(body);
-    this.inFlight++;
+    let first: boolean;
     try {
-      let first: boolean;
-      try {
-        first = await this.options.seen.claim(event.id);
-      } catch (error) {
-        this.onError(error);
-        throw new IngestUnavailableError('The de-duplication store is unreachable.');
-      }
-      if (!first) return { outcome: 'duplicate', event };
-      try {
-        await this.options.hub.publish(event);
-      } catch (error) {
-        this.onError(error);
-        await this.options.seen.release(event.id).catch(this.onError);
-        throw new IngestUnavailableError('The event could not be published.');
-      }
-      return { outcome: 'published', event };
-    } finally {
-      this.inFlight--;
+      first = await this.options.seen.claim(event.id);
+    } catch (error) {
+      this.onError(error);
+      throw new IngestUnavailableError('The de-duplication store is unreachable.');
     }
+    if (!first) return { outcome: 'duplicate', event };
+    try {
+      await this.options.hub.publish(event);
+    } catch (error) {
+      this.onError(error);
+      await this.options.seen.release(event.id).catch(this.onError);
+      throw new IngestUnavailableError('The event could not be published.');
+    }
+    return { outcome: 'published', event };
   }
 }
