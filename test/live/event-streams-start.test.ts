@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SHOP } from '../helpers/emulator.js';
+import { readPage } from '../docs/pages.js';
 import { sendThrough } from '../helpers/sse.js';
 import { openSse } from '../helpers/sse-stream.js';
 
@@ -43,11 +43,10 @@ describe('src/main.ts on the embedded emulator', () => {
       /Events:\s+OneSignal Event Streams POST to http:\/\/127\.0\.0\.1:\d+\/onesignal\/events/,
     );
     const url = /GraphiQL:\s+(\S+)/.exec(out)?.[1] as string;
-    const subscriber = await openSse(
-      url,
-      'subscription Live($appId: UUID!) { messageEvents(appId: $appId) { __typename kind notification { id } } }',
-      { appId: SHOP.id },
-    );
+    // docs/queries.md's example, as a reader pastes it into GraphiQL.
+    const example = /```text\n(subscription Recipients[\s\S]*?)```/.exec(readPage('docs/queries.md'))?.[1];
+    expect(example).toBeDefined();
+    const subscriber = await openSse(url, example as string);
     try {
       const id = await sendThrough(url);
       const events = await subscriber.waitFor(3, 10_000);
