@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { startEmulator } from '../../src/emulator/index.js';
 import { SHOP } from '../helpers/emulator.js';
 
 const SECRET = 'emulator-cli-stream-secret';
@@ -116,5 +117,76 @@ describe('npm run emulator -- --event-stream-url …', () => {
     expect(code).toBe(2);
     expect(err).toContain("--event-stream-header must look like 'Name: value'");
     expect(err).not.toContain(SECRET);
+  });
+});
+
+describe("the emulator's events per channel", () => {
+  it('push recipients are sent and received (every fourth clicks), email recipients also open (every second) and click (every fourth), SMS recipients are sent and delivered', async () => {
+    const bodies: { event: { kind: string }; subscription: { id: string } }[] = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c) => {
+        text += c;
+      });
+      req.on('end', () => {
+        bodies.push(JSON.parse(text));
+        res.writeHead(200).end();
+      });
+    });
+    receiver.listen(0, '127.0.0.1');
+    await once(receiver, 'listening');
+    const emulator = await startEmulator({
+      port: 0,
+      eventStream: { url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/` },
+    });
+    try {
+      const counts: Record<string, Record<string, number>> = {};
+      for (const [channel, extra] of [
+        ['push', { contents: { en: 'Hi' } }],
+        ['email', { email_subject: 'Hi', email_body: '<p>Hi</p>' }],
+        ['sms', { contents: { en: 'Hi' }, name: 'SMS' }],
+      ] as const) {
+        bodies.length = 0;
+        const res = await fetch(`${emulator.url}/api/v1/notifications`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Key ${SHOP.restApiKey}` },
+          body: JSON.stringify({
+            app_id: SHOP.id,
+            included_segments: ['Subscribed Users'],
+            target_channel: channel,
+            ...extra,
+          }),
+        });
+        const { recipients } = (await res.json()) as { recipients: number };
+        expect(recipients, channel).toBeGreaterThan(0);
+        await emulator.eventStreamIdle();
+        const byKind: Record<string, number> = {};
+        for (const b of bodies) byKind[b.event.kind] = (byKind[b.event.kind] ?? 0) + 1;
+        counts[channel] = { recipients, ...byKind };
+      }
+      const r = (c: string) => counts[c]?.recipients as number;
+      expect(counts.push).toEqual({
+        recipients: r('push'),
+        'message.push.sent': r('push'),
+        'message.push.received': r('push'),
+        'message.push.clicked': Math.ceil(r('push') / 4),
+      });
+      expect(counts.email).toEqual({
+        recipients: r('email'),
+        'message.email.sent': r('email'),
+        'message.email.received': r('email'),
+        'message.email.opened': Math.ceil(r('email') / 2),
+        'message.email.clicked': Math.ceil(r('email') / 4),
+      });
+      expect(counts.sms).toEqual({
+        recipients: r('sms'),
+        'message.sms.sent': r('sms'),
+        'message.sms.delivered': r('sms'),
+      });
+    } finally {
+      await emulator.close();
+      receiver.closeAllConnections();
+      receiver.close();
+    }
   });
 });
