@@ -57,7 +57,8 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /**
  * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health` (alive), `/ready`
- * (able to serve: OneSignal answers and accepts the key), `/metrics`, and `/`, which leads a person to
+ * (able to serve: OneSignal answers and accepts the key), `/metrics`, OneSignal's Event Streams
+ * (`EVENT_STREAMS_PATH`, when a secret is configured), and `/`, which leads a person to
  * GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
  */
 export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unknown, routes: Routes) {
