@@ -5,10 +5,15 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEventStreamsConfig } from '../../src/config.js';
 import type { EventStreamsConfig } from '../../src/http/event-streams.js';
-import { createEventStreams, type EventStreams } from '../../src/live/event-streams/index.js';
+import {
+  createEventStreams,
+  type EventStreams,
+  RedisSeenEvents,
+} from '../../src/live/event-streams/index.js';
 import type { StreamEvent } from '../../src/onesignal/event-streams.js';
 import { SHOP } from '../helpers/emulator.js';
 import { eventBody, postEvent } from '../helpers/event-streams.js';
@@ -90,6 +95,28 @@ describe('two replicas on one Redis', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(a.published.map((e) => e.id)).toEqual([body.event.id]);
     expect(b.published.map((e) => e.id)).toEqual([body.event.id]);
+  });
+});
+
+describe('RedisSeenEvents', () => {
+  it('claims an id once across connections until its TTL has passed', async () => {
+    const port = await freePort();
+    const redis = await startRedis(port);
+    const [one, two] = [new Redis(`redis://127.0.0.1:${port}`), new Redis(`redis://127.0.0.1:${port}`)];
+    try {
+      const [a, b] = [new RedisSeenEvents(one, 150), new RedisSeenEvents(two, 150)];
+      const id = randomUUID();
+      expect(await Promise.all([a.claim(id), b.claim(id)])).toEqual(expect.arrayContaining([true, false]));
+      expect(await a.claim(id)).toBe(false);
+      await new Promise((r) => setTimeout(r, 250));
+      expect(await b.claim(id)).toBe(true);
+      await b.release(id);
+      expect(await a.claim(id)).toBe(true);
+    } finally {
+      one.disconnect();
+      two.disconnect();
+      await stopRedis(redis);
+    }
   });
 });
 
