@@ -77,7 +77,21 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
  * when Redis cannot take it. Anything but 2xx is retried by OneSignal. No answer or log repeats a
  * secret.
  */
-export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStreamIngest) {
+/** How a POST was answered: `onesignal_event_streams_total`'s `outcome`, with the kind when accepted. */
+export type IngestOutcome =
+  | 'published'
+  | 'duplicate'
+  | 'rejected'
+  | 'unauthorized'
+  | 'too_large'
+  | 'busy'
+  | 'unavailable';
+
+export function eventStreamsHandler(
+  config: EventStreamsConfig,
+  ingest: EventStreamIngest,
+  onOutcome: (outcome: IngestOutcome, kind?: string) => void = () => {},
+) {
   const secrets = config.secrets.map(digest);
   const limitKb = Math.round(config.maxBodyBytes / 1024);
   // Counted from before a body is read until its answer: bodies being read hold memory too.
@@ -89,6 +103,7 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
     }
     if (!secretMatches(secretOf(req, config.header), secrets)) {
       req.resume();
+      onOutcome('unauthorized');
       return answer(res, 401, {
         status: 'unauthorized',
         reason: `Send the secret (EVENT_STREAMS_SECRET) in the ${config.header} header, as the stream's headers in OneSignal's dashboard do.`,
@@ -96,6 +111,7 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
     }
     if (inFlight >= config.maxInFlight) {
       req.resume();
+      onOutcome('busy');
       return answer(
         res,
         429,
@@ -116,6 +132,7 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
     try {
       text = await readBody(req, config.maxBodyBytes);
     } catch (error) {
+      onOutcome(error instanceof TooLargeError ? 'too_large' : 'rejected');
       if (error instanceof TooLargeError)
         return answer(
           res,
@@ -132,12 +149,15 @@ export function eventStreamsHandler(config: EventStreamsConfig, ingest: EventStr
     try {
       body = JSON.parse(text);
     } catch {
+      onOutcome('rejected');
       return answer(res, 400, { status: 'rejected', reason: 'The body is not valid JSON.' });
     }
     try {
       const { outcome, event } = await ingest.accept(body);
+      onOutcome(outcome, event.kind);
       return answer(res, 200, { status: outcome, id: event.id });
     } catch (error) {
+      onOutcome(error instanceof StreamEventError ? 'rejected' : 'unavailable');
       if (error instanceof StreamEventError)
         return answer(res, 400, { status: 'rejected', reason: error.message });
       if (error instanceof IngestUnavailableError)

@@ -142,7 +142,9 @@ export function createGraphQLServer({
     metrics: observability ? metricsAccess(observability, resolvedSecurity.production) : 'off',
     eventStreams: eventStreams && {
       path: eventStreams.config.path,
-      handle: eventStreamsHandler(eventStreams.config, eventStreams.streams.ingest),
+      handle: eventStreamsHandler(eventStreams.config, eventStreams.streams.ingest, (outcome, kind) =>
+        observability?.metrics.eventStreams.inc({ outcome, kind: kind ?? '' }),
+      ),
     },
   });
   return { yoga, server: createServer(routes) };

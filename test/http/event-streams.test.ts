@@ -3,13 +3,15 @@
  * published once, rotation, bounded floods; and the `messageEvents` subscription over SSE.
  */
 import { randomUUID } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadEventStreamsConfig } from '../../src/config.js';
 import type { EventStreamsConfig } from '../../src/http/event-streams.js';
 import { createEventStreams, type EventStreams } from '../../src/live/event-streams/index.js';
+import { Observability } from '../../src/observability/index.js';
 import type { StreamEvent } from '../../src/onesignal/event-streams.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
-import { eventBody } from '../helpers/event-streams.js';
+import { eventBody, postEvent } from '../helpers/event-streams.js';
 import { openSse } from '../helpers/sse-stream.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
@@ -282,5 +284,37 @@ describe('messageEvents over SSE', () => {
   it('refuses an empty kinds list before following anything', async () => {
     const res = await stack.gqlRaw(EVENTS, { appId: SHOP.id, kinds: [] });
     expect(JSON.stringify(res)).toContain('VALIDATION_FAILED');
+  });
+});
+
+describe('onesignal_event_streams_total', () => {
+  it('counts each answer by outcome, and accepted ones by kind', async () => {
+    const observability = await Observability.create({
+      logFormat: 'json',
+      logDestination: new PassThrough(),
+    });
+    const counted = await startStack(
+      {},
+      { observability, eventStreams: { config, streams: createEventStreams() } },
+    );
+    try {
+      const url = counted.graphqlUrl.replace(/\/graphql$/, config.path);
+      const body = eventBody({ kind: 'message.email.opened' });
+      await postEvent(url, SECRET, body);
+      await postEvent(url, SECRET, body);
+      await postEvent(url, 'wrong-secret-wrong-secret', body);
+      await postEvent(url, SECRET, '{"event":');
+      const text = await (await fetch(counted.graphqlUrl.replace(/\/graphql$/, '/metrics'))).text();
+      const line = (labels: string) =>
+        new RegExp(`^onesignal_event_streams_total\\{${labels}\\} (\\d+)$`, 'm').exec(text)?.[1];
+      expect(line('outcome="published",kind="message.email.opened"')).toBe('1');
+      expect(line('outcome="duplicate",kind="message.email.opened"')).toBe('1');
+      expect(line('outcome="unauthorized",kind=""')).toBe('1');
+      expect(line('outcome="rejected",kind=""')).toBe('1');
+      expect(text).not.toContain(SECRET);
+    } finally {
+      await counted.close();
+      await observability.close();
+    }
   });
 });
