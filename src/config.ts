@@ -202,3 +202,51 @@ export function loadSharedStateConfig(env: NodeJS.ProcessEnv = process.env): Sha
     ttls,
   };
 }
+
+/** Event Streams ingest settings (src/http/event-streams.ts); undefined when no secret is set (no route). */
+export interface EventStreamsSettings {
+  path: string;
+  header: string;
+  secrets: string[];
+  maxBodyBytes: number;
+  maxInFlight: number;
+  dedupTtlMs: number;
+}
+
+/**
+ * `EVENT_STREAMS_SECRET` turns the route on (`EVENT_STREAMS_SECRET_PREVIOUS` is accepted too, for a
+ * rotation); `EVENT_STREAMS_PATH` (default `/onesignal/events`), `EVENT_STREAMS_HEADER` (default
+ * `authorization`, where `Bearer <secret>` is accepted as well as the bare secret),
+ * `EVENT_STREAMS_MAX_BODY_BYTES` (64 KiB), `EVENT_STREAMS_MAX_IN_FLIGHT` (64) and
+ * `EVENT_STREAMS_DEDUP_TTL_MS` (one day). Errors never repeat a secret.
+ */
+export function loadEventStreamsConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): EventStreamsSettings | undefined {
+  const secret = read(env, 'EVENT_STREAMS_SECRET');
+  const previous = read(env, 'EVENT_STREAMS_SECRET_PREVIOUS');
+  if (secret === undefined) {
+    if (previous !== undefined)
+      throw new Error(
+        'EVENT_STREAMS_SECRET_PREVIOUS is set without EVENT_STREAMS_SECRET: set the current secret too.',
+      );
+    return undefined;
+  }
+  if (secret.length < 16) throw new Error('EVENT_STREAMS_SECRET must be at least 16 characters long.');
+  const path = read(env, 'EVENT_STREAMS_PATH') ?? '/onesignal/events';
+  if (!/^\/[\w\-./]*$/.test(path) || path === '/graphql')
+    throw new Error('EVENT_STREAMS_PATH must be a path such as /onesignal/events (not /graphql).');
+  const header = (read(env, 'EVENT_STREAMS_HEADER') ?? 'authorization').toLowerCase();
+  if (!/^[a-z0-9-]+$/.test(header)) throw new Error('EVENT_STREAMS_HEADER must be an HTTP header name.');
+  const dedupTtlMs = read(env, 'EVENT_STREAMS_DEDUP_TTL_MS');
+  if (dedupTtlMs !== undefined && !/^[1-9]\d*$/.test(dedupTtlMs))
+    throw new Error('EVENT_STREAMS_DEDUP_TTL_MS must be a positive whole number of milliseconds.');
+  return {
+    path,
+    header,
+    secrets: previous !== undefined && previous !== secret ? [secret, previous] : [secret],
+    maxBodyBytes: readPositiveInt(env, 'EVENT_STREAMS_MAX_BODY_BYTES') ?? 64 * 1024,
+    maxInFlight: readPositiveInt(env, 'EVENT_STREAMS_MAX_IN_FLIGHT') ?? 64,
+    dedupTtlMs: dedupTtlMs === undefined ? 24 * 3600_000 : Number(dedupTtlMs),
+  };
+}

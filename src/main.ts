@@ -11,17 +11,20 @@
  * GRAPHIQL, LIMIT_MAX_DEPTH, LIMIT_MAX_ALIASES, LIMIT_MAX_TOKENS, LIMIT_MAX_DIRECTIVES, LIMIT_MAX_COST,
  * TRUSTED_DOCUMENTS (see src/security/index.ts); logs, metrics, traces: LOG_LEVEL, LOG_FORMAT,
  * METRICS_PORT, METRICS_TOKEN, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
- * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts).
+ * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts); OneSignal
+ * Event Streams: EVENT_STREAMS_SECRET and the other EVENT_STREAMS_* (see loadEventStreamsConfig).
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { checkAuthAtStartup, loadAuthConfig } from './auth/index.js';
-import { loadOneSignalConfig, loadSharedStateConfig } from './config.js';
+import { loadEventStreamsConfig, loadOneSignalConfig, loadSharedStateConfig } from './config.js';
 import type { RunningEmulator } from './emulator/index.js';
 import { configureHeapGrowth } from './heap.js';
 import { serveMetrics } from './http/routes.js';
 import { createGraphQLServer } from './http/server.js';
 import { createDeliveryWatch } from './live/delivery-watch.js';
+import { createEventStreams } from './live/event-streams/index.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
 import type { OneSignalClient } from './onesignal/index.js';
@@ -90,6 +93,20 @@ async function main() {
     redisUrl: sharedState.redisUrl,
     pollMs: readMs('DELIVERY_POLL_MS', 2_000),
   });
+  // Event Streams: a route when a secret is configured; with the embedded emulator always, on a secret
+  // generated here (never shown), so GraphiQL shows the demo sends' live events with no set-up.
+  const eventStreamsConfig = loadEventStreamsConfig(
+    emulator && !process.env.EVENT_STREAMS_SECRET?.trim()
+      ? { ...process.env, EVENT_STREAMS_SECRET: randomBytes(24).toString('base64url') }
+      : process.env,
+  );
+  const eventStreams =
+    eventStreamsConfig &&
+    createEventStreams({
+      redisUrl: sharedState.redisUrl,
+      dedupTtlMs: eventStreamsConfig.dedupTtlMs,
+      deliveryWatch,
+    });
   const { server } = createGraphQLServer({
     client,
     auth,
@@ -98,6 +115,8 @@ async function main() {
     observability,
     readiness,
     deliveryWatch,
+    ...(eventStreamsConfig &&
+      eventStreams && { eventStreams: { config: eventStreamsConfig, streams: eventStreams } }),
   });
   const host = process.env.HOST?.trim() || '127.0.0.1';
   await listen(server, port, host, 'PORT');
@@ -117,6 +136,16 @@ async function main() {
   const address = server.address() as AddressInfo;
   const shownHost = address.address === '0.0.0.0' || address.address === '::' ? '127.0.0.1' : address.address;
   const base = `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`;
+  if (emulator && eventStreamsConfig) {
+    const secret = eventStreamsConfig.secrets[0] as string;
+    emulator.setEventStream({
+      url: `${base}${eventStreamsConfig.path}`,
+      headers: {
+        [eventStreamsConfig.header]:
+          eventStreamsConfig.header === 'authorization' ? `Bearer ${secret}` : secret,
+      },
+    });
+  }
   // performance.now() counts from process start, so this includes module loading.
   const readyMs = Math.round(performance.now());
   console.log(`onesignal-graphql ready in ${readyMs} ms`);
@@ -144,6 +173,9 @@ async function main() {
       `  Upstream:  OneSignal at ${config.apiUrl ?? 'https://api.onesignal.com'} (${auth.mode === 'passthrough' ? 'callers send their own keys' : `user auth key ${config.userAuthKey ? 'set' : 'not set'}, ${apps} app key(s)`})`,
     );
   }
+  console.log(
+    `  Events:    ${eventStreamsConfig ? `OneSignal Event Streams POST to ${base}${eventStreamsConfig.path} (${emulator ? "the embedded emulator's sends, on a generated secret" : `secret in the ${eventStreamsConfig.header} header`}); subscription messageEvents` : 'off (set EVENT_STREAMS_SECRET to receive OneSignal Event Streams)'}`,
+  );
   console.log(`  Auth:      AUTH_MODE=${auth.mode}`);
   console.log(`  Shared:    ${stores.description}`);
   console.log(
@@ -169,6 +201,7 @@ async function main() {
     await closed;
     clearTimeout(forced);
     metricsServer?.close();
+    await eventStreams?.close();
     await deliveryWatch.close();
     await stores.close();
     await emulator?.close();

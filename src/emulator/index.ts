@@ -3,6 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
+import { EventStreamEmitter, type EventStreamOptions, type EventStreamStats } from './event-stream.js';
 import type { LimitsConfig } from './limits.js';
 import { createStore, DEFAULT_USER_AUTH_KEY } from './seed.js';
 import { createHttpApp, EmulatorCore } from './server.js';
@@ -10,6 +11,7 @@ import { Store } from './store.js';
 import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 
 export { EMULATOR_ORGANIZATION_ID } from './audit-log.js';
+export type { EmittedEvent, EventStreamOptions, EventStreamStats } from './event-stream.js';
 export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate } from './limits.js';
 export { emailUnsubscribeToken } from './routes/email.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
@@ -31,6 +33,8 @@ export interface EmulatorOptions {
    * a send's counts grow from its start until it is delivered `deliveryMs` later.
    */
   pacing?: Partial<Pacing>;
+  /** OneSignal's Event Streams: each send's per-recipient events POSTed to a URL (off when omitted). */
+  eventStream?: EventStreamOptions;
 }
 
 export interface RunningEmulator {
@@ -45,6 +49,12 @@ export interface RunningEmulator {
   setFaults(f: FaultConfig | null): void;
   /** Turns OneSignal's rate limits on or off (`null`: back to the start-up setting's defaults, off). */
   setLimits(l: LimitsConfig | null): void;
+  /** Points the Event Stream somewhere (or turns it off with null), e.g. once the receiver listens. */
+  setEventStream(options: EventStreamOptions | null): void;
+  /** What the Event Stream sent so far; undefined without `eventStream`. */
+  eventStreamStats(): EventStreamStats | undefined;
+  /** Resolves once every event queued so far is answered 2xx (or given up). */
+  eventStreamIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +93,8 @@ export async function startEmulator(
     opts.limits ?? null,
   );
   core.pacing = { deliveryMs: opts.pacing?.deliveryMs ?? 0, exportMs: opts.pacing?.exportMs ?? 0 };
+  let stream = opts.eventStream && new EventStreamEmitter(opts.eventStream);
+  core.eventStream = stream;
   const app = createHttpApp(core);
   const server = createAdaptorServer({ fetch: app.fetch }) as Server;
   await new Promise<void>((resolve, reject) => {
@@ -104,8 +116,16 @@ export async function startEmulator(
     reset: () => core.reset(),
     setFaults: (f) => core.faults.set(f),
     setLimits: (l) => core.limits.set(l),
+    setEventStream: (o) => {
+      stream?.close();
+      stream = o ? new EventStreamEmitter(o) : undefined;
+      core.eventStream = stream;
+    },
+    eventStreamStats: () => stream?.stats(),
+    eventStreamIdle: () => stream?.idle() ?? Promise.resolve(),
     close: () => {
       closed ??= (async () => {
+        stream?.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { parseFaultConfig } from './faults.js';
-import { DEFAULT_PORT, DEFAULT_USER_AUTH_KEY, DEMO, startEmulator } from './index.js';
+import {
+  DEFAULT_PORT,
+  DEFAULT_USER_AUTH_KEY,
+  DEMO,
+  type EventStreamOptions,
+  startEmulator,
+} from './index.js';
 import type { LimitsConfig } from './limits.js';
 import type { FaultConfig } from './types.js';
 import { ApiError } from './util.js';
@@ -30,6 +36,12 @@ Usage: npm run emulator -- [options]
                                                      user/subscription writes 1,000/s and 1/s per subject)
   --delivery-ms N          EMULATOR_DELIVERY_MS      a send delivers over N ms, its counts growing (default 0: at once)
   --export-ms N            EMULATOR_EXPORT_MS        an export's file appears N ms after the request (default 0)
+  --event-stream-url URL   EMULATOR_EVENT_STREAM_URL OneSignal Event Streams: POST each send's per-recipient
+                                                     events (sent, received, opened, clicked…) to URL
+  --event-stream-header 'Name: value'                a header sent with each event (repeatable;
+                           EMULATOR_EVENT_STREAM_HEADERS, one per line)
+  --event-stream-duplicates R EMULATOR_EVENT_STREAM_DUPLICATES 0..1 share of events sent twice
+  --event-stream-reorder R EMULATOR_EVENT_STREAM_REORDER 0..1 share of events held back so later ones overtake
 `;
 
 const { values } = parseArgs({
@@ -52,6 +64,10 @@ const { values } = parseArgs({
     'rate-limits': { type: 'string' },
     'delivery-ms': { type: 'string' },
     'export-ms': { type: 'string' },
+    'event-stream-url': { type: 'string' },
+    'event-stream-header': { type: 'string', multiple: true },
+    'event-stream-duplicates': { type: 'string' },
+    'event-stream-reorder': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -112,6 +128,43 @@ if (!['off', 'free', 'paid'].includes(limitsSetting)) {
 const limits: LimitsConfig =
   limitsSetting === 'off' ? {} : { enabled: true, plan: limitsSetting as 'free' | 'paid' };
 
+const eventStream = parseEventStream();
+
+/** The Event Stream options, or undefined without a URL; exits with a message on a bad setting. */
+function parseEventStream(): EventStreamOptions | undefined {
+  const url = setting('event-stream-url', 'EMULATOR_EVENT_STREAM_URL');
+  if (!url) return undefined;
+  if (!/^https?:\/\//.test(url)) {
+    process.stderr.write('--event-stream-url / EMULATOR_EVENT_STREAM_URL must be an http(s) URL\n');
+    process.exit(2);
+  }
+  const lines = values['event-stream-header'] ?? env.EMULATOR_EVENT_STREAM_HEADERS?.split('\n') ?? [];
+  const headers: Record<string, string> = {};
+  for (const line of lines.filter((l) => l.trim() !== '')) {
+    const colon = line.indexOf(':');
+    if (colon <= 0) {
+      // The value may be a secret: name the rule, not the line.
+      process.stderr.write("--event-stream-header must look like 'Name: value'\n");
+      process.exit(2);
+    }
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const share = (flag: keyof typeof values, envName: string) => {
+    const n = number(flag, envName) ?? 0;
+    if (n < 0 || n > 1) {
+      process.stderr.write(`--${flag} / ${envName} must be between 0 and 1\n`);
+      process.exit(2);
+    }
+    return n;
+  };
+  return {
+    url,
+    headers,
+    duplicates: share('event-stream-duplicates', 'EMULATOR_EVENT_STREAM_DUPLICATES'),
+    reorder: share('event-stream-reorder', 'EMULATOR_EVENT_STREAM_REORDER'),
+  };
+}
+
 const userAuthKey = setting('user-auth-key', 'EMULATOR_USER_AUTH_KEY');
 const empty = values.empty === true || ['1', 'true'].includes(env.EMULATOR_EMPTY ?? '');
 const dataFile = setting('data', 'EMULATOR_DATA');
@@ -127,6 +180,7 @@ const emulator = await startEmulator({
     exportMs: number('export-ms', 'EMULATOR_EXPORT_MS') ?? 0,
   },
   ...(userAuthKey ? { userAuthKey } : {}),
+  ...(eventStream ? { eventStream } : {}),
   ...(dataFile ? { dataFile } : {}),
 });
 
@@ -142,6 +196,10 @@ else
     lines.push(`  app "${app.name}": id ${app.id}  REST API key ${app.restApiKey}`);
 if (dataFile) lines.push(`  data file: ${dataFile} (written on shutdown)`);
 if (Object.keys(faults).length > 0) lines.push(`  faults: ${JSON.stringify(faults)}`);
+if (eventStream)
+  lines.push(
+    `  event stream: ${eventStream.url} (${Object.keys(eventStream.headers ?? {}).length} header(s); duplicates ${eventStream.duplicates}, reorder ${eventStream.reorder})`,
+  );
 if (limits.enabled) lines.push(`  OneSignal rate limits: on (${limitsSetting} plan)`);
 lines.push(
   '  hooks: GET|DELETE /__emulator/stats, POST /__emulator/reset, GET|POST|DELETE /__emulator/faults, GET|POST|DELETE /__emulator/limits',

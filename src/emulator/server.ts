@@ -4,6 +4,7 @@ import type { ContentfulStatusCode, StatusCode } from 'hono/utils/http-status';
 import { getPath } from 'hono/utils/url';
 import { recordAudit } from './audit-log.js';
 import { requireAppKey, requireUserKey, tokenOf } from './auth.js';
+import type { EventStreamEmitter } from './event-stream.js';
 import { type FaultKind, Faults, parseFaultConfig } from './faults.js';
 import { type LimitsConfig, limitBody, limitNameOf, parseLimitsConfig, RateLimits } from './limits.js';
 import type { OpContext, Operation, OpResult } from './operation.js';
@@ -24,7 +25,7 @@ import { subscriptionByTokenOperations } from './routes/subscriptions-by-token.j
 import { templateOperations } from './routes/templates.js';
 import { userOperations } from './routes/users.js';
 import { createStore } from './seed.js';
-import type { Store } from './store.js';
+import type { AppState, Store } from './store.js';
 import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 import { ApiError, fail, isObject, nowSeconds } from './util.js';
 
@@ -62,6 +63,8 @@ export class EmulatorCore {
   private received = new Map<string, unknown[]>();
   /** Pacing of sends and exports; at once unless `startEmulator({ pacing })` says otherwise. */
   pacing: Pacing = { deliveryMs: 0, exportMs: 0 };
+  /** Event Streams: where each send's per-recipient events go (`startEmulator({ eventStream })`). */
+  eventStream: EventStreamEmitter | undefined;
 
   constructor(
     store: Store,
@@ -178,6 +181,8 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
         return jsonResponse(c, 429, limitBody(hit));
       }
       result = op.handler({ ...ctx, app });
+      if (op.id === 'create_notification' && core.eventStream)
+        streamSend(core.eventStream, app, result, core.pacing);
     }
     recordAudit(core.store, op.id, ctx, result, {
       key: tokenOf(header),
@@ -191,6 +196,15 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
   } catch (error) {
     return errorResponse(c, error);
   }
+}
+
+/** A send that reached someone: its recipients' events go to the Event Stream as it delivers. */
+function streamSend(stream: EventStreamEmitter, app: AppState, result: OpResult, pacing: Pacing): void {
+  const id = (result.body as { id?: unknown } | undefined)?.id;
+  if (result.status !== 200 || typeof id !== 'string' || !id || result.headers?.['Idempotent-Replayed'])
+    return;
+  const n = app.notifications.get(id);
+  if (n) stream.delivering(app, n, pacing.deliveryMs);
 }
 
 function injectedFault(core: EmulatorCore, op: Operation, c: Ctx, fault: FaultKind): Response {

@@ -16,6 +16,8 @@ export interface Routes {
   readiness: Readiness | undefined;
   /** Who may read `/metrics` on this port. */
   metrics: MetricsAccess;
+  /** OneSignal's Event Streams POST here (`EVENT_STREAMS_PATH`); absent unless a secret is configured. */
+  eventStreams?: { path: string; handle: (req: IncomingMessage, res: ServerResponse) => unknown } | undefined;
 }
 
 /**
@@ -55,11 +57,12 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 /**
  * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health` (alive), `/ready`
- * (able to serve: OneSignal answers and accepts the key), `/metrics`, and `/`, which leads a person to
+ * (able to serve: OneSignal answers and accepts the key), `/metrics`, OneSignal's Event Streams
+ * (`EVENT_STREAMS_PATH`, when a secret is configured), and `/`, which leads a person to
  * GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
  */
 export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unknown, routes: Routes) {
-  const { graphqlEndpoint, graphiql, observability, readiness, metrics } = routes;
+  const { graphqlEndpoint, graphiql, observability, readiness, metrics, eventStreams } = routes;
   const readOnly = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' || req.method === 'HEAD') return true;
     json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
@@ -75,6 +78,7 @@ export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) =
       // `Cache-Control: no-cache`: answers from OneSignal itself, which then refresh the shared cache.
       return /\bno-cache\b/i.test(req.headers['cache-control'] ?? '') ? withFreshReads(serve) : serve();
     }
+    if (eventStreams && path === eventStreams.path) return eventStreams.handle(req, res);
     if (path === '/health') return readOnly(req, res) && json(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (!readOnly(req, res)) return;

@@ -9,6 +9,7 @@ import {
   restrictClient,
 } from '../auth/index.js';
 import { DeliveryWatch } from '../live/delivery-watch.js';
+import { type EventStreams, memoryHub } from '../live/event-streams/index.js';
 import { ExportReadiness } from '../live/export-readiness.js';
 import { createLoaders } from '../loaders/index.js';
 import type { Observability } from '../observability/index.js';
@@ -20,6 +21,7 @@ import { schema } from '../schema/index.js';
 import { resolveSecurity, type SecurityOptions, securityPlugins } from '../security/index.js';
 import { type OneSignalClientOptions, passthroughClient } from '../upstream/index.js';
 import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
+import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js';
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { oneOfErrors } from './one-of-errors.js';
 import { metricsAccess, routeRequest } from './routes.js';
@@ -45,12 +47,20 @@ export interface GraphQLServerOptions {
   deliveryWatch?: DeliveryWatch;
   /** Checks whether export files are ready; one allowing the client's API origin when omitted. */
   exportReadiness?: ExportReadiness;
+  /**
+   * OneSignal's Event Streams: the ingest route (`config`) and where its events go (`messageEvents`).
+   * Without it, no route; `messageEvents` then follows an in-memory hub that nothing publishes to.
+   */
+  eventStreams?: { config: EventStreamsConfig; streams: EventStreams };
 }
 
 export interface GraphQLServer {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   server: Server;
 }
+
+/** Servers without Event Streams share one hub that nothing publishes to. */
+const idleHub = memoryHub();
 
 /** Builds the HTTP server without listening, so tests can listen on port 0. */
 export function createGraphQLServer({
@@ -63,7 +73,9 @@ export function createGraphQLServer({
   readiness,
   deliveryWatch = new DeliveryWatch(),
   exportReadiness,
+  eventStreams,
 }: GraphQLServerOptions): GraphQLServer {
+  const messageEvents = eventStreams?.streams.hub ?? idleHub;
   const resolvedSecurity = resolveSecurity(security);
   if (auth.mode === 'passthrough' && !clientOptions)
     throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
@@ -103,7 +115,14 @@ export function createGraphQLServer({
         ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
         : client;
       const scoped = restrictClient(base, caller);
-      return { caller, client: scoped, loaders: createLoaders(scoped), delivery: deliveryWatch, exports };
+      return {
+        caller,
+        client: scoped,
+        loaders: createLoaders(scoped),
+        delivery: deliveryWatch,
+        exports,
+        messageEvents,
+      };
     },
     // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.
     plugins: [
@@ -123,6 +142,12 @@ export function createGraphQLServer({
     observability,
     readiness,
     metrics: observability ? metricsAccess(observability, resolvedSecurity.production) : 'off',
+    eventStreams: eventStreams && {
+      path: eventStreams.config.path,
+      handle: eventStreamsHandler(eventStreams.config, eventStreams.streams.ingest, (outcome, kind) =>
+        observability?.metrics.eventStreams.inc({ outcome, kind: kind ?? '' }),
+      ),
+    },
   });
   return { yoga, server: createServer(routes) };
 }

@@ -187,6 +187,10 @@ interface Loop {
   onEvent: (event: Event) => void;
   timer: NodeJS.Timeout | undefined;
   last: DeliverySnapshot | undefined;
+  /** When the next tick is due, and when this loop last polled (epoch ms). */
+  nextAt: number;
+  polledAt: number;
+  ticking: boolean;
 }
 
 export class DeliveryWatch {
@@ -229,6 +233,9 @@ export class DeliveryWatch {
         listeners: new Set(),
         timer: undefined,
         last: undefined,
+        nextAt: 0,
+        polledAt: 0,
+        ticking: false,
         // One listener per notification on the event target (one Redis SUBSCRIBE), fanned out here.
         onEvent: (event: Event) => {
           const snapshot = (event as CustomEvent<DeliverySnapshot>).detail;
@@ -258,8 +265,25 @@ export class DeliveryWatch {
     if (this.loops.get(key) === loop) this.loops.delete(key);
   }
 
+  /**
+   * An Event Streams event of this notification arrived: its counts have changed, so its next poll
+   * comes now rather than at the end of its interval, but never sooner than `pollMs` after the last
+   * one, so a burst of events costs one poll. Only where the notification is watched; the lease
+   * decides, as for every tick, which replica polls. The client's scheduler paces it with the rest.
+   */
+  nudge(appId: string, notificationId: string): void {
+    const key = `${appId}/${notificationId}`;
+    const loop = this.loops.get(key);
+    if (!loop || loop.ticking || this.closed) return;
+    const due = Math.max(Date.now(), loop.polledAt + this.pollMs);
+    if (due >= loop.nextAt) return;
+    clearTimeout(loop.timer);
+    this.schedule(key, loop, due - Date.now());
+  }
+
   private schedule(key: string, loop: Loop, delayMs: number) {
     if (this.closed) return;
+    loop.nextAt = Date.now() + delayMs;
     loop.timer = setTimeout(() => void this.tick(key, loop), delayMs);
     loop.timer.unref?.();
   }
@@ -267,6 +291,7 @@ export class DeliveryWatch {
   private async tick(key: string, loop: Loop): Promise<void> {
     if (this.loops.get(key) !== loop) return;
     let interval = this.pollMs;
+    loop.ticking = true;
     try {
       const leaseMs = this.pollMs * 3;
       // Without the shared leases (Redis unreachable) each replica polls for its own watchers, paced
@@ -283,6 +308,7 @@ export class DeliveryWatch {
         interval = this.pollMs * this.localCount(loop.appId);
       }
       if (lead) {
+        loop.polledAt = Date.now();
         const n = await withFreshReads(() => loop.client.notifications.get(loop.appId, loop.notificationId));
         const snapshot = snapshotOf(loop.appId, n);
         if (!loop.last || !sameProgress(loop.last, snapshot)) {
@@ -295,6 +321,8 @@ export class DeliveryWatch {
       }
     } catch (error) {
       this.onError(error);
+    } finally {
+      loop.ticking = false;
     }
     if (this.loops.get(key) === loop) this.schedule(key, loop, interval);
   }

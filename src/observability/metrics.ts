@@ -54,6 +54,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly eventStreams = new Counter({
+    name: 'onesignal_event_streams_total',
+    help: "OneSignal Event Streams POSTs, by answer (published, duplicate, rejected, unauthorized, too_large, busy, unavailable) and, for accepted ones, the event's kind.",
+    labelNames: ['outcome', 'kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,5 +1,6 @@
 import type { Caller } from '../auth/caller.js';
 import type { DeliveryWatch } from '../live/delivery-watch.js';
+import type { MessageEventHub } from '../live/event-streams/index.js';
 import type { ExportReadiness } from '../live/export-readiness.js';
 import type { Loaders } from '../loaders/index.js';
 import type { OneSignalClient } from '../onesignal/index.js';
@@ -19,4 +20,6 @@ export interface Context {
   delivery: DeliveryWatch;
   /** Whether export files are ready (shared by every request). */
   exports: ExportReadiness;
+  /** Where OneSignal's Event Streams events arrive, from every replica (one per server). */
+  messageEvents: MessageEventHub;
 }

@@ -17,6 +17,7 @@ import './in-app-messages/index.js';
 import './live-activity-start.js';
 import './email.js';
 import './organization.js';
+import './message-events.js';
 
 import { GraphQLSchema } from 'graphql';
 

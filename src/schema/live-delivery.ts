@@ -74,7 +74,7 @@ builder.subscriptionField('notificationDelivery', (t) =>
   t.field({
     type: NotificationDeliveryRef,
     description:
-      "A notification's status and delivery counts: its current state first, then each change, ending after DELIVERED or CANCELED. However many clients watch a notification, on however many replicas, OneSignal is polled once per interval for it (docs/queries.md, Live delivery).",
+      "A notification's status and delivery counts: its current state first, then each change, ending after DELIVERED or CANCELED. However many clients watch a notification, on however many replicas, OneSignal is polled once per interval for it (docs/queries.md, Live delivery). With OneSignal's Event Streams set up (EVENT_STREAMS_SECRET), an event of the notification (sent, received, opened, clicked, failed) brings its next poll forward, no sooner than DELIVERY_POLL_MS after the last one (docs/event-streams.md).",
     authScopes: { 'notifications:read': true },
     args: {
       id: t.arg.id({ required: true, description: 'Global id of the notification (`Notification.id`).' }),

@@ -14,6 +14,9 @@ const NEWS = DEMO.apps[1]!;
 const USER_KEY = `canary-user-key-${randomBytes(8).toString('hex')}`;
 // Configured for NEWS instead of its real key, so its calls come back 403 from upstream.
 const WRONG_KEY = `canary-wrong-key-${randomBytes(8).toString('hex')}`;
+// The Event Streams secrets: the current one and the one being rotated out.
+const STREAM_SECRET = `canary-stream-secret-${randomBytes(8).toString('hex')}`;
+const STREAM_PREVIOUS = `canary-stream-previous-${randomBytes(8).toString('hex')}`;
 
 let emulator: RunningEmulator;
 let server: ChildProcess;
@@ -36,6 +39,8 @@ function secrets() {
     APNS_P12,
     APNS_P12_PASSWORD,
     SAFARI_P12_PASSWORD,
+    STREAM_SECRET,
+    STREAM_PREVIOUS,
   };
 }
 
@@ -73,6 +78,9 @@ beforeAll(async () => {
       CACHE: 'off',
       AUTH_MODE: 'none',
       AUTH_ALLOW_NONE: 'true',
+      EVENT_STREAMS_SECRET: STREAM_SECRET,
+      EVENT_STREAMS_SECRET_PREVIOUS: STREAM_PREVIOUS,
+      EVENT_STREAMS_MAX_BODY_BYTES: '2048',
     },
   });
   server.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
@@ -249,6 +257,25 @@ describe('the secrets canary', () => {
     });
     await record('CSRF-less GET', `${graphqlUrl}?query=${encodeURIComponent('{ apps { id } }')}`);
 
+    // Event Streams: wrong, truncated and rotated secrets, bad bodies, oversized bodies, and an event
+    // whose body carries the secret itself (it must not be echoed).
+    const events = graphqlUrl.replace(/\/graphql$/, '/onesignal/events');
+    const event = (kind: string) =>
+      JSON.stringify({ event: { id: crypto.randomUUID(), kind, app_id: SHOP.id }, message: { id: '' } });
+    const stream = (name: string, authorization: string | undefined, body: string) =>
+      record(name, events, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(authorization && { authorization }) },
+        body,
+      });
+    await stream('event without secret', undefined, event('message.push.clicked'));
+    await stream('event wrong secret', `Bearer ${STREAM_SECRET.slice(0, -2)}`, event('message.push.clicked'));
+    await stream('event secret in body', `Bearer ${STREAM_SECRET}`, event(`message.push.${STREAM_SECRET}`));
+    await stream('event malformed', `Bearer ${STREAM_SECRET}`, '{"event": ');
+    await stream('event too large', `Bearer ${STREAM_SECRET}`, 'x'.repeat(4_000));
+    await stream('event ok', `Bearer ${STREAM_SECRET}`, event('message.email.opened'));
+    await stream('event previous secret', `Bearer ${STREAM_PREVIOUS}`, event('message.sms.delivered'));
+
     // The battery did reach the paths it means to test.
     const statuses = Object.fromEntries(responses.map((r) => [r.name, r.status]));
     expect(statuses).toMatchObject({
@@ -261,6 +288,13 @@ describe('the secrets canary', () => {
       'malformed json': 400,
       'GET mutation': 405,
       'CSRF-less GET': 403,
+      'event without secret': 401,
+      'event wrong secret': 401,
+      'event secret in body': 400,
+      'event malformed': 400,
+      'event too large': 413,
+      'event ok': 200,
+      'event previous secret': 200,
     });
     expect(responses.find((r) => r.name === 'send')?.text).toContain('NotificationCreatePayload');
     // The fresh app has no subscribers: OneSignal accepted its key and sent to nobody.
