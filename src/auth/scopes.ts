@@ -12,6 +12,9 @@ export const SCOPES = {
   'apikeys:read': "Read an app's API keys: names and IP allow-lists, never the keys (`App.apiKeys`).",
   'apikeys:write':
     'Create, change, rotate and delete API keys (`apiKeyCreate`, `apiKeyUpdate`, `apiKeyRotate`, `apiKeyDelete`); also reads them.',
+  'journeys:read': "Read an app's journeys (OneSignal's Journeys API, beta) and their stats.",
+  'journeys:write':
+    'Create, change, activate, archive and delete journeys and their nodes (`journeyCreate`, `journeyUpdate`, `journeyNodeUpdate`, `journeyDelete`); also reads them.',
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

@@ -11,6 +11,7 @@ import type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 
 export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate } from './limits.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
+export { DEMO_JOURNEYS } from './seed-journeys.js';
 export { OPERATIONS } from './server.js';
 export type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { inSegment } from './audience.js';
 import { platformKeyOf } from './devices.js';
+import { seedJourneys } from './seed-journeys.js';
 import { type AppState, Store } from './store.js';
 import type {
   DeliveryStats,
@@ -509,6 +510,7 @@ function seedApp(
       DEMO.liveActivityId,
       new Map([[firstPush.id, `live-activity-token-${plan.slug}`]]),
     );
+  seedJourneys(state, anchor);
   return state;
 }
 

@@ -9,6 +9,7 @@ import type { OpContext, Operation, OpResult } from './operation.js';
 import { apiKeyOperations } from './routes/api-keys.js';
 import { appOperations } from './routes/apps.js';
 import { customEventOperations } from './routes/custom-events.js';
+import { journeyOperations } from './routes/journeys.js';
 import { liveActivityOperations } from './routes/live-activities.js';
 import { exportReady, notificationOperations } from './routes/notifications.js';
 import { outcomeOperations } from './routes/outcomes.js';
@@ -36,6 +37,7 @@ export const OPERATIONS: Operation[] = [
   ...customEventOperations,
   ...subscriptionByTokenOperations,
   ...recipientEstimateOperations,
+  ...journeyOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -1,4 +1,5 @@
 import { InAppMessageUsage } from './in-app-usage.js';
+import { inAppMessagesOf, type JourneyRecord } from './journeys.js';
 import type {
   AppRecord,
   CreateNotificationResult,
@@ -27,6 +28,8 @@ export interface AppSnapshot {
   liveActivities: [string, [string, string][]][];
   /** Absent in snapshots taken before templates existed. */
   templates?: TemplateRecord[];
+  /** Absent in snapshots taken before journeys existed. */
+  journeys?: JourneyRecord[];
 }
 
 export interface Snapshot {
@@ -54,6 +57,8 @@ export class AppState {
   iams: InAppMessage[] = [];
   /** activity_id → subscription_id → push token. */
   readonly liveActivities = new Map<string, Map<string, string>>();
+  /** Journeys (beta API) by lower-case id, with the counts their stats show. */
+  readonly journeys = new Map<string, JourneyRecord>();
   /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
   readonly inAppMessageUsage = new InAppMessageUsage();
 
@@ -216,6 +221,7 @@ export class AppState {
       iams: this.iams,
       liveActivities: [...this.liveActivities.entries()].map(([a, m]) => [a, [...m.entries()]]),
       templates: [...this.templates.values()],
+      journeys: [...this.journeys.values()],
     };
   }
 
@@ -234,6 +240,10 @@ export class AppState {
     state.iams = s.iams;
     for (const [a, entries] of s.liveActivities) state.liveActivities.set(a, new Map(entries));
     for (const t of s.templates ?? []) state.templates.set(t.id, t);
+    for (const j of s.journeys ?? []) {
+      state.journeys.set(j.journey.id, j);
+      state.inAppMessageUsage.set(j.journey.id, inAppMessagesOf(j.journey));
+    }
     return state;
   }
 }

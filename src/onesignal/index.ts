@@ -2,6 +2,7 @@ import { aliasesApi } from './aliases.js';
 import { apiKeysApi } from './api-keys.js';
 import { appsApi } from './apps.js';
 import { customEventsApi } from './custom-events.js';
+import { journeysApi } from './journeys.js';
 import { liveActivitiesApi } from './live-activities.js';
 import { notificationsApi } from './notifications.js';
 import { outcomesApi } from './outcomes.js';
@@ -24,6 +25,8 @@ export {
   type OneSignalErrorCode,
   type OneSignalErrorInit,
 } from './errors.js';
+export type * from './journeys.js';
+export { JOURNEY_PAGE_MAX } from './journeys.js';
 export type * from './live-activities.js';
 export type * from './notifications.js';
 export { OPERATIONS, type OperationId } from './operations.js';
@@ -73,6 +76,7 @@ export function createOneSignalApi(http: Requester) {
     customEvents: customEventsApi(http),
     apiKeys: apiKeysApi(http),
     templates: templatesApi(http),
+    journeys: journeysApi(http),
   };
 }
 

@@ -75,6 +75,14 @@ export const OPERATIONS = [
   'update_subscription_by_token',
   // recipient estimates (current API)
   'estimate_notification_recipients',
+  // journeys (current API, beta)
+  'view_journeys',
+  'view_journey',
+  'create_journey',
+  'update_journey',
+  'delete_journey',
+  'update_journey_node',
+  'view_journey_stats',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

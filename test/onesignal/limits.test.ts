@@ -36,6 +36,7 @@ describe("OneSignal's rate-limit table", () => {
       'create_message',
       'user_write',
       'user_write_per_subject',
+      'view_journeys',
     ]);
   });
 
