@@ -7,8 +7,12 @@
  * descriptive (`invalid_request`, `not_found`, `conflict`, `invalid_state`).
  */
 import { randomUUID } from 'node:crypto';
-import type { AppState } from './store.js';
 import { type ApiError, failCode, isObject, isUuid } from './util.js';
+
+/** What the checks need of an app: its segments (store.ts imports this module, so not AppState). */
+export interface SegmentsOf {
+  segments: { has(id: string): boolean };
+}
 
 export type JourneyDoc = Record<string, unknown> & { id: string; name: string; nodes: JourneyNodeDoc[] };
 export type JourneyNodeDoc = Record<string, unknown> & { id: string; kind: string };
@@ -92,7 +96,7 @@ const WAIT_MAX = 31_556_952;
 
 /** What a node or branch may keep from the graph it replaces: server-assigned ids seen before. */
 export interface GraphContext {
-  app: AppState;
+  app: SegmentsOf;
   creating: boolean;
   nodeIds: Set<string>;
   branchIds: Set<string>;
@@ -100,7 +104,7 @@ export interface GraphContext {
   clientIds: Set<string>;
 }
 
-function segmentIds(app: AppState, value: unknown, field: string): string[] {
+function segmentIds(app: SegmentsOf, value: unknown, field: string): string[] {
   if (!Array.isArray(value)) throw invalid(`${field} must be an array of segment ids`, field);
   for (const id of value) {
     // "every segment id … must be a valid UUID that references an existing segment".
@@ -125,7 +129,7 @@ function eventName(value: unknown, field: string): void {
     throw invalid(`${field} must be an event name of 1 to 255 characters`, field);
 }
 
-export function checkAudience(app: AppState, audience: unknown): void {
+export function checkAudience(app: SegmentsOf, audience: unknown): void {
   if (!isObject(audience)) throw invalid('audience must be an object', 'audience');
   if (audience.kind === 'segment') {
     if (audience.included_segment_ids !== undefined)
@@ -143,7 +147,7 @@ export function checkAudience(app: AppState, audience: unknown): void {
   } else throw invalid("audience.kind must be 'segment' or 'event_trigger'", 'audience.kind');
 }
 
-export function checkEarlyExit(app: AppState, earlyExit: unknown): void {
+export function checkEarlyExit(app: SegmentsOf, earlyExit: unknown): void {
   if (earlyExit === null) return;
   if (!isObject(earlyExit) || !isObject(earlyExit.rules))
     throw invalid('early_exit needs rules', 'early_exit.rules');

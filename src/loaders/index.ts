@@ -1,5 +1,6 @@
 import type { OneSignalClient } from '../onesignal/index.js';
 import { appLoaders } from './apps.js';
+import { journeyLoaders } from './journeys.js';
 import { notificationLoaders } from './notifications.js';
 import { playerLoaders } from './players.js';
 import { segmentLoaders } from './segments.js';
@@ -26,7 +27,8 @@ export type Loaders = Group<typeof appLoaders> &
   Group<typeof playerLoaders> &
   Group<typeof segmentLoaders> &
   Group<typeof templateLoaders> &
-  Group<typeof userLoaders>;
+  Group<typeof userLoaders> &
+  Group<typeof journeyLoaders>;
 
 class RequestLoaders implements Loaders {
   #apps: Group<typeof appLoaders> | undefined;
@@ -35,6 +37,7 @@ class RequestLoaders implements Loaders {
   #segments: Group<typeof segmentLoaders> | undefined;
   #templates: Group<typeof templateLoaders> | undefined;
   #users: Group<typeof userLoaders> | undefined;
+  #journeys: Group<typeof journeyLoaders> | undefined;
 
   constructor(private readonly client: OneSignalClient) {}
 
@@ -61,6 +64,10 @@ class RequestLoaders implements Loaders {
   private get users() {
     this.#users ??= userLoaders(this.client);
     return this.#users;
+  }
+  private get journeys() {
+    this.#journeys ??= journeyLoaders(this.client);
+    return this.#journeys;
   }
 
   get allApps() {
@@ -122,5 +129,14 @@ class RequestLoaders implements Loaders {
   }
   get forgetSubscription() {
     return this.users.forgetSubscription;
+  }
+  get journey() {
+    return this.journeys.journey;
+  }
+  get journeyPage() {
+    return this.journeys.journeyPage;
+  }
+  get journeyStats() {
+    return this.journeys.journeyStats;
   }
 }

@@ -13,6 +13,7 @@ import './custom-events.js';
 import './recipient-estimate.js';
 import './live-delivery.js';
 import './api-keys.js';
+import './journeys/index.js';
 
 import { GraphQLSchema } from 'graphql';
 
