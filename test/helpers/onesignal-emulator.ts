@@ -102,6 +102,16 @@ export const SUITE_OPERATIONS = {
     'update_subscription_by_token',
     'estimate_notification_recipients',
   ],
+  /** Journeys (beta): test/schema/journeys.test.ts and test/emulator/journeys.test.ts. */
+  journeys: [
+    'view_journeys',
+    'view_journey',
+    'create_journey',
+    'update_journey',
+    'delete_journey',
+    'update_journey_node',
+    'view_journey_stats',
+  ],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */

@@ -315,11 +315,11 @@ describe('writing journeys', () => {
     expect(stack.upstreamCalls()).toEqual({ update_journey: 1 });
 
     stack.emulator.resetStats();
-    const wait = created.journey.nodes[0]!.nodeId;
+    const waitNodeId = created.journey.nodes[0]!.nodeId;
     const { journeyNodeUpdate } = await stack.gql<{
       journeyNodeUpdate: { __typename: string; node: Record<string, unknown> };
     }>(NODE_UPDATE, {
-      input: { journeyId: created.journey.id, nodeId: wait, durationSeconds: 7200, annotation: 'two hours' },
+      input: { journeyId: created.journey.id, nodeId: waitNodeId, durationSeconds: 7200, annotation: 'two hours' },
     });
     expect(journeyNodeUpdate.node).toEqual({
       nodeId: wait,
