@@ -55,6 +55,7 @@ async function call(method: string, path: string, body?: unknown, key = SHOP.res
     headers: { Authorization: `Key ${key}`, 'Content-Type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  // biome-ignore lint/suspicious/noExplicitAny: raw answers are read loosely by these assertions.
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 const base = `/apps/${SHOP.id}/journeys`;
@@ -92,8 +93,20 @@ describe('the journeys routes', () => {
     expect((await call('PATCH', `${base}/${WELCOME}/nodes/${UNKNOWN}`, { annotation: 'x' })).status).toBe(
       404,
     );
+    expect((await call('GET', `${base}/not-a-uuid`)).status).toBe(404);
     // Another app's key is refused.
     expect((await call('GET', `${base}/${WELCOME}`, undefined, NEWS.restApiKey)).status).toBe(403);
+  });
+
+  it('keep paging past a deleted journey, and keep fields no node kind names as sent', async () => {
+    const { body: a } = await call('POST', base, { name: 'A', nodes: [wait({ future_field: { x: 1 } })] });
+    const { body: b } = await call('POST', base, { name: 'B' });
+    const first = await call('GET', `${base}?limit=1`);
+    expect(first.body.journeys[0].id).toBe(b.id);
+    await call('DELETE', `${base}/${b.id}`);
+    const next = await call('GET', `${base}?limit=1&cursor=${first.body.next_cursor}`);
+    expect(next.body.journeys[0].id).toBe(a.id);
+    expect((await call('GET', `${base}/${a.id}`)).body.nodes[0].future_field).toEqual({ x: 1 });
   });
 
   it.each([

@@ -178,6 +178,28 @@ describe('reading journeys', () => {
     expect(stack.upstreamCalls()).toEqual({ view_journey: 1, view_journey_stats: 1 });
   });
 
+  it('hands on fields the schema does not name yet as extra, on the journey, its audience and its nodes', async () => {
+    const res = await fetch(`${stack.emulator.url}/apps/${SHOP}/journeys`, {
+      method: 'POST',
+      headers: { Authorization: `Key ${DEMO.apps[0]!.restApiKey}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        name: 'Newer API',
+        goal: { event: 'purchase' },
+        audience: { kind: 'segment', included_segment_ids: [], frequency_cap: 3 },
+        nodes: [{ kind: 'wait', duration_seconds: 60, jitter_seconds: 5 }],
+      }),
+    });
+    const { id } = (await res.json()) as { id: string };
+    const { app } = await stack.gql<{ app: { journey: Record<string, unknown> } }>(
+      `{ app(id: "${SHOP}") { journey(id: "${id}") { extra audience { extra } nodes { kind extra } } } }`,
+    );
+    expect(app.journey).toEqual({
+      extra: { goal: { event: 'purchase' } },
+      audience: { extra: { frequency_cap: 3 } },
+      nodes: [{ kind: 'WAIT', extra: { jitter_seconds: 5 } }],
+    });
+  });
+
   it('answers null for an unknown journey, after one view_journey', async () => {
     stack.emulator.resetStats();
     const { app } = await stack.gql<{ app: { journey: null } }>(
@@ -319,7 +341,12 @@ describe('writing journeys', () => {
     const { journeyNodeUpdate } = await stack.gql<{
       journeyNodeUpdate: { __typename: string; node: Record<string, unknown> };
     }>(NODE_UPDATE, {
-      input: { journeyId: created.journey.id, nodeId: waitNodeId, durationSeconds: 7200, annotation: 'two hours' },
+      input: {
+        journeyId: created.journey.id,
+        nodeId: waitNodeId,
+        durationSeconds: 7200,
+        annotation: 'two hours',
+      },
     });
     expect(journeyNodeUpdate.node).toEqual({
       nodeId: wait,
