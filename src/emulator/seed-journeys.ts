@@ -3,14 +3,8 @@
  * exited early, the rest still waiting at a node). One journey of each app shows the in-app message
  * the in-app messages seed gives that app a fixed id; the usage registry records it like any write.
  */
-import {
-  allBranches,
-  allNodes,
-  inAppMessagesOf,
-  type JourneyDoc,
-  type JourneyNodeDoc,
-  type JourneyStatsRecord,
-} from './journeys.js';
+import { allBranches, allNodes, inAppMessagesOf } from './journey-graph.js';
+import type { JourneyDoc, JourneyNodeDoc, JourneyStatsRecord } from './journeys.js';
 import type { AppState } from './store.js';
 import { stableUuid } from './util.js';
 

@@ -1,5 +1,6 @@
 import { InAppMessageUsage } from './in-app-usage.js';
-import { inAppMessagesOf, type JourneyRecord } from './journeys.js';
+import { inAppMessagesOf } from './journey-graph.js';
+import type { JourneyRecord } from './journeys.js';
 import type {
   AppRecord,
   CreateNotificationResult,

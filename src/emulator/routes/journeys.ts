@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { allBranches, allNodes, inAppMessagesOf, statsOf, summaryOf } from '../journey-graph.js';
 import {
-  allBranches,
-  allNodes,
   checkAudience,
   checkEarlyExit,
   checkNode,
@@ -9,15 +8,12 @@ import {
   checkSchedule,
   emptyStats,
   type GraphContext,
-  inAppMessagesOf,
   invalid,
   type JourneyDoc,
   type JourneyNodeDoc,
   type JourneyRecord,
   journeyNotFound,
   SERVER_FIELDS,
-  statsOf,
-  summaryOf,
 } from '../journeys.js';
 import { type Operation, ok } from '../operation.js';
 import type { AppState } from '../store.js';

@@ -19,19 +19,21 @@ import type {
 import { builder } from '../builder.js';
 import { JourneyAudienceKindEnum, JourneyTargetStateEnum } from './enums.js';
 import {
-  attributesToWire,
-  eventName,
   JourneyEventAttributeInput,
   JourneyNodeInput,
   JourneyTagInput,
   type NodeBodyInput,
   type NodeInput,
-  type NodeWalk,
   nodeBodyFields,
+} from './node-input.js';
+import {
+  attributesToWire,
+  eventName,
+  type NodeWalk,
   nodeBodyToWire,
   nodesToWire,
   tagMap,
-} from './node-input.js';
+} from './node-wire.js';
 
 type InputBuilder = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
 

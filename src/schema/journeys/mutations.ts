@@ -10,7 +10,6 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { mutationResult, UPSTREAM_ERRORS, UPSTREAM_ERRORS_WITH_CONFLICT } from '../error-types.js';
 import { upstream } from '../upstream-errors.js';
-import { JourneyNodeRef } from './graph.js';
 import {
   type JourneyInputShape,
   journeyCreateInputFields,
@@ -19,6 +18,7 @@ import {
   toJourneyBody,
   toNodePatch,
 } from './input.js';
+import { JourneyNodeRef } from './nodes.js';
 import { JourneyRef } from './types.js';
 
 const BETA = 'OneSignal marks the Journeys API as beta: its fields and rules may still change.';

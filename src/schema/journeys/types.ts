@@ -12,7 +12,8 @@ import type { Context } from '../context.js';
 import { fromIso } from '../time.js';
 import { orNull, upstream } from '../upstream-errors.js';
 import { extraOf, JourneyNodeKindEnum, JourneyStateEnum, known, NODE_KINDS, STATES } from './enums.js';
-import { JourneyAudienceRef, JourneyEarlyExitRef, JourneyNodeRef, JourneyScheduleRef } from './graph.js';
+import { JourneyAudienceRef, JourneyEarlyExitRef, JourneyScheduleRef } from './graph.js';
+import { JourneyNodeRef } from './nodes.js';
 
 export const JourneyRef = builder.objectRef<LoadedJourney>('Journey');
 
