@@ -237,6 +237,28 @@ describe('paging journeys', () => {
     expect(stack.upstreamCalls()).toEqual({ view_journeys: 3 });
   });
 
+  it('pages across a full upstream page of 50 with OneSignal’s next cursor, and accepts the end cursor of the last page', async () => {
+    const post = (name: string) =>
+      fetch(`${stack.emulator.url}/apps/${SHOP}/journeys`, {
+        method: 'POST',
+        headers: { Authorization: `Key ${DEMO.apps[0]!.restApiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name }),
+      });
+    for (let i = 0; i < 48; i++) await post(`Bulk ${i}`);
+    stack.emulator.resetStats();
+    const full = await stack.gql<Page>(PAGE, { first: 50 });
+    expect(full.app.journeys.edges).toHaveLength(50);
+    expect(full.app.journeys.pageInfo.hasNextPage).toBe(false);
+    const beyond = await stack.gql<Page>(PAGE, { first: 50, after: full.app.journeys.pageInfo.endCursor });
+    expect(beyond.app.journeys.edges).toEqual([]);
+    await post('One more');
+    const again = await stack.gql<Page>(PAGE, { first: 50 });
+    expect(again.app.journeys.pageInfo.hasNextPage).toBe(true);
+    const rest = await stack.gql<Page>(PAGE, { first: 50, after: again.app.journeys.pageInfo.endCursor });
+    expect(rest.app.journeys.edges.map((e) => e.node.name)).toEqual(['Cart reminder A/B']);
+    expect(stack.upstreamCalls()).toEqual({ view_journeys: 4, create_journey: 1 });
+  });
+
   it('resumes from any edge’s cursor, inside an upstream page too', async () => {
     for (const name of ['K1', 'K2', 'K3']) await createJourney(stack, { name });
     const first = await stack.gql<Page & { app: { journeys: { edges: { cursor: string }[] } } }>(PAGE, {

@@ -63,7 +63,7 @@ function journeyPageKey(appId: string, args: ConnectionArgs) {
     );
   const from =
     args.after != null ? decodePosition(args.after, [...path, 'after']) : { cursor: undefined, skip: 0 };
-  if (from.skip >= JOURNEY_PAGE_MAX)
+  if (from.skip > JOURNEY_PAGE_MAX)
     throw ValidationError.field([...path, 'after'], `"${args.after}" is not a cursor issued by this API.`);
   return {
     from,
