@@ -123,6 +123,7 @@ describe('the journeys routes', () => {
       'split weights summing to 90',
       { name: 'N', nodes: [{ kind: 'split_range', branches: [{ weight: 45 }, { weight: 45 }] }] },
     ],
+    ['a template id that is no UUID', { name: 'N', nodes: [{ kind: 'send_push', template_id: 'welcome' }] }],
     [
       'two event condition groups',
       { name: 'N', audience: { kind: 'event_trigger', name: 'e', attributes: [[], []] } },
@@ -139,7 +140,12 @@ describe('the journeys routes', () => {
       nodes: [wait({ client_node_id: 'w' }), { kind: 'yes_no', branches: [{ nodes: [wait()] }, {}] }],
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ state: 'draft', created_source: 'public_api', description: '' });
+    expect(created.body).toMatchObject({
+      state: 'draft',
+      created_source: 'public_api',
+      description: '',
+      audience: { kind: 'segment', included_segment_ids: [] },
+    });
     const [w, split] = created.body.nodes;
     expect(w.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(split.branches[0].id).toMatch(/^[0-9a-f-]{36}$/);
@@ -163,10 +169,10 @@ describe('the journeys routes', () => {
       concurrency_key: j.concurrency_key,
     });
     expect(active.body).toMatchObject({ state: 'active', started_at: expect.any(String) });
-    expect(
-      (await call('PATCH', `${base}/${j.id}`, { name: 'x', concurrency_key: j.concurrency_key })).status,
-    ).toBe(409);
-    expect((await call('PATCH', `${base}/${j.id}`, { state: 'draft' })).status).toBe(422);
+    const stale = await call('PATCH', `${base}/${j.id}`, { name: 'x', concurrency_key: j.concurrency_key });
+    expect([stale.status, stale.body.errors[0].code]).toEqual([409, 'conflict']);
+    const toDraft = await call('PATCH', `${base}/${j.id}`, { state: 'draft' });
+    expect([toDraft.status, toDraft.body.errors[0].code]).toEqual([422, 'invalid_state']);
     expect((await call('PATCH', `${base}/${j.id}`, { state: 'scheduled' })).status).toBe(422);
     const archived = await call('PATCH', `${base}/${j.id}`, { state: 'archived' });
     expect(archived.body).toMatchObject({ state: 'archived', archived_at: expect.any(String) });
@@ -234,6 +240,8 @@ describe('the in-app message usage registry', () => {
     expect(usage().journeysUsing(SHOP_IAM)).toEqual([WELCOME, j.id]);
     await call('PATCH', `${base}/${j.id}`, { nodes: [{ kind: 'send_iam', iam_id: OTHER_IAM }] });
     expect(usage().journeysUsing(SHOP_IAM)).toEqual([WELCOME]);
+    expect(usage().journeysUsing(OTHER_IAM)).toEqual([j.id]);
+    await call('PATCH', `${base}/${j.id}`, { state: 'archived' });
     expect(usage().journeysUsing(OTHER_IAM)).toEqual([j.id]);
     await call('DELETE', `${base}/${j.id}`);
     expect(usage().journeysUsing(OTHER_IAM)).toEqual([]);
