@@ -196,6 +196,25 @@ describe('reading journeys', () => {
     });
   });
 
+  it('reads only the stats when a journey(id:) selects only ids and stats, and null for an unknown one', async () => {
+    stack.emulator.resetStats();
+    const q = (id: string) =>
+      `{ app(id: "${SHOP}") { journey(id: "${id}") { id oneSignalId stats { started completed exitedEarly } } } }`;
+    const { app } = await stack.gql<{ app: { journey: Record<string, unknown> } }>(q(WELCOME));
+    expect(app.journey).toEqual({
+      id: gid('Journey', SHOP, WELCOME),
+      oneSignalId: WELCOME,
+      stats: { started: 1240, completed: 1010, exitedEarly: 130 },
+    });
+    expect(stack.upstreamCalls()).toEqual({ view_journey_stats: 1 });
+    const missing = await stack.gql<{ app: { journey: null } }>(q('99999999-9999-4999-8999-999999999999'));
+    expect(missing.app.journey).toBeNull();
+    expect(stack.upstreamCalls()).toEqual({ view_journey_stats: 2 });
+    stack.emulator.resetStats();
+    await stack.gql(`{ app(id: "${SHOP}") { journey(id: "${WELCOME}") { name stats { started } } } }`);
+    expect(stack.upstreamCalls()).toEqual({ view_journey: 1, view_journey_stats: 1 });
+  });
+
   it('answers null for an unknown journey, after one view_journey', async () => {
     stack.emulator.resetStats();
     const { app } = await stack.gql<{ app: { journey: null } }>(

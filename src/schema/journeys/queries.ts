@@ -2,7 +2,9 @@
  * Fields that return journeys: `App.journeys`, a connection over view_journeys' forward-only cursor
  * paging, and `App.journey(id:)`.
  */
+import { type GraphQLResolveInfo, Kind } from 'graphql';
 import { ValidationError } from '../../core/errors.js';
+import type { LoadedJourney } from '../../loaders/journeys.js';
 import { JOURNEY_PAGE_MAX } from '../../onesignal/index.js';
 import { AppRef, registerAppFieldPrefetch } from '../apps.js';
 import { builder } from '../builder.js';
@@ -76,6 +78,18 @@ function journeyPageKey(appId: string, args: ConnectionArgs) {
   };
 }
 
+/** Journey fields that need none of the journey's own data. */
+const STATS_ONLY = new Set(['__typename', 'id', 'oneSignalId', 'stats', 'app']);
+
+/** Whether the field's selection is plain fields all in `allowed` (fragments: not judged, so no). */
+function selectsOnly(info: GraphQLResolveInfo, allowed: Set<string>): boolean {
+  return info.fieldNodes.every((node) =>
+    (node.selectionSet?.selections ?? []).every(
+      (sel) => sel.kind === Kind.FIELD && allowed.has(sel.name.value),
+    ),
+  );
+}
+
 registerAppFieldPrefetch('journeys', (appId, args, ctx) => {
   ctx.loaders.journeyPage.load(journeyPageKey(appId, args).key).catch(() => {});
 });
@@ -123,7 +137,13 @@ builder.objectFields(AppRef, (t) => ({
     authScopes: JOURNEY_READ_SCOPES,
     description: 'One journey of the app by its OneSignal id (view_journey); null when it does not exist.',
     args: { id: t.arg({ type: 'UUID', required: true, description: 'The OneSignal journey id.' }) },
-    resolve: (app, { id }, ctx) =>
-      orNull(ctx.loaders.journey.load({ appId: app.id.toLowerCase(), id: id.toLowerCase() })),
+    resolve: async (app, { id }, ctx, info) => {
+      const key = { appId: app.id.toLowerCase(), id: id.toLowerCase() };
+      if (!selectsOnly(info, STATS_ONLY)) return orNull(ctx.loaders.journey.load(key));
+      // Only ids and stats: view_journey_stats alone tells whether the journey exists (404), so the
+      // journey itself is not read. `summary` makes any other field read it after all.
+      const stats = await orNull(ctx.loaders.journeyStats.load(key));
+      return stats ? ({ id: key.id, app_id: key.appId, name: '', summary: true } as LoadedJourney) : null;
+    },
   }),
 }));
