@@ -218,7 +218,7 @@ describe('reading journeys', () => {
   it('answers null for an unknown journey, after one view_journey', async () => {
     stack.emulator.resetStats();
     const { app } = await stack.gql<{ app: { journey: null } }>(
-      `{ app(id: "${SHOP}") { journey(id: "99999999-9999-4999-8999-999999999999") { id } } }`,
+      `{ app(id: "${SHOP}") { journey(id: "99999999-9999-4999-8999-999999999999") { id name } } }`,
     );
     expect(app.journey).toBeNull();
     expect(stack.upstreamCalls()).toEqual({ view_journey: 1 });
