@@ -87,6 +87,8 @@ const LIMIT_VARIABLES: Record<string, LimitClass[]> = {
     // Email analytics and audit log reads: OneSignal lists no limit for them; paced as views.
     'view_email_analytics',
     'view_audit_logs',
+    // Journeys (beta) reads: no documented limit either.
+    'view_journeys',
   ],
   ONESIGNAL_LIMIT_MESSAGES: ['create_message'],
   ONESIGNAL_LIMIT_USER_WRITES: ['user_write'],

@@ -18,6 +18,9 @@ export const SCOPES = {
     'Create, change, pause, resume and delete in-app messages (`inAppMessageCreate`, `inAppMessageUpdate`, `inAppMessagePause`, `inAppMessageResume`, `inAppMessageDelete`); also reads them.',
   'auditlogs:read':
     "Read an organization's audit log (`Organization.auditLogs`; needs the organization API key and an Enterprise plan).",
+  'journeys:read': "Read an app's journeys (OneSignal's Journeys API, beta) and their stats.",
+  'journeys:write':
+    'Create, change, activate, archive and delete journeys and their nodes (`journeyCreate`, `journeyUpdate`, `journeyNodeUpdate`, `journeyDelete`); also reads them.',
   exports: 'Start CSV exports (`notificationExportHistory`, `notificationExportEvents`, `playerExportCsv`).',
 } as const;
 

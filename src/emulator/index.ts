@@ -16,6 +16,7 @@ export { defaultRates, LIMIT_NAMES, type LimitName, type LimitsConfig, type Rate
 export { emailUnsubscribeToken } from './routes/email.js';
 export { DEFAULT_USER_AUTH_KEY, DEMO, demoAppKeys } from './seed.js';
 export { DEMO_AUDIT_ACTOR } from './seed-email-audit.js';
+export { DEMO_JOURNEYS } from './seed-journeys.js';
 export { OPERATIONS } from './server.js';
 export type { EmulatorStats, FaultConfig, Pacing } from './types.js';
 

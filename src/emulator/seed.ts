@@ -3,6 +3,7 @@ import { inSegment } from './audience.js';
 import { platformKeyOf } from './devices.js';
 import { seedEmailAndAudit } from './seed-email-audit.js';
 import { seedInAppMessages } from './seed-in-app-messages.js';
+import { seedJourneys } from './seed-journeys.js';
 import { type AppState, Store } from './store.js';
 import type {
   DeliveryStats,
@@ -496,6 +497,7 @@ function seedApp(
       DEMO.liveActivityId,
       new Map([[firstPush.id, `live-activity-token-${plan.slug}`]]),
     );
+  seedJourneys(state, anchor);
   return state;
 }
 

@@ -14,6 +14,7 @@ import { auditLogOperations } from './routes/audit-logs.js';
 import { customEventOperations } from './routes/custom-events.js';
 import { emailOperations } from './routes/email.js';
 import { inAppMessageOperations } from './routes/in-app-messages.js';
+import { journeyOperations } from './routes/journeys.js';
 import { liveActivityOperations } from './routes/live-activities.js';
 import { liveActivityStartOperations } from './routes/live-activity-start.js';
 import { exportReady, notificationOperations } from './routes/notifications.js';
@@ -46,6 +47,7 @@ export const OPERATIONS: Operation[] = [
   ...liveActivityStartOperations,
   ...emailOperations,
   ...auditLogOperations,
+  ...journeyOperations,
 ];
 
 /** The mutable state behind one running emulator: store, counters, faults. */

@@ -1,5 +1,7 @@
 import { type InAppMessageRecord, restoreInAppMessage } from './in-app-messages.js';
 import { InAppMessageUsage } from './in-app-usage.js';
+import { inAppMessagesOf } from './journey-graph.js';
+import type { JourneyRecord } from './journeys.js';
 import type {
   ApiKeyRecord,
   AppRecord,
@@ -32,6 +34,8 @@ export interface AppSnapshot {
   customEvents?: RecordedEvent[];
   /** Audit log events and email spam complaints; absent in snapshots taken before they existed. */
   auditAndEmail?: { auditLog: AuditEntry[]; emailComplaints: [string, number][] };
+  /** Absent in snapshots taken before journeys existed. */
+  journeys?: JourneyRecord[];
 }
 
 export interface Snapshot {
@@ -68,6 +72,8 @@ export class AppState {
   auditLog: AuditEntry[] = [];
   /** Notification id → spam complaints its email drew (the emulator's inboxes report none by themselves). */
   readonly emailComplaints = new Map<string, number>();
+  /** Journeys (beta API) by lower-case id, with the counts their stats show. */
+  readonly journeys = new Map<string, JourneyRecord>();
   /** Which journeys use which in-app messages; rebuilt from the journeys, so not in snapshots. */
   readonly inAppMessageUsage = new InAppMessageUsage();
 
@@ -233,6 +239,7 @@ export class AppState {
       apiKeys: [...this.apiKeys.values()],
       customEvents: this.customEvents,
       auditAndEmail: { auditLog: this.auditLog, emailComplaints: [...this.emailComplaints.entries()] },
+      journeys: [...this.journeys.values()],
     };
   }
 
@@ -257,6 +264,10 @@ export class AppState {
     state.customEvents = s.customEvents ?? [];
     state.auditLog = s.auditAndEmail?.auditLog ?? [];
     for (const [id, n] of s.auditAndEmail?.emailComplaints ?? []) state.emailComplaints.set(id, n);
+    for (const j of s.journeys ?? []) {
+      state.journeys.set(j.journey.id, j);
+      state.inAppMessageUsage.set(j.journey.id, inAppMessagesOf(j.journey));
+    }
     return state;
   }
 }

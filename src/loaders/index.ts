@@ -1,6 +1,7 @@
 import type { OneSignalClient } from '../onesignal/index.js';
 import { appLoaders } from './apps.js';
 import { inAppMessageLoaders } from './in-app-messages.js';
+import { journeyLoaders } from './journeys.js';
 import { notificationLoaders } from './notifications.js';
 import { playerLoaders } from './players.js';
 import { segmentLoaders } from './segments.js';
@@ -28,7 +29,8 @@ export type Loaders = Group<typeof appLoaders> &
   Group<typeof segmentLoaders> &
   Group<typeof templateLoaders> &
   Group<typeof userLoaders> &
-  Group<typeof inAppMessageLoaders>;
+  Group<typeof inAppMessageLoaders> &
+  Group<typeof journeyLoaders>;
 
 class RequestLoaders implements Loaders {
   #apps: Group<typeof appLoaders> | undefined;
@@ -38,6 +40,7 @@ class RequestLoaders implements Loaders {
   #templates: Group<typeof templateLoaders> | undefined;
   #users: Group<typeof userLoaders> | undefined;
   #inAppMessages: Group<typeof inAppMessageLoaders> | undefined;
+  #journeys: Group<typeof journeyLoaders> | undefined;
 
   constructor(private readonly client: OneSignalClient) {}
 
@@ -68,6 +71,10 @@ class RequestLoaders implements Loaders {
   private get inAppMessages() {
     this.#inAppMessages ??= inAppMessageLoaders(this.client);
     return this.#inAppMessages;
+  }
+  private get journeys() {
+    this.#journeys ??= journeyLoaders(this.client);
+    return this.#journeys;
   }
 
   get allApps() {
@@ -138,5 +145,14 @@ class RequestLoaders implements Loaders {
   }
   get inAppMessageStats() {
     return this.inAppMessages.inAppMessageStats;
+  }
+  get journey() {
+    return this.journeys.journey;
+  }
+  get journeyPage() {
+    return this.journeys.journeyPage;
+  }
+  get journeyStats() {
+    return this.journeys.journeyStats;
   }
 }

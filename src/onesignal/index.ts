@@ -5,6 +5,7 @@ import { auditLogsApi } from './audit-logs.js';
 import { customEventsApi } from './custom-events.js';
 import { emailApi } from './email.js';
 import { inAppMessagesApi } from './in-app-messages.js';
+import { journeysApi } from './journeys.js';
 import { liveActivitiesApi } from './live-activities.js';
 import { notificationsApi } from './notifications.js';
 import { outcomesApi } from './outcomes.js';
@@ -31,6 +32,8 @@ export {
 } from './errors.js';
 export type * from './in-app-messages.js';
 export { IN_APP_MESSAGE_PAGE_MAX, IN_USE_BY_JOURNEY } from './in-app-messages.js';
+export type * from './journeys.js';
+export { JOURNEY_PAGE_MAX } from './journeys.js';
 export type * from './live-activities.js';
 export type * from './notifications.js';
 export { OPERATIONS, type OperationId } from './operations.js';
@@ -83,6 +86,7 @@ export function createOneSignalApi(http: Requester) {
     inAppMessages: inAppMessagesApi(http),
     email: emailApi(http),
     auditLogs: auditLogsApi(http),
+    journeys: journeysApi(http),
   };
 }
 

@@ -116,6 +116,15 @@ export const LIMITS = [
     free: { perSecond: 1, burst: 3 },
     operations: ['list_audit_logs'],
   },
+  {
+    // OneSignal's rate-limits page lists no limit for the Journeys API (beta). Until it does, its
+    // reads are paced like the other views, about 1/s per app with a burst of 3, so a dashboard
+    // polling stats never meets a 429 it could have avoided; its writes are not limited here.
+    name: 'view_journeys',
+    per: 'app',
+    free: { perSecond: 1, burst: 3 },
+    operations: ['view_journeys', 'view_journey', 'view_journey_stats'],
+  },
 ] as const satisfies readonly LimitSpec[];
 
 export type LimitClass = (typeof LIMITS)[number]['name'];

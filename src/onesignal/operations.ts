@@ -90,6 +90,14 @@ export const OPERATIONS = [
   'get_email_reputation',
   // organization audit logs (current API; the organization key, Enterprise plans)
   'list_audit_logs',
+  // journeys (current API, beta)
+  'view_journeys',
+  'view_journey',
+  'create_journey',
+  'update_journey',
+  'delete_journey',
+  'update_journey_node',
+  'view_journey_stats',
 ] as const;
 
 export type OperationId = (typeof OPERATIONS)[number];

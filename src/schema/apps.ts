@@ -23,7 +23,12 @@ export const ApnsEnvironmentEnum = builder.enumType('ApnsEnvironment', {
 });
 
 /** Any one of the read scopes: enough to reach an app and its id; the rest needs its own scope. */
-const ANY_READ_SCOPE = { 'apps:read': true, 'notifications:read': true, 'users:read': true } as const;
+const ANY_READ_SCOPE = {
+  'apps:read': true,
+  'notifications:read': true,
+  'users:read': true,
+  'journeys:read': true,
+} as const;
 
 /** Validates the local part of an App global id (the app id itself) before any upstream call. */
 export function parseAppId(id: string, path: string[] = ['id']): string {

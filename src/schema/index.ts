@@ -18,6 +18,7 @@ import './live-activity-start.js';
 import './email.js';
 import './organization.js';
 import './message-events.js';
+import './journeys/index.js';
 
 import { GraphQLSchema } from 'graphql';
 

@@ -254,6 +254,9 @@ function resourceOf(operation: string): Resource {
     case 'view_in_app_messages':
     case 'view_in_app_message':
     case 'view_in_app_message_stats':
+    case 'view_journeys':
+    case 'view_journey':
+    case 'view_journey_stats':
       return 'lists';
     case 'get_notification':
       return 'notification';
@@ -279,7 +282,7 @@ function resourceOf(operation: string): Resource {
  * The tags of a read or a write, from its operation and path. Reads and writes of the same thing
  * share a tag: `notifications:<app>` (an app's notification lists), `notification:<app>/<id>`,
  * `audience:<app>` (players, users, aliases and subscriptions are one record upstream), `segments:<app>`,
- * `templates:<app>`, `inappmessages:<app>`, `app:<app>`, `apps`.
+ * `templates:<app>`, `inappmessages:<app>`, `journeys:<app>`, `app:<app>`, `apps`.
  */
 export function tagsOf(req: OperationRequest): string[] {
   const app = (req.auth.kind === 'app' ? req.auth.appId : appFromPath(req.path))?.toLowerCase();
@@ -329,6 +332,15 @@ export function tagsOf(req: OperationRequest): string[] {
     case 'set_in_app_message_enabled':
     case 'delete_in_app_message':
       return app ? [`inappmessages:${app}`] : [];
+    // Any journey write makes the app's journey pages, journeys and stats stale.
+    case 'view_journeys':
+    case 'view_journey':
+    case 'view_journey_stats':
+    case 'create_journey':
+    case 'update_journey':
+    case 'delete_journey':
+    case 'update_journey_node':
+      return app ? [`journeys:${app}`] : [];
     case 'view_api_keys':
     case 'create_api_key':
     case 'update_api_key':

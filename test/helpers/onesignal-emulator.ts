@@ -122,6 +122,16 @@ export const SUITE_OPERATIONS = {
     'get_email_reputation',
     'list_audit_logs',
   ],
+  /** Journeys (beta): test/schema/journeys.test.ts and test/emulator/journeys.test.ts. */
+  journeys: [
+    'view_journeys',
+    'view_journey',
+    'create_journey',
+    'update_journey',
+    'delete_journey',
+    'update_journey_node',
+    'view_journey_stats',
+  ],
 } as const;
 
 /** Fetches a URL the emulator handed out (CSV exports) and returns its text. */

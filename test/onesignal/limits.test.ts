@@ -40,6 +40,7 @@ describe("OneSignal's rate-limit table", () => {
       // OneSignal lists no limit for these reads: paced as views until it does.
       'view_email_analytics',
       'view_audit_logs',
+      'view_journeys',
     ]);
   });
 

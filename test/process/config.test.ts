@@ -59,6 +59,7 @@ describe('loadOneSignalConfig', () => {
         view_in_app_messages: { perSecond: 2, burst: 5 },
         view_email_analytics: { perSecond: 2, burst: 5 },
         view_audit_logs: { perSecond: 2, burst: 5 },
+        view_journeys: { perSecond: 2, burst: 5 },
         create_message: { perSecond: 6000, burst: 6000 },
       },
       configured: true,
