@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
+import { DEMO_JOURNEYS, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { caller, NEWS, SHOP } from '../helpers/emulator.js';
 
 let emulator: RunningEmulator;
@@ -198,16 +198,19 @@ describe('set_in_app_message_enabled', () => {
 
 describe('delete_in_app_message', () => {
   it('is refused with the documented 400 while a journey uses the message, and works once it is released', async () => {
+    // The demo's "Welcome series" journey shows WELCOME (src/emulator/seed-journeys.ts); the hook adds one.
+    const seeded = DEMO_JOURNEYS[SHOP.id]?.journeys['Welcome series'] as string;
     expect((await usage({ app_id: SHOP.id, journey_id: 'j-1', in_app_message_ids: [WELCOME] })).status).toBe(
       200,
     );
     const refused = await call('DELETE', `${base}/${WELCOME}`);
     expect(refused.status).toBe(400);
     expect(refused.body.errors[0]).toBe('In-App Message is used by a Journey and cannot be deleted');
-    expect(refused.body.errors[1]).toBe('Journeys using it: j-1');
+    expect(refused.body.errors[1]).toBe(`Journeys using it: ${seeded}, j-1`);
     expect((await call('GET', `${base}/${WELCOME}`)).status).toBe(200);
 
     await usage({ app_id: SHOP.id, journey_id: 'j-1', in_app_message_ids: [] });
+    await usage({ app_id: SHOP.id, journey_id: seeded, in_app_message_ids: [] });
     const deleted = await call('DELETE', `${base}/${WELCOME}`);
     expect(deleted.status).toBe(200);
     expect(deleted.body).toEqual({ success: true, payload: { success: true } });

@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { loadAuthConfig } from '../../src/auth/config.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { encodeGlobalId, encodeNodeId } from '../../src/core/ids.js';
+import { DEMO_JOURNEYS } from '../../src/emulator/index.js';
 import { SHOP } from '../helpers/emulator.js';
 import { SUITE_OPERATIONS } from '../helpers/onesignal-emulator.js';
 import { type Stack, startStack, useStack } from '../helpers/stack.js';
@@ -215,17 +216,20 @@ describe('inAppMessageCreate, inAppMessageUpdate, pause, resume and delete', () 
   });
 
   it('delete a message, and refuse with InAppMessageInUseError while a journey uses it', async () => {
+    // The demo's "Welcome series" journey shows WELCOME (src/emulator/seed-journeys.ts); the hook adds one.
+    const seeded = DEMO_JOURNEYS[SHOP.id]?.journeys['Welcome series'] as string;
     expect((await useJourney('journey-7', [WELCOME])).status).toBe(200);
     const refused = await stack.gql<Loose>(DELETE, { id: gid(WELCOME) });
     expect(refused.inAppMessageDelete).toEqual({
       __typename: 'InAppMessageInUseError',
       code: 'CONFLICT',
-      message: 'In-App Message is used by a Journey and cannot be deleted (journeys: journey-7).',
-      journeyIds: ['journey-7'],
+      message: `In-App Message is used by a Journey and cannot be deleted (journeys: ${seeded}, journey-7).`,
+      journeyIds: [seeded, 'journey-7'],
     });
     expect(stack.upstreamCalls()).toEqual({ delete_in_app_message: 1 });
 
     await useJourney('journey-7', []);
+    await useJourney(seeded, []);
     const deleted = await stack.gql<Loose>(DELETE, { id: gid(WELCOME) });
     expect(deleted.inAppMessageDelete).toEqual({
       __typename: 'InAppMessageDeletePayload',
