@@ -117,7 +117,7 @@ describe('GraphiQL in headless Chromium', () => {
   it('loads its assets from this server, compressed, in a fraction of the 9 MB Yoga inlines', () => {
     const [first] = visits;
     expect(first!.requests.filter((r) => r.startsWith('GET /graphiql/')).length).toBeGreaterThanOrEqual(3);
-    expect(first!.bytes).toBeLessThan(2_500_000);
+    expect(first!.bytes).toBeLessThan(2_800_000);
   });
 
   it('fetches no asset on the next visit, only the page, the schema and the query: the assets are cached', () => {
@@ -125,9 +125,9 @@ describe('GraphiQL in headless Chromium', () => {
     console.info(`GraphiQL, next visit: ${second!.bytes} bytes, ${Math.round(second!.ms)} ms to the answer`);
     expect(second!.requests.filter((r) => r.startsWith('GET /graphiql/'))).toEqual([]);
     expect(second!.requests).toContain('GET /graphql');
-    // Mostly the introspection answer GraphiQL's docs and completion need (~0.3 MB since every field
-    // of a message is in the schema).
-    expect(second!.bytes).toBeLessThan(400_000);
+    // Mostly the introspection answer GraphiQL's docs and completion need (~0.5 MB since every field
+    // of a message, in-app messages, journeys and the audit log are in the schema).
+    expect(second!.bytes).toBeLessThan(600_000);
   });
 
   it('weighs what the README says', () => {
