@@ -11,7 +11,9 @@
  * GRAPHIQL, LIMIT_MAX_DEPTH, LIMIT_MAX_ALIASES, LIMIT_MAX_TOKENS, LIMIT_MAX_DIRECTIVES, LIMIT_MAX_COST,
  * TRUSTED_DOCUMENTS (see src/security/index.ts); logs, metrics, traces: LOG_LEVEL, LOG_FORMAT,
  * METRICS_PORT, METRICS_TOKEN, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
- * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts).
+ * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts); subscriptions:
+ * SUBSCRIPTION_HEARTBEAT_MS, SUBSCRIPTIONS_MAX_PER_CALLER, SUBSCRIPTIONS_MAX (see
+ * src/http/transports/config.ts).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +23,7 @@ import type { RunningEmulator } from './emulator/index.js';
 import { configureHeapGrowth } from './heap.js';
 import { serveMetrics } from './http/routes.js';
 import { createGraphQLServer } from './http/server.js';
+import { loadTransportConfig } from './http/transports/config.js';
 import { createDeliveryWatch } from './live/delivery-watch.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
 import { Readiness } from './observability/readiness.js';
@@ -90,7 +93,7 @@ async function main() {
     redisUrl: sharedState.redisUrl,
     pollMs: readMs('DELIVERY_POLL_MS', 2_000),
   });
-  const { server } = createGraphQLServer({
+  const { server, closeSubscriptions } = createGraphQLServer({
     client,
     auth,
     clientOptions,
@@ -98,6 +101,7 @@ async function main() {
     observability,
     readiness,
     deliveryWatch,
+    transports: loadTransportConfig(),
   });
   const host = process.env.HOST?.trim() || '127.0.0.1';
   await listen(server, port, host, 'PORT');
@@ -162,8 +166,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    // Stop accepting connections, let in-flight requests finish briefly, then drop idle keep-alives.
+    // Stop accepting connections, end every subscription the way its transport completes one (so
+    // clients see a clean end, not a cut), let in-flight requests finish briefly, then drop idle
+    // keep-alives.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeSubscriptions();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 2_000);
     await closed;

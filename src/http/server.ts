@@ -22,6 +22,11 @@ import { type OneSignalClientOptions, passthroughClient } from '../upstream/inde
 import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { metricsAccess, routeRequest } from './routes.js';
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/config.js';
+import { graphqlSsePlugin } from './transports/graphql-sse.js';
+import { apolloMultipartPlugin } from './transports/multipart.js';
+import { OpenSubscriptions } from './transports/subscriptions.js';
+import { attachWebSockets } from './transports/websocket.js';
 
 export interface GraphQLServerOptions {
   client: OneSignalClient;
@@ -44,11 +49,20 @@ export interface GraphQLServerOptions {
   deliveryWatch?: DeliveryWatch;
   /** Checks whether export files are ready; one allowing the client's API origin when omitted. */
   exportReadiness?: ExportReadiness;
+  /** Heartbeats and caps on open subscriptions; `DEFAULT_TRANSPORT_OPTIONS` for each omitted one. */
+  transports?: Partial<TransportOptions>;
 }
 
 export interface GraphQLServer {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   server: Server;
+  /** Subscriptions open now, on every transport. */
+  openSubscriptions: OpenSubscriptions;
+  /**
+   * Ends every open subscription (each completes as its transport completes one) and closes every
+   * WebSocket with 1001; call it before `server.close()` on shutdown.
+   */
+  closeSubscriptions(): Promise<void>;
 }
 
 /** Builds the HTTP server without listening, so tests can listen on port 0. */
@@ -62,8 +76,11 @@ export function createGraphQLServer({
   readiness,
   deliveryWatch = new DeliveryWatch(),
   exportReadiness,
+  transports,
 }: GraphQLServerOptions): GraphQLServer {
   const resolvedSecurity = resolveSecurity(security);
+  const transport = { ...DEFAULT_TRANSPORT_OPTIONS, ...transports };
+  const openSubscriptions = new OpenSubscriptions(transport);
   if (auth.mode === 'passthrough' && !clientOptions)
     throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
   const graphqlEndpoint = '/graphql';
@@ -88,8 +105,12 @@ export function createGraphQLServer({
     // request's CPU, to enforce a looser bound (25 MB) than ours.
     maxRequestBodySize: false,
     landingPage: false,
+    // `/graphql?transport=ws` (or `graphql-sse`) opens GraphiQL with its subscriptions over that transport.
     graphiql: resolvedSecurity.graphiql
-      ? graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery())
+      ? (request) => ({
+          ...graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery()),
+          ...graphiqlTransport(request.url, graphqlEndpoint),
+        })
       : false,
     // A small page whose assets (cached, compressed) are served by `routeRequest`; see graphiql.ts (served by routes.ts).
     renderGraphiQL,
@@ -108,6 +129,10 @@ export function createGraphQLServer({
     plugins: [
       ...securityPlugins(resolvedSecurity),
       authenticationPlugin(auth, graphqlEndpoint),
+      // Transports after authentication: a caller is established before any of them runs anything.
+      graphqlSsePlugin(graphqlEndpoint),
+      apolloMultipartPlugin(transport.heartbeatMs),
+      openSubscriptions.plugin(),
       appAccessPreflightPlugin(),
       codeEveryError,
       ...(observability?.plugins() ?? []),
@@ -122,5 +147,30 @@ export function createGraphQLServer({
     readiness,
     metrics: observability ? metricsAccess(observability, resolvedSecurity.production) : 'off',
   });
-  return { yoga, server: createServer(routes) };
+  const server = createServer(routes);
+  const sockets = attachWebSockets(server, yoga, {
+    graphqlEndpoint,
+    auth,
+    corsOrigins: resolvedSecurity.corsOrigins,
+    maxMessageBytes: resolvedSecurity.requestLimits.maxBodyBytes,
+    heartbeatMs: transport.heartbeatMs,
+  });
+  return {
+    yoga,
+    server,
+    openSubscriptions,
+    async closeSubscriptions() {
+      await openSubscriptions.closeAll();
+      await sockets.close();
+    },
+  };
+}
+
+/** GraphiQL's subscription transport, from the page's `?transport=`: SSE unless `ws` or `graphql-sse`. */
+function graphiqlTransport(url: string, graphqlEndpoint: string) {
+  const transport = new URL(url).searchParams.get('transport');
+  if (transport === 'ws') return { subscriptionsProtocol: 'WS' as const };
+  if (transport === 'graphql-sse')
+    return { subscriptionsProtocol: 'GRAPHQL_SSE' as const, subscriptionsEndpoint: graphqlEndpoint };
+  return {};
 }
