@@ -155,13 +155,14 @@ export function createGraphQLServer({
     maxMessageBytes: resolvedSecurity.requestLimits.maxBodyBytes,
     heartbeatMs: transport.heartbeatMs,
   });
+  let closing: Promise<void> | undefined;
   return {
     yoga,
     server,
     openSubscriptions,
-    async closeSubscriptions() {
-      await openSubscriptions.closeAll();
-      await sockets.close();
+    closeSubscriptions() {
+      closing ??= openSubscriptions.closeAll().then(() => sockets.close());
+      return closing;
     },
   };
 }

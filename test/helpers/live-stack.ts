@@ -28,8 +28,11 @@ export interface LiveStack {
   graphql: GraphQLServer;
   url: string;
   wsUrl: string;
-  /** Sends to the shop's subscribed users (straight to the emulator, whatever the auth mode); its global id. */
-  send(): Promise<string>;
+  /**
+   * Sends to the shop's subscribed users (straight to the emulator, whatever the auth mode); its
+   * global id. `later`: scheduled an hour ahead, so a subscription to it stays open.
+   */
+  send(options?: { later?: boolean }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,10 +58,11 @@ export async function startLiveStack(
     graphql,
     url: `http://127.0.0.1:${port}/graphql`,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
-    async send() {
+    async send({ later = false } = {}) {
       const created = await client.notifications.create(SHOP, {
         included_segments: ['Subscribed Users'],
         contents: { en: 'Live on every transport' },
+        ...(later && { send_after: new Date(Date.now() + 3_600_000).toISOString() }),
       });
       return encodeGlobalId('Notification', `${SHOP}/${created.id}`);
     },

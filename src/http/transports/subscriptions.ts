@@ -41,7 +41,7 @@ function callerKey(caller: Caller): string {
  */
 export class OpenSubscriptions {
   private readonly perCaller = new Map<string, number>();
-  private readonly streams = new Set<AsyncIterator<unknown>>();
+  private readonly streams = new Set<TrackedStream>();
   private total = 0;
   private closing = false;
 
@@ -99,11 +99,18 @@ export class OpenSubscriptions {
   private track<T>(source: AsyncIterable<T>, release: () => void): AsyncIterableIterator<T> {
     const inner = source[Symbol.asyncIterator]();
     const streams = this.streams;
+    let ended!: () => void;
+    const done = new Promise<void>((resolve) => {
+      ended = resolve;
+    });
     const finish = () => {
-      streams.delete(tracked);
+      streams.delete(entry);
       release();
+      ended();
     };
-    const tracked: AsyncIterableIterator<T> = {
+    const entry: TrackedStream = { end: () => inner.return?.(), done };
+    streams.add(entry);
+    return {
       [Symbol.asyncIterator]() {
         return this;
       },
@@ -127,13 +134,34 @@ export class OpenSubscriptions {
         throw error;
       },
     };
-    streams.add(tracked);
-    return tracked;
   }
 
-  /** Ends every open subscription and refuses new ones: for shutdown, before the server closes. */
-  async closeAll(): Promise<void> {
+  /**
+   * Ends every open subscription and refuses new ones: for shutdown, before the server closes. Waits
+   * (up to `graceMs`) until each transport has seen its stream end, so its completion is on the wire
+   * before sockets close.
+   */
+  async closeAll(graceMs = 1_000): Promise<void> {
     this.closing = true;
-    await Promise.allSettled([...this.streams].map((stream) => stream.return?.()));
+    const open = [...this.streams];
+    for (const stream of open) void Promise.resolve(stream.end()).catch(() => undefined);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all(open.map((stream) => stream.done)),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    // A transport writes its completion after it sees the end, and graphql-ws waits for each write's
+    // callback between messages: a moment for those writes to reach the wire before sockets close.
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+interface TrackedStream {
+  /** Ends the source; the transport reading it then sees `done`. */
+  end(): unknown;
+  /** Settles once the stream has ended and its place is released. */
+  done: Promise<void>;
 }

@@ -111,8 +111,11 @@ export function attachWebSockets(
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
+  // Each connection's operations, so shutdown can wait until their completions are sent.
+  const connections = new Set<{ subscriptions: Record<string, unknown> }>();
   const disposable = useServer<Record<string, unknown>, { authRequest: Request }>(
     {
+      onClose: (ctx) => void connections.delete(ctx),
       // Refuse a connection that proves no caller before it is acknowledged; each operation
       // authenticates again, so a JWT that expires while the socket is open stops being honoured.
       onConnect: async (ctx) => {
@@ -125,6 +128,7 @@ export function attachWebSockets(
           return false;
         }
         ctx.extra.authRequest = request;
+        connections.add(ctx);
         return true;
       },
       onSubscribe: async (ctx, _id, payload) => {
@@ -164,7 +168,12 @@ export function attachWebSockets(
     options.heartbeatMs,
   );
   return {
+    // After `OpenSubscriptions.closeAll()` ended every stream: each socket's Complete messages go out
+    // (graphql-ws sends them as each stream ends), then every socket closes with 1001.
     close: async () => {
+      const deadline = Date.now() + 1_000;
+      while ([...connections].some((c) => Object.keys(c.subscriptions).length) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       await disposable.dispose();
     },
   };
