@@ -87,7 +87,10 @@ export function securityPlugins(security: ResolvedSecurity): Plugin[] {
     requestLimitsPlugin(security.requestLimits),
     ...httpHygienePlugins({ hideSuggestions: security.production, introspection: security.introspection }),
     ...(security.trustedDocuments
-      ? [trustedDocumentsPlugin(security.trustedDocuments), trustedSourcesOnlyPlugin(security.trustedDocuments)]
+      ? [
+          trustedDocumentsPlugin(security.trustedDocuments),
+          trustedSourcesOnlyPlugin(security.trustedDocuments),
+        ]
       : []),
     ...queryLimitPlugins(security.limits),
   ];

@@ -19,9 +19,8 @@ import {
   type Variables,
 } from 'relay-runtime';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import { pipe, subscribe, onEnd } from 'wonka';
+import { onEnd, pipe, subscribe } from 'wonka';
 import WebSocket from 'ws';
-import type { Update } from '../helpers/sse.js';
 import {
   DELIVERY_DOCUMENT,
   deliveryUpdates,
@@ -29,6 +28,7 @@ import {
   type LiveStack,
   startLiveStack,
 } from '../helpers/live-stack.js';
+import type { Update } from '../helpers/sse.js';
 
 let stack: LiveStack;
 beforeAll(async () => {
@@ -43,7 +43,9 @@ function urqlResults(client: Client, id: string): Promise<unknown[]> {
     pipe(
       client.subscription(DELIVERY_DOCUMENT, { id }),
       onEnd(() => resolve(results)),
-      subscribe((result) => void results.push({ data: result.data, ...(result.error && { error: result.error }) })),
+      subscribe(
+        (result) => void results.push({ data: result.data, ...(result.error && { error: result.error }) }),
+      ),
     );
   });
 }

@@ -112,5 +112,7 @@ export function expectLiveProgress(updates: Update[]) {
   expect(updates[0]?.status).not.toBe('DELIVERED');
   expect(updates.at(-1)).toMatchObject({ status: 'DELIVERED', remainingCount: 0 });
   for (let i = 1; i < updates.length; i++)
-    expect((updates[i] as Update).successfulCount).toBeGreaterThanOrEqual((updates[i - 1] as Update).successfulCount);
+    expect((updates[i] as Update).successfulCount).toBeGreaterThanOrEqual(
+      (updates[i - 1] as Update).successfulCount,
+    );
 }

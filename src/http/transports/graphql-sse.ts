@@ -1,5 +1,5 @@
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
-import type { Plugin } from 'graphql-yoga';
+import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 /** graphql-sse's stream token, as its client sends it (header, or query parameter for EventSource). */
 const TOKEN_HEADER = 'x-graphql-event-stream-token';
@@ -31,6 +31,17 @@ export function graphqlSsePlugin(graphqlEndpoint: string): Plugin {
     onRequest(payload) {
       if (!onRequest || !isSingleConnectionSse(payload.request)) return;
       return onRequest(payload);
+    },
+    // graphql-sse takes a result without `data` for execution arguments ("Unable to detect operation
+    // AST", HTTP 400): a subscription refused before its stream (FORBIDDEN, a cap) gets `data: null`.
+    onSubscribe({ args }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      if (!request || !isSingleConnectionSse(request)) return;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (!isAsyncIterable(result) && !('data' in result)) setResult({ data: null, ...result });
+        },
+      };
     },
   };
 }

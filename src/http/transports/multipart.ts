@@ -66,8 +66,13 @@ export function apolloMultipartPlugin(heartbeatMs: number): Plugin {
             } catch {
               // A stream that fails after it opened: a transport-level error, then the end.
               clearInterval(heartbeat);
-              const error = { message: 'The subscription failed.', extensions: { code: 'INTERNAL_SERVER_ERROR' } };
-              controller.enqueue(encoder.encode(`${PART}${publicJson({ payload: null, errors: [error] })}${END}`));
+              const error = {
+                message: 'The subscription failed.',
+                extensions: { code: 'INTERNAL_SERVER_ERROR' },
+              };
+              controller.enqueue(
+                encoder.encode(`${PART}${publicJson({ payload: null, errors: [error] })}${END}`),
+              );
               controller.close();
             }
           },

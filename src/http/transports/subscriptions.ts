@@ -16,8 +16,8 @@ export class TooManySubscriptionsError extends GraphQLError {
       shuttingDown
         ? 'This server is shutting down and opens no new subscriptions; reconnect (to another replica).'
         : scope === 'CALLER'
-        ? `This caller already holds ${limit} open subscriptions, the most it may (SUBSCRIPTIONS_MAX_PER_CALLER); close one before opening another.`
-        : `This server already holds ${limit} open subscriptions, the most it may (SUBSCRIPTIONS_MAX); try again later or another replica.`,
+          ? `This caller already holds ${limit} open subscriptions, the most it may (SUBSCRIPTIONS_MAX_PER_CALLER); close one before opening another.`
+          : `This server already holds ${limit} open subscriptions, the most it may (SUBSCRIPTIONS_MAX); try again later or another replica.`,
       { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS', scope, limit } },
     );
   }
@@ -45,7 +45,9 @@ export class OpenSubscriptions {
   private total = 0;
   private closing = false;
 
-  constructor(private readonly options: Pick<TransportOptions, 'maxSubscriptions' | 'maxSubscriptionsPerCaller'>) {}
+  constructor(
+    private readonly options: Pick<TransportOptions, 'maxSubscriptions' | 'maxSubscriptionsPerCaller'>,
+  ) {}
 
   /** Subscriptions open now, every caller together. */
   count(): number {

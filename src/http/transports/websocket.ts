@@ -6,8 +6,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer } from 'ws';
 import {
-  type AuthConfig,
   APP_KEY_HEADER,
+  type AuthConfig,
   authenticate,
   UnauthenticatedError,
   USER_AUTH_KEY_HEADER,
@@ -93,7 +93,12 @@ export function attachWebSockets(
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
     if (path !== options.graphqlEndpoint)
-      return refuseUpgrade(socket, 404, 'Not Found', JSON.stringify({ errors: [{ message: `WebSockets are served at ${options.graphqlEndpoint}.` }] }));
+      return refuseUpgrade(
+        socket,
+        404,
+        'Not Found',
+        JSON.stringify({ errors: [{ message: `WebSockets are served at ${options.graphqlEndpoint}.` }] }),
+      );
     if (!originAllowed(req, options.corsOrigins))
       return refuseUpgrade(
         socket,
@@ -138,7 +143,9 @@ export function attachWebSockets(
         try {
           document = enveloped.parse(payload.query);
         } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed.')];
+          return [
+            error instanceof GraphQLError ? error : new GraphQLError('The document could not be parsed.'),
+          ];
         }
         const errors = enveloped.validate(enveloped.schema, document);
         if (errors.length) return errors;
