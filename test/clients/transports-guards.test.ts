@@ -63,15 +63,20 @@ function first(
   client: { subscribe: (r: ReturnType<typeof request>, sink: never) => () => void },
   id: string,
 ) {
+  // A whole document (the trusted-documents tests) instead of a notification id.
+  const payload = id.startsWith('query') ? { query: id, variables: {} } : request(id);
   return new Promise<unknown>((resolve) => {
-    const stop = client.subscribe(request(id), {
-      next: (value: unknown) => {
-        resolve(value);
-        stop();
-      },
-      error: (error: unknown) => resolve({ failed: error }),
-      complete: () => resolve({ completed: true }),
-    } as never);
+    const stop = client.subscribe(
+      payload as ReturnType<typeof request>,
+      {
+        next: (value: unknown) => {
+          resolve(value);
+          stop();
+        },
+        error: (error: unknown) => resolve({ failed: error }),
+        complete: () => resolve({ completed: true }),
+      } as never,
+    );
   });
 }
 
@@ -231,5 +236,52 @@ describe('guards on every transport', () => {
     expect(await upgrade('https://evil.example')).toBe(403);
     expect(await upgrade('https://app.example.com')).toBe(101);
     expect(await upgrade(new URL(stack.url).origin)).toBe(101);
+  });
+});
+
+describe('trusted documents on the transports that carry document text', () => {
+  const APP_NAME = 'query AppName { app(id: "11111111-1111-4111-8111-111111111111") { name } }';
+  let stack: LiveStack;
+  beforeAll(async () => {
+    stack = await startLiveStack({ security: { trustedDocuments: new Map([['app-name', APP_NAME]]) } });
+  });
+  afterAll(() => stack.close());
+
+  it('runs a registered document’s exact text over a WebSocket and refuses any other, before any upstream call', async () => {
+    // Not lazy: one socket for both operations, so the second is not sent while the first's closes.
+    const ws = createWsClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false });
+    try {
+      const ok = await first(ws, APP_NAME as never);
+      expect(ok).toMatchObject({ data: { app: { name: 'Demo Shop' } } });
+      stack.emulator.resetStats();
+      const refused = (await first(
+        ws,
+        'query { app(id: "11111111-1111-4111-8111-111111111111") { id } }' as never,
+      )) as {
+        failed: { extensions: { code: string } }[];
+      };
+      expect(refused.failed[0]?.extensions.code).toBe('PERSISTED_QUERY_ONLY');
+      expect(stack.emulator.stats().total).toBe(0);
+    } finally {
+      await ws.dispose();
+    }
+  });
+
+  it('refuses an unregistered document over graphql-sse’s single connection with 400, before any upstream call', async () => {
+    const put = await fetch(stack.url, { method: 'PUT' });
+    const token = await put.text();
+    stack.emulator.resetStats();
+    const res = await fetch(stack.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-graphql-event-stream-token': token },
+      body: JSON.stringify({
+        query: 'query { app(id: "11111111-1111-4111-8111-111111111111") { id } }',
+        extensions: { operationId: '1' },
+      }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { errors: { extensions: { code: string } }[] };
+    expect(body.errors[0]?.extensions.code).toBe('PERSISTED_QUERY_ONLY');
+    expect(stack.emulator.stats().total).toBe(0);
   });
 });

@@ -1,4 +1,5 @@
 import { useGraphQLSSE } from '@graphql-yoga/plugin-graphql-sse';
+import { GraphQLError } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 
 /** graphql-sse's stream token, as its client sends it (header, or query parameter for EventSource). */
@@ -30,7 +31,19 @@ export function graphqlSsePlugin(graphqlEndpoint: string): Plugin {
     ...plugin,
     onRequest(payload) {
       if (!onRequest || !isSingleConnectionSse(payload.request)) return;
-      return onRequest(payload);
+      const { endResponse, fetchAPI } = payload;
+      // An operation refused while parsing (trusted documents) throws out of graphql-sse's handler,
+      // which would be a masked 500: answer 400 with the error instead, as over plain HTTP.
+      return Promise.resolve(onRequest(payload)).catch((error: unknown) => {
+        if (!(error instanceof GraphQLError)) throw error;
+        const { http: _http, ...extensions } = error.extensions ?? {};
+        endResponse(
+          new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions }] }), {
+            status: 400,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          }),
+        );
+      });
     },
     // graphql-sse takes a result without `data` for execution arguments ("Unable to detect operation
     // AST", HTTP 400): a subscription refused before its stream (FORBIDDEN, a cap) gets `data: null`.
