@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The suite drives real programs that npm does not install: Debian's Chromium (GraphiQL in a
-# browser), redis-server (what replicas share) and nginx (deploy/nginx.conf in front of replicas). `npm test` runs this first, so on a fresh machine
-# the README's test command does all the set-up; CI (.ci/run) runs `npm test`.
+# browser), redis-server (what replicas share) and nginx (deploy/nginx.conf in front of replicas).
+# `npm test` runs this first, so on a fresh machine the README's test command does all the set-up;
+# CI (.ci/run) runs `npm test`.
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
