@@ -24,7 +24,15 @@ export default defineConfig({
     // and Vite's ESM copies meet and graphql throws "from another module or realm".
     server: {
       deps: {
-        inline: [/@escape\.tech/, /@pothos/, /graphql-scalars/, /graphql-yoga/, /@graphql-tools/, /@envelop/],
+        inline: [
+          /@escape\.tech/,
+          /@pothos/,
+          /graphql-scalars/,
+          /graphql-yoga/,
+          /@graphql-tools/,
+          /@envelop/,
+          /graphql-ws/,
+        ],
       },
     },
   },

@@ -12,7 +12,9 @@
  * TRUSTED_DOCUMENTS (see src/security/index.ts); logs, metrics, traces: LOG_LEVEL, LOG_FORMAT,
  * METRICS_PORT, METRICS_TOKEN, OTEL_EXPORTER_OTLP_(TRACES_)ENDPOINT, OTEL_SERVICE_NAME
  * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts); OneSignal
- * Event Streams: EVENT_STREAMS_SECRET and the other EVENT_STREAMS_* (see loadEventStreamsConfig).
+ * Event Streams: EVENT_STREAMS_SECRET and the other EVENT_STREAMS_* (see loadEventStreamsConfig);
+ * subscriptions: SUBSCRIPTION_HEARTBEAT_MS, SUBSCRIPTIONS_MAX_PER_CALLER, SUBSCRIPTIONS_MAX (see
+ * src/http/transports/config.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -23,6 +25,7 @@ import type { RunningEmulator } from './emulator/index.js';
 import { configureHeapGrowth } from './heap.js';
 import { serveMetrics } from './http/routes.js';
 import { createGraphQLServer } from './http/server.js';
+import { loadTransportConfig } from './http/transports/config.js';
 import { createDeliveryWatch } from './live/delivery-watch.js';
 import { createEventStreams } from './live/event-streams/index.js';
 import { loadObservabilityConfig, Observability } from './observability/index.js';
@@ -107,7 +110,7 @@ async function main() {
       dedupTtlMs: eventStreamsConfig.dedupTtlMs,
       deliveryWatch,
     });
-  const { server } = createGraphQLServer({
+  const { server, closeSubscriptions } = createGraphQLServer({
     client,
     auth,
     clientOptions,
@@ -117,6 +120,7 @@ async function main() {
     deliveryWatch,
     ...(eventStreamsConfig &&
       eventStreams && { eventStreams: { config: eventStreamsConfig, streams: eventStreams } }),
+    transports: loadTransportConfig(),
   });
   const host = process.env.HOST?.trim() || '127.0.0.1';
   await listen(server, port, host, 'PORT');
@@ -194,8 +198,11 @@ async function main() {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    // Stop accepting connections, let in-flight requests finish briefly, then drop idle keep-alives.
+    // Stop accepting connections, end every subscription the way its transport completes one (so
+    // clients see a clean end, not a cut), let in-flight requests finish briefly, then drop idle
+    // keep-alives.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeSubscriptions();
     server.closeIdleConnections();
     const forced = setTimeout(() => server.closeAllConnections(), 2_000);
     await closed;

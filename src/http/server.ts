@@ -25,6 +25,11 @@ import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { oneOfErrors } from './one-of-errors.js';
 import { metricsAccess, routeRequest } from './routes.js';
+import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/config.js';
+import { graphqlSsePlugin } from './transports/graphql-sse.js';
+import { apolloMultipartPlugin } from './transports/multipart.js';
+import { OpenSubscriptions } from './transports/subscriptions.js';
+import { attachWebSockets } from './transports/websocket.js';
 
 export interface GraphQLServerOptions {
   client: OneSignalClient;
@@ -52,11 +57,20 @@ export interface GraphQLServerOptions {
    * Without it, no route; `messageEvents` then follows an in-memory hub that nothing publishes to.
    */
   eventStreams?: { config: EventStreamsConfig; streams: EventStreams };
+  /** Heartbeats and caps on open subscriptions; `DEFAULT_TRANSPORT_OPTIONS` for each omitted one. */
+  transports?: Partial<TransportOptions>;
 }
 
 export interface GraphQLServer {
   yoga: YogaServerInstance<Record<string, never>, Context>;
   server: Server;
+  /** Subscriptions open now, on every transport. */
+  openSubscriptions: OpenSubscriptions;
+  /**
+   * Ends every open subscription (each completes as its transport completes one) and closes every
+   * WebSocket with 1001; call it before `server.close()` on shutdown.
+   */
+  closeSubscriptions(): Promise<void>;
 }
 
 /** Servers without Event Streams share one hub that nothing publishes to. */
@@ -74,9 +88,12 @@ export function createGraphQLServer({
   deliveryWatch = new DeliveryWatch(),
   exportReadiness,
   eventStreams,
+  transports,
 }: GraphQLServerOptions): GraphQLServer {
   const messageEvents = eventStreams?.streams.hub ?? idleHub;
   const resolvedSecurity = resolveSecurity(security);
+  const transport = { ...DEFAULT_TRANSPORT_OPTIONS, ...transports };
+  const openSubscriptions = new OpenSubscriptions(transport);
   if (auth.mode === 'passthrough' && !clientOptions)
     throw new Error("Passthrough auth needs `clientOptions` to build each caller's client.");
   const graphqlEndpoint = '/graphql';
@@ -101,8 +118,12 @@ export function createGraphQLServer({
     // request's CPU, to enforce a looser bound (25 MB) than ours.
     maxRequestBodySize: false,
     landingPage: false,
+    // `/graphql?transport=ws` (or `graphql-sse`) opens GraphiQL with its subscriptions over that transport.
     graphiql: resolvedSecurity.graphiql
-      ? graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery())
+      ? (request) => ({
+          ...graphiqlOptions('onesignal-graphql', defaultQuery ?? defaultGraphiQLQuery()),
+          ...graphiqlTransport(request.url, graphqlEndpoint),
+        })
       : false,
     // A small page whose assets (cached, compressed) are served by `routeRequest`; see graphiql.ts (served by routes.ts).
     renderGraphiQL,
@@ -128,6 +149,10 @@ export function createGraphQLServer({
     plugins: [
       ...securityPlugins(resolvedSecurity),
       authenticationPlugin(auth, graphqlEndpoint),
+      // Transports after authentication: a caller is established before any of them runs anything.
+      graphqlSsePlugin(graphqlEndpoint),
+      apolloMultipartPlugin(transport.heartbeatMs),
+      openSubscriptions.plugin(),
       appAccessPreflightPlugin(),
       codeEveryError,
       oneOfErrors,
@@ -149,5 +174,31 @@ export function createGraphQLServer({
       ),
     },
   });
-  return { yoga, server: createServer(routes) };
+  const server = createServer(routes);
+  const sockets = attachWebSockets(server, yoga, {
+    graphqlEndpoint,
+    auth,
+    corsOrigins: resolvedSecurity.corsOrigins,
+    maxMessageBytes: resolvedSecurity.requestLimits.maxBodyBytes,
+    heartbeatMs: transport.heartbeatMs,
+  });
+  let closing: Promise<void> | undefined;
+  return {
+    yoga,
+    server,
+    openSubscriptions,
+    closeSubscriptions() {
+      closing ??= openSubscriptions.closeAll().then(() => sockets.close());
+      return closing;
+    },
+  };
+}
+
+/** GraphiQL's subscription transport, from the page's `?transport=`: SSE unless `ws` or `graphql-sse`. */
+function graphiqlTransport(url: string, graphqlEndpoint: string) {
+  const transport = new URL(url).searchParams.get('transport');
+  if (transport === 'ws') return { subscriptionsProtocol: 'WS' as const };
+  if (transport === 'graphql-sse')
+    return { subscriptionsProtocol: 'GRAPHQL_SSE' as const, subscriptionsEndpoint: graphqlEndpoint };
+  return {};
 }

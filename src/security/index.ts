@@ -13,7 +13,12 @@ import {
   type RequestLimits,
   requestLimitsPlugin,
 } from './request-limits.js';
-import { loadTrustedDocuments, type TrustedDocuments, trustedDocumentsPlugin } from './trusted-documents.js';
+import {
+  loadTrustedDocuments,
+  type TrustedDocuments,
+  trustedDocumentsPlugin,
+  trustedSourcesOnlyPlugin,
+} from './trusted-documents.js';
 
 export { CSRF_HEADERS, HTTP_ERROR_CODES } from './http.js';
 export { DEFAULT_LIMITS, LIMIT_ENV, LIMIT_ERROR_CODES, PAGE_SIZES, type QueryLimits } from './limits.js';
@@ -81,7 +86,12 @@ export function securityPlugins(security: ResolvedSecurity): Plugin[] {
     // Sizes first: nothing else should read, parse or look up a request that is too big.
     requestLimitsPlugin(security.requestLimits),
     ...httpHygienePlugins({ hideSuggestions: security.production, introspection: security.introspection }),
-    ...(security.trustedDocuments ? [trustedDocumentsPlugin(security.trustedDocuments)] : []),
+    ...(security.trustedDocuments
+      ? [
+          trustedDocumentsPlugin(security.trustedDocuments),
+          trustedSourcesOnlyPlugin(security.trustedDocuments),
+        ]
+      : []),
     ...queryLimitPlugins(security.limits),
   ];
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { usePersistedOperations } from '@graphql-yoga/plugin-persisted-operations';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import { createGraphQLError, type GraphQLParams, type Plugin } from 'graphql-yoga';
 
 /** Document id (the hash graphql-codegen's client preset computes) → document text. */
 export type TrustedDocuments = ReadonlyMap<string, string>;
@@ -99,4 +99,23 @@ export function trustedDocumentsPlugin(documents: TrustedDocuments): Plugin {
       notFound: refusal('PERSISTED_QUERY_NOT_FOUND', 'No registered document has this documentId.'),
     },
   }) as Plugin;
+}
+
+/**
+ * The same rule for transports that skip Yoga's request parameters (WebSocket, graphql-sse's single
+ * connection): they carry the document's text, which must then be a registered document's, exactly.
+ * Over HTTP the plugin above has already put the registered text in place, so this check passes.
+ */
+export function trustedSourcesOnlyPlugin(documents: TrustedDocuments): Plugin {
+  const texts = new Set(documents.values());
+  return {
+    onParse({ params }) {
+      const source = typeof params.source === 'string' ? params.source : params.source.body;
+      if (texts.has(source)) return;
+      throw createGraphQLError(
+        'This server runs only registered documents: send the text of a registered document, exactly, or its documentId over HTTP.',
+        { extensions: { code: 'PERSISTED_QUERY_ONLY', http: { status: 400 } } },
+      );
+    },
+  };
 }

@@ -110,6 +110,14 @@ describe('compose.yaml', () => {
     // The proxy must admit the server's own body limit (512 KiB) and a little more.
     expect(nginx).toMatch(/client_max_body_size 1m;/);
   });
+
+  it('passes WebSocket upgrades and streams through the proxy, with the browser’s Host for the Origin check', () => {
+    expect(nginx).toMatch(/proxy_set_header Upgrade \$http_upgrade;/);
+    expect(nginx).toMatch(/proxy_set_header Connection \$connection_upgrade;/);
+    expect(nginx).toMatch(/map \$http_upgrade \$connection_upgrade \{\s*default upgrade;\s*'' '';\s*\}/);
+    expect(nginx).toMatch(/proxy_set_header Host \$http_host;/);
+    expect(nginx).toMatch(/proxy_buffering off;/);
+  });
 });
 
 describe('the package', () => {
