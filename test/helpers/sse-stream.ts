@@ -1,4 +1,5 @@
 /** A GraphQL subscription over SSE that stays open until closed: for streams that never complete. */
+import { sseMessages } from './sse.js';
 
 export interface OpenStream {
   /** Every `next` payload so far. */
@@ -29,20 +30,9 @@ export async function openSse(
   const events: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   void (async () => {
-    let buffer = '';
-    const decoder = new TextDecoder();
     try {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(chunk, { stream: true });
-        let end = buffer.indexOf('\n\n');
-        while (end !== -1) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          end = buffer.indexOf('\n\n');
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event === 'next' && data) events.push(JSON.parse(data));
-        }
+      for await (const { event, data } of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) {
+        if (event === 'next' && data) events.push(JSON.parse(data));
         for (const w of waiters.splice(0)) w();
       }
     } catch {

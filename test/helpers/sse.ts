@@ -23,22 +23,29 @@ export async function subscribeSse(
   if (res.status !== 200) throw new Error(`SSE answered ${res.status}: ${await res.text()}`);
   const events: Record<string, unknown>[] = [];
   let completed = false;
+  for await (const { event, data } of sseMessages(res.body as unknown as AsyncIterable<Uint8Array>)) {
+    if (event === 'next' && data) events.push(JSON.parse(data));
+    if (event === 'complete') completed = true;
+  }
+  return { events, completed };
+}
+
+/** The messages of an SSE body (`event:` and `data:` of each block), as they arrive. */
+export async function* sseMessages(
+  body: AsyncIterable<Uint8Array>,
+): AsyncGenerator<{ event: string | undefined; data: string | undefined }> {
   let buffer = '';
   const decoder = new TextDecoder();
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of body) {
     buffer += decoder.decode(chunk, { stream: true });
     let end = buffer.indexOf('\n\n');
     while (end !== -1) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
       end = buffer.indexOf('\n\n');
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (event === 'next' && data) events.push(JSON.parse(data));
-      if (event === 'complete') completed = true;
+      yield { event: /^event: (.*)$/m.exec(block)?.[1], data: /^data: (.*)$/m.exec(block)?.[1] };
     }
   }
-  return { events, completed };
 }
 
 export const DELIVERY = `subscription ($id: ID!) { notificationDelivery(id: $id) { status successfulCount remainingCount } }`;
