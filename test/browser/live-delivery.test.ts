@@ -1,8 +1,10 @@
 /**
- * Live delivery in GraphiQL, in Debian's headless Chromium: a subscription on a fresh send, its
- * updates counted on the wire as the server writes them.
+ * GraphiQL in Debian's headless Chromium, its subscriptions over SSE (the default) and over a
+ * WebSocket (`/graphql?transport=ws`): a fresh send's `notificationDelivery` updating on the page
+ * until DELIVERED, each update counted on its transport's wire as the server writes it.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,78 +17,103 @@ import { DeliveryWatch } from '../../src/live/delivery-watch.js';
 import { createOneSignalClient } from '../../src/upstream/index.js';
 
 const SHOP = DEMO.apps[0]!.id;
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
 
 describe('GraphiQL in headless Chromium', () => {
-  const CHROMIUM = '/usr/bin/chromium';
-  const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'];
-
-  it('shows a subscription on a fresh send updating at least three times, ending in DELIVERED', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium.`);
-    const emulator = await startEmulator({ port: 0, pacing: { deliveryMs: 3_000 } });
-    const clientOptions = {
-      apiUrl: emulator.url,
-      userAuthKey: DEMO.userAuthKey,
-      appKeys: demoAppKeys(),
-      rateLimits: false as const,
-    };
-    const watch = new DeliveryWatch({ pollMs: 400 });
-    const client = createOneSignalClient(clientOptions);
-    // Scheduled 10 s ahead, so GraphiQL has loaded when it goes SCHEDULED → SENDING → DELIVERED.
-    const created = await client.notifications.create(SHOP, {
-      included_segments: ['Subscribed Users'],
-      contents: { en: 'Live in GraphiQL' },
-      send_after: new Date(Date.now() + 10_000).toISOString(),
-    });
-    const id = encodeGlobalId('Notification', `${SHOP}/${created.id}`);
-    const { server } = createGraphQLServer({
-      client,
-      clientOptions,
-      deliveryWatch: watch,
-      defaultQuery: `subscription LiveDelivery {\n  notificationDelivery(id: "${id}") { status successfulCount remainingCount }\n}\n`,
-    });
-    // Every SSE event the server writes to GraphiQL, counted on the wire.
-    let events = 0;
-    server.prependListener('request', (_req: unknown, res: { write: (...a: unknown[]) => boolean }) => {
-      const { write } = res;
-      res.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
-        events += String(chunk).match(/^event: next$/gm)?.length ?? 0;
-        return write.call(this, chunk, ...rest);
+  it.each([
+    ['SSE', ''],
+    ['a WebSocket', '?transport=ws'],
+  ])(
+    'shows a subscription on a fresh send over %s updating at least three times, ending in DELIVERED',
+    async (_name, query) => {
+      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium.`);
+      const emulator = await startEmulator({ port: 0, pacing: { deliveryMs: 3_000 } });
+      const clientOptions = {
+        apiUrl: emulator.url,
+        userAuthKey: DEMO.userAuthKey,
+        appKeys: demoAppKeys(),
+        rateLimits: false as const,
       };
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
-    const profile = mkdtempSync(join(tmpdir(), 'onesignal-graphql-live-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
-    try {
-      const page = context.pages()[0] ?? (await context.newPage());
-      await page.goto(graphqlUrl, { waitUntil: 'load' });
-      await page.waitForFunction(
-        () => document.querySelector('.graphiql-query-editor')?.textContent?.includes('LiveDelivery'),
-        undefined,
-        { timeout: 20_000 },
+      const watch = new DeliveryWatch({ pollMs: 400 });
+      const client = createOneSignalClient(clientOptions);
+      // Scheduled ahead (GraphiQL's first load compresses its 5 MB script), so GraphiQL has loaded when it goes SCHEDULED → SENDING → DELIVERED.
+      const created = await client.notifications.create(SHOP, {
+        included_segments: ['Subscribed Users'],
+        contents: { en: 'Live in GraphiQL' },
+        send_after: new Date(Date.now() + 16_000).toISOString(),
+      });
+      const id = encodeGlobalId('Notification', `${SHOP}/${created.id}`);
+      const graphql = createGraphQLServer({
+        client,
+        clientOptions,
+        deliveryWatch: watch,
+        defaultQuery: `subscription LiveDelivery {\n  notificationDelivery(id: "${id}") { status successfulCount remainingCount }\n}\n`,
+      });
+      const { server } = graphql;
+      // Updates on the wire: SSE `next` events the server writes, or graphql-ws `next` messages it sends.
+      let sseEvents = 0;
+      let wsMessages = 0;
+      server.prependListener('request', (_req: unknown, res: { write: (...a: unknown[]) => boolean }) => {
+        const { write } = res;
+        res.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+          sseEvents += String(chunk).match(/^event: next$/gm)?.length ?? 0;
+          return write.call(this, chunk, ...rest);
+        };
+      });
+      server.prependListener(
+        'upgrade',
+        (_req: IncomingMessage, socket: { write: (...a: unknown[]) => boolean }) => {
+          const { write } = socket;
+          socket.write = function (this: unknown, chunk: unknown, ...rest: unknown[]) {
+            wsMessages += String(chunk).match(/"type":"next"/g)?.length ?? 0;
+            return write.call(this, chunk, ...rest);
+          };
+        },
       );
-      await page.locator('.graphiql-execute-button').click();
-      await page.waitForFunction(
-        () =>
-          document
-            .querySelector('.graphiql-response')
-            ?.textContent?.replace(/\u00a0/g, ' ')
-            .includes('"status": "DELIVERED"'),
-        undefined,
-        { timeout: 40_000 },
-      );
-      expect(events).toBeGreaterThanOrEqual(3);
-    } finally {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      await watch.close();
-      await emulator.close();
-    }
-  }, 60_000);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const graphqlUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+      const profile = mkdtempSync(join(tmpdir(), 'onesignal-graphql-transports-'));
+      const context = await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: ARGS,
+      });
+      try {
+        const page = context.pages()[0] ?? (await context.newPage());
+        await page.goto(`${graphqlUrl}${query}`, { waitUntil: 'load' });
+        await page.waitForFunction(
+          () => document.querySelector('.graphiql-query-editor')?.textContent?.includes('LiveDelivery'),
+          undefined,
+          { timeout: 20_000 },
+        );
+        await page.locator('.graphiql-execute-button').click();
+        await page.waitForFunction(
+          () =>
+            document
+              .querySelector('.graphiql-response')
+              ?.textContent?.replace(/\u00a0/g, ' ')
+              .includes('"status": "DELIVERED"'),
+          undefined,
+          { timeout: 40_000 },
+        );
+        if (query) {
+          expect(wsMessages).toBeGreaterThanOrEqual(3);
+          expect(sseEvents).toBe(0);
+        } else {
+          expect(sseEvents).toBeGreaterThanOrEqual(3);
+          expect(wsMessages).toBe(0);
+        }
+      } finally {
+        await context.close();
+        rmSync(profile, { recursive: true, force: true });
+        await graphql.closeSubscriptions();
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await watch.close();
+        await emulator.close();
+      }
+    },
+    60_000,
+  );
 });
