@@ -1,11 +1,15 @@
 /**
  * Live delivery across replicas: two built servers on one real redis-server share each
- * notification's polls, counted with the emulator's stats.
+ * notification's polls, counted with the emulator's stats, and a WebSocket subscription (graphql-ws)
+ * and an Apollo multipart one opened on replica A receive the updates of the poll replica B runs.
  */
 import type { ChildProcess } from 'node:child_process';
+import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
+import { collect, DELIVERY_DOCUMENT, deliveryUpdates, expectLiveProgress } from '../helpers/live-stack.js';
 import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
 import { DELIVERY, expectProgress, sendThrough, subscribeSse, updatesOf } from '../helpers/sse.js';
 
@@ -46,5 +50,40 @@ describe('two built servers (node dist/main.mjs) on one Redis', () => {
     );
     expect(one.get_notification).toBeLessThanOrEqual(2 + 3_000 / 500);
     expect(fifty).toEqual(one);
+  });
+
+  it('a WebSocket and a multipart subscription on replica A get the updates of the poll replica B runs', async () => {
+    const id = await sendThrough(b.graphqlUrl);
+    emulator.resetStats();
+    // B watches first: its poll is the one; A's subscribers join it through Redis.
+    const onB = subscribeSse(b.graphqlUrl, DELIVERY, { id });
+    await new Promise((r) => setTimeout(r, 150));
+    const ws = createClient({
+      url: a.graphqlUrl.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const onA = collect({
+        subscribe: (sink) => ws.subscribe({ query: DELIVERY_DOCUMENT, variables: { id } }, sink),
+      });
+      const multipartOnA = fetch(a.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'multipart/mixed;subscriptionSpec=1.0' },
+        body: JSON.stringify({ query: DELIVERY_DOCUMENT, variables: { id } }),
+      }).then((res) => res.text());
+      expectLiveProgress(deliveryUpdates(await onA));
+      const parts = (await multipartOnA)
+        .split('\r\n--graphql')
+        .map((p) => p.slice(p.indexOf('\r\n\r\n') + 4))
+        .filter((p) => p.startsWith('{"payload"'))
+        .map((p) => (JSON.parse(p) as { payload: unknown }).payload);
+      expectLiveProgress(deliveryUpdates(parts));
+      expectLiveProgress(updatesOf((await onB).events));
+    } finally {
+      await ws.dispose();
+    }
+    // One poll for the notification across both replicas and all three subscribers.
+    expect(emulator.stats().byOperation.get_notification).toBeLessThanOrEqual(3 + 3_000 / 500);
   });
 });
