@@ -5,8 +5,8 @@
  * mutation, before any upstream call in every key configuration.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO } from '../../src/emulator/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { useStack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
@@ -47,12 +47,6 @@ describe('the one-of inputs', () => {
     expect(promised.filter((name) => !ONE_OF_INPUTS.includes(name))).toEqual([]);
   });
 });
-
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
 
 interface Case {
   name: string;
@@ -152,7 +146,7 @@ const CASES: Case[] = [
   },
 ];
 
-describe.each(CONFIGURATIONS)('a @oneOf violation, with %s', (_, options) => {
+describe.each(KEY_CONFIGURATIONS)('a @oneOf violation, with %s', (_, options) => {
   const stack = useStack(options);
 
   it.each(CASES)('in $name answers VALIDATION_FAILED with its input path and no upstream call', async (c) => {

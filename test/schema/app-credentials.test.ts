@@ -4,9 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { startStack, useStack } from '../helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
@@ -225,13 +224,7 @@ describe('app credentials', () => {
   });
 });
 
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
-
-describe.each(CONFIGURATIONS)('credentials with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('credentials with %s', (name, options) => {
   it(
     name === 'app keys only' ? 'say the organization key is needed, with no call' : 'cost one update_app',
     async () => {

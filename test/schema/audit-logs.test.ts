@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../../src/auth/config.js';
 import type { Scope } from '../../src/auth/scopes.js';
 import { DEMO, DEMO_AUDIT_ACTOR, demoAppKeys, EMULATOR_ORGANIZATION_ID } from '../../src/emulator/index.js';
-import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
+import { MemoryCacheStore, SharedReads } from '../../src/upstream/index.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { startStack, useStack } from '../helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
@@ -225,13 +226,7 @@ describe('Organization.auditLogs', () => {
   });
 });
 
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
-
-describe.each(CONFIGURATIONS)('the audit log with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('the audit log with %s', (name, options) => {
   it(
     name === 'app keys only'
       ? 'says the organization key is needed, for which organization, with no upstream call'

@@ -6,9 +6,10 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../../src/auth/config.js';
 import type { Scope } from '../../src/auth/scopes.js';
-import { DEMO, demoAppKeys, emailUnsubscribeToken } from '../../src/emulator/index.js';
-import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
+import { DEMO, emailUnsubscribeToken } from '../../src/emulator/index.js';
+import { MemoryCacheStore, SharedReads } from '../../src/upstream/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { type Stack, startStack, useStack } from '../helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
@@ -156,13 +157,7 @@ describe('emailUnsubscribe', () => {
   });
 });
 
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
-
-describe.each(CONFIGURATIONS)('email with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('email with %s', (name, options) => {
   const lookup = name === 'org key only' ? { get_app: 1 } : {};
 
   it('reads the reputation with one call (plus the key look-up with the org key only)', async () => {

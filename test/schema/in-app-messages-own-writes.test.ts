@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeNodeId } from '../../src/core/ids.js';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO } from '../../src/emulator/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { ownWritesStacks, SEED_TTL_MS } from '../helpers/own-writes.js';
 import type { Stack } from '../helpers/stack.js';
 
@@ -16,12 +16,6 @@ type Loose = Record<string, any>;
 
 const SHOP = DEMO.apps[0]!.id;
 const WELCOME = encodeNodeId('InAppMessage', { appId: SHOP, id: 'a1a1a1a1-0000-4000-8000-000000000001' });
-
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
 
 const FIELDS = 'id name status html startTime endTime triggers { conditions { kind operator number } }';
 const CREATE = `mutation($input: InAppMessageCreateInput!) { inAppMessageCreate(input: $input) {
@@ -50,7 +44,7 @@ const create = async (s: Stack) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(CONFIGURATIONS)('in-app messages with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('in-app messages with %s', (name, options) => {
   const lookup = name === 'org key only' ? { get_app: 1 } : {};
 
   it.each([

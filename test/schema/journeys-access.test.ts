@@ -6,8 +6,8 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadAuthConfig, type Scope } from '../../src/auth/index.js';
-import { DEMO, DEMO_JOURNEYS, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO, DEMO_JOURNEYS } from '../../src/emulator/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { ownWritesStacks } from '../helpers/own-writes.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
@@ -27,11 +27,7 @@ const createJourney = (s: Stack, input: Record<string, unknown>) =>
     })
     .then((r) => r.journeyCreate);
 
-describe.each<[string, OneSignalClientOptions]>([
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-])('upstream calls with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('upstream calls with %s', (name, options) => {
   const stackWith = ownWritesStacks();
   const lookup = name === 'org key only' ? { get_app: 1 } : {};
 

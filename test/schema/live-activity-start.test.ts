@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO } from '../../src/emulator/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { startStack, useStack } from '../helpers/stack.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are loosely typed JSON, narrowed by each assertion
@@ -204,13 +204,7 @@ describe('liveActivityStart', () => {
   });
 });
 
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
-
-describe.each(CONFIGURATIONS)('liveActivityStart with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('liveActivityStart with %s', (name, options) => {
   it('costs the start alone (plus the key look-up with the org key only)', async () => {
     const s = await startStack(options);
     try {

@@ -5,8 +5,8 @@
  * the "sending" TTL, then OneSignal's view does. Real HTTP to the emulator, counted by its stats.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO } from '../../src/emulator/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { ownWritesStacks, SEED_TTL_MS } from '../helpers/own-writes.js';
 import type { Stack } from '../helpers/stack.js';
 
@@ -14,12 +14,6 @@ const SHOP = DEMO.apps[0]!.id;
 const WELCOME = DEMO.templates[SHOP]!.Welcome!;
 const UNKNOWN_SUBSCRIPTION = '99999999-9999-4999-8999-999999999999';
 /** Short, so "after the seed" is a wait of a few hundred ms. */
-
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
 
 const FIELDS = `id oneSignalId status name contents { language text } headings { language text } url data
   idempotencyKey includedSegments queuedAt sendAfter completedAt successfulCount failedCount remainingCount
@@ -88,7 +82,7 @@ async function send(s: Stack, extra?: Record<string, unknown>): Promise<Payload>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(CONFIGURATIONS)('a send selecting its notification, with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('a send selecting its notification, with %s', (name, options) => {
   // With only the organization key, the app's REST key is looked up once (get_app), then known.
   const lookup = name === 'org key only' ? { get_app: 1 } : {};
 

@@ -4,18 +4,12 @@
  * off; with the cache on it answers the next reads for the "sending" TTL, then OneSignal's view does.
  */
 import { describe, expect, it } from 'vitest';
-import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
-import type { OneSignalClientOptions } from '../../src/upstream/index.js';
+import { DEMO } from '../../src/emulator/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { ownWritesStacks, SEED_TTL_MS } from '../helpers/own-writes.js';
 import type { Stack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
-
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
 
 const FIELDS =
   'id oneSignalId name channel contents { language text } headings { language text } email { subject }';
@@ -61,7 +55,7 @@ const update = async (s: Stack, id: string, name: string) =>
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(CONFIGURATIONS)('template writes selecting the template, with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('template writes selecting the template, with %s', (name, options) => {
   const lookup = name === 'org key only' ? { get_app: 1 } : {};
 
   it.each([

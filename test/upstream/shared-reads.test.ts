@@ -1,18 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEMO, demoAppKeys } from '../../src/emulator/index.js';
 import { MemoryCacheStore, type OneSignalClientOptions, SharedReads } from '../../src/upstream/index.js';
+import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { type Stack, startStack } from '../helpers/stack.js';
 
 const SHOP = DEMO.apps[0]!.id;
 const UNKNOWN_APP = '99999999-9999-4999-8999-999999999999';
 
 /** The key configurations a user can choose: what the server holds. */
-const CONFIGURATIONS: [string, OneSignalClientOptions][] = [
-  ['org key only', { userAuthKey: DEMO.userAuthKey, appKeys: {} }],
-  ['app keys only', { userAuthKey: undefined, appKeys: demoAppKeys() }],
-  ['both keys', { userAuthKey: DEMO.userAuthKey, appKeys: demoAppKeys() }],
-];
-
 const SEGMENTS = `{ app(id: "${SHOP}") { segments(first: 5) { totalCount nodes { name } } } }`;
 const USER = `{ app(id: "${SHOP}") { user(alias: { byAlias: { label: "external_id", id: "demo-user-001" } }) { externalId } } }`;
 const PLAYERS = `{ app(id: "${SHOP}") { players(first: 20) { totalCount nodes { id } } } }`;
@@ -40,7 +35,7 @@ async function stack(options: OneSignalClientOptions, cache = false): Promise<St
 
 const calls = (s: Stack) => Object.values(s.upstreamCalls()).reduce((a, b) => a + b, 0);
 
-describe.each(CONFIGURATIONS)('the request floor with %s', (name, options) => {
+describe.each(KEY_CONFIGURATIONS)('the request floor with %s', (name, options) => {
   // With only the organization key, the app's REST key is looked up once (a get_app), as a
   // hand-written client must; every later request pays the floor below alone.
   const lookup = name === 'org key only' ? 1 : 0;
