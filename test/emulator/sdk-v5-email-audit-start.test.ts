@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as sdk from 'onesignal-node-v5';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   DEMO,
@@ -12,6 +11,7 @@ import {
 } from '../../src/emulator/index.js';
 import { SHOP } from '../helpers/emulator.js';
 import { SUITE_OPERATIONS } from '../helpers/onesignal-emulator.js';
+import { expectSdkModel, sdkV5Api } from '../helpers/sdk-v5.js';
 
 /**
  * Push-to-start, email unsubscribe and reputation, and audit logs through the current official SDK
@@ -22,54 +22,9 @@ import { SUITE_OPERATIONS } from '../helpers/onesignal-emulator.js';
 let emulator: RunningEmulator;
 const answers: unknown[] = [];
 
-function api(keys: { organizationApiKey?: string; restApiKey?: string }): sdk.DefaultApi {
-  const baseServer = new sdk.ServerConfiguration<Record<string, string>>(emulator.url, {});
-  return new sdk.DefaultApi(
-    sdk.createConfiguration({
-      baseServer,
-      ...keys,
-      promiseMiddleware: [
-        {
-          pre: async (ctx) => ctx,
-          post: async (ctx) => {
-            const text = await ctx.body.text();
-            answers.push(text ? JSON.parse(text) : undefined);
-            ctx.body = { text: async () => text, binary: async () => Buffer.from(text) };
-            return ctx;
-          },
-        },
-      ],
-    }),
-  );
-}
-
-type ModelClass = { getAttributeTypeMap(): { baseName: string; type: string }[] };
-
-/** Fails unless `value` (raw JSON) fits the SDK model `type`, recursively. */
-function expectModel(value: unknown, type: string, where = type): void {
-  if (value === undefined || value === null) return;
-  const array = /^Array<(.+)>$/.exec(type);
-  if (array) {
-    expect(Array.isArray(value), `${where} is an array`).toBe(true);
-    for (const [i, v] of (value as unknown[]).entries()) expectModel(v, array[1] as string, `${where}[${i}]`);
-    return;
-  }
-  if (type === 'string' || type === 'number' || type === 'boolean') {
-    expect(typeof value, where).toBe(type);
-    return;
-  }
-  if (type === 'any' || type === 'object' || type.startsWith('{')) return;
-  const model = (sdk as unknown as Record<string, ModelClass | undefined>)[type];
-  if (!model?.getAttributeTypeMap) {
-    expect(typeof value, where).toBe('string');
-    return;
-  }
-  const attributes = new Map(model.getAttributeTypeMap().map((a) => [a.baseName, a.type]));
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    expect(attributes.has(key), `${where}.${key} is in the SDK model`).toBe(true);
-    expectModel(field, attributes.get(key) as string, `${where}.${key}`);
-  }
-}
+const api = (keys: { organizationApiKey?: string; restApiKey?: string }) =>
+  sdkV5Api(emulator.url, keys, answers);
+const expectModel = expectSdkModel;
 
 const lastAnswer = () => answers.at(-1);
 const DAY = 86_400_000;
