@@ -42,7 +42,7 @@ export function parseClusterUrl(url: string): ClusterTarget {
   const nodes = rest.split(',').map((node) => {
     const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(node.trim());
     if (!match) throw new Error(`each cluster node must be host:port, not "${node.trim()}"`);
-    return { host: match[1]!.replace(/^\[|\]$/g, ''), port: Number(match[2]) };
+    return { host: (match[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(match[2]) };
   });
   return { nodes, username, password, tls: scheme[1] === 'rediss' };
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Cluster } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { hashTagged, type RedisConnection, redisClient } from './redis-connection.js';
@@ -234,6 +235,7 @@ export class RedisCacheStore implements CacheStore {
    * tags today; a future one is then safe, merely uncached).
    */
   private slotOf(tags: readonly string[]): string | false {
+    if (!(this.redis instanceof Cluster)) return '';
     const slots = new Set(tags.map(slotOfTag));
     if (slots.size > 1) return false;
     return [...slots][0] ?? '';
@@ -252,7 +254,7 @@ export class RedisCacheStore implements CacheStore {
 export function slotOfTag(tag: string): string {
   if (tag === 'apps' || tag.startsWith('app:')) return 'apps';
   const colon = tag.indexOf(':');
-  return colon < 0 ? tag : tag.slice(colon + 1).split('/')[0]!;
+  return colon < 0 ? tag : (tag.slice(colon + 1).split('/')[0] ?? tag);
 }
 
 const token = () => randomBytes(9).toString('base64url');
