@@ -157,6 +157,38 @@ describe.each([
   });
 });
 
+describe('the Redis cache store on a cluster', () => {
+  it('keeps each app’s entries and versions in one slot, and spreads apps over every primary', async () => {
+    const { redis, health } = await connectAs(redisCluster.url);
+    const store = new RedisCacheStore(redis, { health });
+    const apps = Array.from({ length: 30 }, () => k('spread'));
+    for (const app of apps) {
+      const tags = [`notifications:${app}`, `notification:${app}/1`];
+      await store.set(k('read'), tags, entry(app), 10_000);
+      await store.invalidate([`notification:${app}/1`]); // one pipeline per slot
+    }
+    const perPrimary = await Promise.all(
+      (cluster?.ports ?? []).map(async (port) => {
+        const keys = (await cluster?.cli(port, 'keys', `onesignal-graphql:{spread-${process.pid}-*`)) ?? '';
+        return keys.split('\n').filter(Boolean).length;
+      }),
+    );
+    // 30 entries and 60 version keys, every primary holding some.
+    expect(perPrimary.reduce((x, y) => x + y, 0)).toBe(90);
+    for (const count of perPrimary) expect(count).toBeGreaterThan(0);
+  });
+
+  it('does not cache a read whose tags name two apps (two slots) rather than fail with CROSSSLOT', async () => {
+    const { redis, health, warnings } = await connectAs(redisCluster.url);
+    const store = new RedisCacheStore(redis, { health });
+    const key = k('two-apps');
+    const tags = [`notifications:${k('one')}`, `notifications:${k('other')}`];
+    await store.set(key, tags, entry('x'), 10_000);
+    expect(await store.get(key, tags)).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+});
+
 describe.each(BACKENDS)('the Redis stores between two replicas on %s', (_name, backend) => {
   const replicaConnection = (url = backend.url) => connectAs(url);
   it('share entries and invalidations', async () => {
