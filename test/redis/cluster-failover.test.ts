@@ -97,6 +97,8 @@ async function untilSharedAgain(since: number): Promise<number> {
 describe('two server replicas on a Redis Cluster whose primary fails over', () => {
   it('share the cache before any failover: B answers from what A read, 0 upstream calls', async () => {
     for (const replica of replicas) {
+      // The banner's lines may arrive in more than one chunk after the "Auth:" one startArtifact waits for.
+      for (let i = 0; i < 100 && !/Shared:/.test(replica.output()); i++) await sleep(20);
       expect(replica.output()).toMatch(
         /Shared:\s+redis \(redis\+cluster:\/\/127\.0\.0\.1:\d+,.*password hidden\)/,
       );

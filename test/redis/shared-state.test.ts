@@ -317,8 +317,10 @@ describe.each(BACKENDS)('two server replicas on %s', (backendName, backend) => {
   const upstream = () => Object.values(emulator.stats().byOperation).reduce((x, y) => x + y, 0);
   const LIST = `{ app(id: "${SHOP}") { name notifications(first: 5) { totalCount nodes { oneSignalId } } } }`;
 
-  it('prints where the shared state lives, without the password', () => {
+  it('prints where the shared state lives, without the password', async () => {
     for (const replica of [a, b]) {
+      // The banner's lines may arrive in more than one chunk after the "Auth:" one startArtifact waits for.
+      for (let i = 0; i < 100 && !/Shared:/.test(replica.output()); i++) await sleep(20);
       expect(replica.output()).toMatch(
         new RegExp(`Shared:\\s+redis \\(${backend.shown.source}, password hidden\\)`),
       );
