@@ -1,5 +1,6 @@
 import type { OneSignalClientOptions } from './upstream/client.js';
 import { DEFAULT_CACHE_MAX_BYTES } from './upstream/memory-cache.js';
+import { isClusterUrl, parseClusterUrl } from './upstream/redis-connection.js';
 import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './upstream/scheduler.js';
 import type { CacheTtls } from './upstream/shared-reads.js';
 
@@ -159,7 +160,7 @@ function readAppKeys(env: NodeJS.ProcessEnv, name: string): Record<string, strin
 
 /** What replicas share and how long reads stay fresh (`src/upstream/stores.ts`). */
 export interface SharedStateConfig {
-  /** `redis://…`: cache and rate budgets live in Redis, shared by every replica; memory otherwise. */
+  /** `redis://…` (or `redis+cluster://host:port,…`): cache and rate budgets live in Redis, shared by every replica; memory otherwise. */
   redisUrl: string | undefined;
   /** Whether upstream reads are cached at all (in-flight sharing always happens). */
   cache: boolean;
@@ -185,8 +186,17 @@ const TTL_ENV: Record<keyof CacheTtls, string> = {
  */
 export function loadSharedStateConfig(env: NodeJS.ProcessEnv = process.env): SharedStateConfig {
   const redisUrl = read(env, 'REDIS_URL');
-  if (redisUrl !== undefined && !/^rediss?:\/\//.test(redisUrl))
-    throw new Error('REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379.');
+  if (redisUrl !== undefined && !/^rediss?(\+cluster)?:\/\//.test(redisUrl))
+    throw new Error(
+      'REDIS_URL must be a redis:// or rediss:// URL, such as redis://127.0.0.1:6379, or name a Redis Cluster: redis+cluster://host:port,host:port.',
+    );
+  if (redisUrl !== undefined && isClusterUrl(redisUrl)) {
+    try {
+      parseClusterUrl(redisUrl);
+    } catch (error) {
+      throw new Error(`REDIS_URL: ${(error as Error).message}.`);
+    }
+  }
   const cache = read(env, 'CACHE')?.toLowerCase() ?? 'on';
   if (cache !== 'on' && cache !== 'off') throw new Error('CACHE must be on or off.');
   const ttls: Partial<CacheTtls> = {};

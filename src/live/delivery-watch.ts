@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { PubSubEventTarget } from 'graphql-yoga';
-import { Redis } from 'ioredis';
 import type { OneSignalClient } from '../onesignal/index.js';
 import type { WireNotification } from '../onesignal/notifications.js';
+import { type RedisConnection, redisClient } from '../upstream/redis-connection.js';
 import { withFreshReads } from '../upstream/shared-reads.js';
 
 /**
@@ -122,7 +122,7 @@ export class MemoryLeaseStore implements LeaseStore {
 const PREFIX = 'onesignal-graphql:delivery:';
 
 export class RedisLeaseStore implements LeaseStore {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisConnection) {}
 
   async acquire(key: string, holder: string, ttlMs: number): Promise<boolean> {
     const lease = `${PREFIX}lease:${key}`;
@@ -354,7 +354,7 @@ export function createDeliveryWatch(
   // never awaits, wait in the offline queue instead of rejecting, so an outage never becomes an
   // unhandled rejection.
   const connect = (maxRetriesPerRequest: number | null) =>
-    new Redis(redisUrl, { maxRetriesPerRequest, connectTimeout: 1_000 });
+    redisClient(redisUrl, { maxRetriesPerRequest, connectTimeout: 1_000 });
   const publishClient = settledByUs(connect(null), ['publish']);
   const subscribeClient = settledByUs(connect(null), ['subscribe', 'unsubscribe']);
   const leaseClient = connect(1);
@@ -379,7 +379,10 @@ export function createDeliveryWatch(
  * use (a later poll or a reconnect's resubscribe delivers the updates; the connection's own errors
  * are reported by the shared stores).
  */
-function settledByUs<M extends 'publish' | 'subscribe' | 'unsubscribe'>(client: Redis, methods: M[]): Redis {
+function settledByUs<M extends 'publish' | 'subscribe' | 'unsubscribe'>(
+  client: RedisConnection,
+  methods: M[],
+): RedisConnection {
   for (const method of methods) {
     const send = client[method].bind(client) as (...args: unknown[]) => Promise<unknown>;
     Object.assign(client, {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { LRUCache } from 'lru-cache';
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { hashTagged, type RedisConnection, redisClient } from './redis-connection.js';
 import { type BucketStore, MemoryBucketStore, type Rate, windowOf } from './scheduler.js';
 import type { CachedRead, CacheStore } from './shared-reads.js';
 
@@ -19,19 +20,14 @@ import type { CachedRead, CacheStore } from './shared-reads.js';
 
 const PREFIX = 'onesignal-graphql:';
 
-/** The URL without its credentials, for messages: `redis://host:port/db`. */
-export function redisUrlShown(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
-  } catch {
-    return 'redis://(unparsable URL)';
-  }
-}
+export { redisUrlShown } from './redis-connection.js';
 
-/** One connection per process, failing fast: a dead Redis answers "no" at once instead of hanging requests. */
-export function connectRedis(url: string): Redis {
-  return new Redis(url, {
+/**
+ * One connection per process (to one Redis, or a cluster client with a connection per node), failing
+ * fast: a dead Redis answers "no" at once instead of hanging requests.
+ */
+export function connectRedis(url: string): RedisConnection {
+  return redisClient(url, {
     lazyConnect: true,
     connectTimeout: 1_000,
     commandTimeout: 1_000,
@@ -123,7 +119,7 @@ if ARGV[5] ~= '-' and ARGV[5] ~= joined then return 0 end
 redis.call('SET', KEYS[1], joined .. '\\n' .. ARGV[1], 'PX', ARGV[2])
 return 1`;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisConnection & {
   cacheGet(numberOfKeys: number, ...keysThenArgs: string[]): Promise<[string | null, string]>;
   cacheSet(numberOfKeys: number, ...keysThenArgs: string[]): Promise<number>;
 };
@@ -143,7 +139,7 @@ export class RedisCacheStore implements CacheStore {
   /** Invalidations Redis did not take while unreachable, sent again when it is back. */
   private readonly unsent = new Set<string>();
 
-  constructor(redis: Redis, options: RedisCacheStoreOptions) {
+  constructor(redis: RedisConnection, options: RedisCacheStoreOptions) {
     redis.defineCommand('cacheGet', { lua: GET_SCRIPT });
     redis.defineCommand('cacheSet', { lua: SET_SCRIPT });
     this.redis = redis as ScriptedRedis;
@@ -153,13 +149,15 @@ export class RedisCacheStore implements CacheStore {
   }
 
   async get(key: string, tags: readonly string[]): Promise<CachedRead | undefined> {
+    const slot = this.slotOf(tags);
+    if (slot === false) return undefined;
     let stored: string | null;
     let current: string;
     try {
       [stored, current] = await this.redis.cacheGet(
         tags.length + 1,
-        entryKey(key),
-        ...tags.map(versionKey),
+        this.entryKey(slot, key),
+        ...tags.map((tag) => this.versionKey(slot, tag)),
         token(),
         String(VERSION_TTL_MS),
       );
@@ -181,11 +179,13 @@ export class RedisCacheStore implements CacheStore {
     this.seenAtMiss.delete(key);
     const json = JSON.stringify(entry);
     if (json.length > this.maxEntryBytes) return;
+    const slot = this.slotOf(tags);
+    if (slot === false) return;
     try {
       await this.redis.cacheSet(
         tags.length + 1,
-        entryKey(key),
-        ...tags.map(versionKey),
+        this.entryKey(slot, key),
+        ...tags.map((tag) => this.versionKey(slot, tag)),
         json,
         String(Math.max(1, Math.round(ttlMs))),
         token(),
@@ -205,11 +205,21 @@ export class RedisCacheStore implements CacheStore {
     const pending = [...this.unsent];
     this.unsent.clear();
     try {
-      const pipeline = this.redis.pipeline();
-      for (const tag of pending) pipeline.set(versionKey(tag), token(), 'PX', VERSION_TTL_MS);
-      const results = await pipeline.exec();
-      const failure = results?.find(([error]) => error)?.[0];
-      if (failure) throw failure;
+      // One pipeline per slot: a cluster client refuses a pipeline whose keys live on several nodes.
+      const bySlot = new Map<string, string[]>();
+      for (const tag of pending) {
+        const slot = slotOfTag(tag);
+        bySlot.set(slot, [...(bySlot.get(slot) ?? []), tag]);
+      }
+      await Promise.all(
+        [...bySlot].map(async ([slot, slotTags]) => {
+          const pipeline = this.redis.pipeline();
+          for (const tag of slotTags) pipeline.set(this.versionKey(slot, tag), token(), 'PX', VERSION_TTL_MS);
+          const results = await pipeline.exec();
+          const failure = results?.find(([error]) => error)?.[0];
+          if (failure) throw failure;
+        }),
+      );
       this.health.ok();
     } catch (error) {
       // Kept for when Redis is back: entries stored before the outage may outlive it.
@@ -217,10 +227,36 @@ export class RedisCacheStore implements CacheStore {
       this.health.failed(error);
     }
   }
+
+  /**
+   * The hash tag every key of a read shares, so its scripts stay in one cluster slot: the app its
+   * tags name (each app's entries and versions on one slot, apps spread over the cluster), `apps` for
+   * the app list and app settings. False when the tags name several: not cached (no read has such
+   * tags today; a future one is then safe, merely uncached).
+   */
+  private slotOf(tags: readonly string[]): string | false {
+    if (!(this.redis instanceof Cluster)) return '';
+    const slots = new Set(tags.map(slotOfTag));
+    if (slots.size > 1) return false;
+    return [...slots][0] ?? '';
+  }
+
+  private entryKey(slot: string, key: string) {
+    return hashTagged(this.redis, slot, `cache:${key}`);
+  }
+
+  private versionKey(slot: string, tag: string) {
+    return hashTagged(this.redis, slot, `tag:${tag}`);
+  }
 }
 
-const entryKey = (key: string) => `cache:${key}`;
-const versionKey = (tag: string) => `tag:${tag}`;
+/** `notifications:<app>`, `notification:<app>/<id>`, … → the app; `apps` and `app:<app>` → `apps`. */
+export function slotOfTag(tag: string): string {
+  if (tag === 'apps' || tag.startsWith('app:')) return 'apps';
+  const colon = tag.indexOf(':');
+  return colon < 0 ? tag : (tag.slice(colon + 1).split('/')[0] ?? tag);
+}
+
 const token = () => randomBytes(9).toString('base64url');
 
 /**
@@ -255,7 +291,7 @@ export class RedisBucketStore implements BucketStore {
   private readonly local = new MemoryBucketStore();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly health: RedisHealth,
   ) {}
 

@@ -1,5 +1,6 @@
 import { MemoryCacheStore } from './memory-cache.js';
 import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
+import { redisPasswordOf } from './redis-connection.js';
 import type { BucketStore } from './scheduler.js';
 import type { CacheStore } from './shared-reads.js';
 
@@ -32,7 +33,7 @@ export async function createSharedStores(
   if (config.redisUrl) {
     const shown = redisUrlShown(config.redisUrl);
     const redis = connectRedis(config.redisUrl);
-    const password = passwordOf(config.redisUrl);
+    const password = redisPasswordOf(config.redisUrl);
     const health = new RedisHealth(shown, password, log);
     // ioredis reconnects by itself; errors are reported once through `health`, not as events.
     redis.on('error', (error: unknown) => health.failed(error));
@@ -57,13 +58,4 @@ export async function createSharedStores(
       : 'memory (cache off)',
     close: async () => {},
   };
-}
-
-function passwordOf(url: string): string | undefined {
-  try {
-    const u = new URL(url);
-    return decodeURIComponent(u.password) || undefined;
-  } catch {
-    return undefined;
-  }
 }

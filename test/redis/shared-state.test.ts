@@ -1,10 +1,10 @@
 /**
- * Replicas share through Redis (`REDIS_URL`): a real redis-server on a loopback port, the shared
- * stores against it (the same behaviour tests as the memory store), then two built servers
- * (`node dist/main.mjs`) against one Redis and one emulator, counted with the emulator's stats.
+ * Replicas share through Redis (`REDIS_URL`): a real redis-server on a loopback port and a real
+ * three-primary Redis Cluster (`redis+cluster://`), the shared stores against each (the same
+ * behaviour tests as the memory store), then two built servers (`node dist/main.mjs`) against one
+ * Redis, then one cluster, and one emulator, counted with the emulator's stats.
  */
 import type { ChildProcess } from 'node:child_process';
-import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { type CachedRead, type CacheStore, MemoryCacheStore } from '../../src/upstream/index.js';
@@ -14,8 +14,11 @@ import {
   RedisCacheStore,
   RedisHealth,
   redisUrlShown,
+  slotOfTag,
 } from '../../src/upstream/redis.js';
+import { hashTagged, type RedisConnection } from '../../src/upstream/redis-connection.js';
 import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
+import { type RunningCluster, startRedisCluster } from '../helpers/redis-cluster.js';
 import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
 
 const PASSWORD = 'redis-pass-never-shown-9f3';
@@ -23,21 +26,49 @@ const SHOP = DEMO.apps[0]!.id;
 
 let redisPort: number;
 let redisServer: ChildProcess | undefined;
-let redisUrl: string;
-const connections: Redis[] = [];
+let cluster: RunningCluster | undefined;
+const connections: RedisConnection[] = [];
+
+/** Where the shared state lives: the same cases run on each. */
+interface Backend {
+  url: string;
+  /** How the start-up banner shows it (no password). */
+  shown: RegExp;
+  /** A REDIS_URL of this form that nothing answers. */
+  deadUrl(): Promise<string>;
+}
+const oneRedis: Backend = {
+  url: '',
+  shown: /redis:\/\/127\.0\.0\.1:\d+/,
+  deadUrl: async () => `redis://:${PASSWORD}@127.0.0.1:${await freePort()}`,
+};
+const redisCluster: Backend = {
+  url: '',
+  shown: /redis\+cluster:\/\/127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+/,
+  deadUrl: async () => `redis+cluster://:${PASSWORD}@127.0.0.1:${await freePort()}`,
+};
+const BACKENDS = [
+  ['one Redis', oneRedis],
+  ['a Redis Cluster', redisCluster],
+] as const;
 
 beforeAll(async () => {
   redisPort = await freePort();
-  redisServer = await startRedis(redisPort, PASSWORD);
-  redisUrl = `redis://:${PASSWORD}@127.0.0.1:${redisPort}`;
-});
+  [redisServer, cluster] = await Promise.all([
+    startRedis(redisPort, PASSWORD),
+    startRedisCluster(PASSWORD, 0),
+  ]);
+  oneRedis.url = `redis://:${PASSWORD}@127.0.0.1:${redisPort}`;
+  redisCluster.url = cluster.url;
+}, 60_000);
 afterAll(async () => {
   for (const c of connections) c.disconnect();
   await stopRedis(redisServer);
+  await cluster?.stop();
 });
 
 /** A connection as a replica makes one, with its warnings collected. */
-async function replicaConnection(url = redisUrl) {
+async function connectAs(url: string) {
   const warnings: string[] = [];
   const redis = connectRedis(url);
   connections.push(redis);
@@ -56,13 +87,16 @@ const k = (name: string) => `${name}-${process.pid}-${++unique}`;
 const CAP = 10_000;
 describe.each([
   ['memory', async (): Promise<CacheStore> => new MemoryCacheStore(CAP)],
-  [
-    'redis',
-    async (): Promise<CacheStore> => {
-      const { redis, health } = await replicaConnection();
-      return new RedisCacheStore(redis, { health, maxEntryBytes: CAP });
-    },
-  ],
+  ...BACKENDS.map(
+    ([name, backend]) =>
+      [
+        name,
+        async (): Promise<CacheStore> => {
+          const { redis, health } = await connectAs(backend.url);
+          return new RedisCacheStore(redis, { health, maxEntryBytes: CAP });
+        },
+      ] as const,
+  ),
 ] as const)('the %s cache store', (_name, makeStore) => {
   let store: CacheStore;
   beforeAll(async () => {
@@ -91,15 +125,17 @@ describe.each([
   });
 
   it('makes stale every entry under an invalidated tag, and only those', async () => {
-    const [a, b, tag] = [k('a'), k('b'), k('tag')];
-    await store.set(a, [tag, 'apps'], entry('a'), 10_000);
-    await store.set(b, ['apps'], entry('b'), 10_000);
+    // Tags as reads have them: one notification, and its app's notification lists.
+    const [a, b, app] = [k('a'), k('b'), k('app')];
+    const [tag, lists] = [`notification:${app}/1`, `notifications:${app}`];
+    await store.set(a, [lists, tag], entry('a'), 10_000);
+    await store.set(b, [lists], entry('b'), 10_000);
     await store.invalidate([tag]);
-    expect(await store.get(a, [tag, 'apps'])).toBeUndefined();
-    expect(await store.get(b, ['apps'])).toMatchObject({ data: 'b' });
+    expect(await store.get(a, [lists, tag])).toBeUndefined();
+    expect(await store.get(b, [lists])).toMatchObject({ data: 'b' });
     // Stored again after the write: fresh again.
-    await store.set(a, [tag, 'apps'], entry('a2'), 10_000);
-    expect(await store.get(a, [tag, 'apps'])).toMatchObject({ data: 'a2' });
+    await store.set(a, [lists, tag], entry('a2'), 10_000);
+    expect(await store.get(a, [lists, tag])).toMatchObject({ data: 'a2' });
   });
 
   it('does not keep an answer fetched before a write made meanwhile', async () => {
@@ -121,7 +157,40 @@ describe.each([
   });
 });
 
-describe('the Redis stores between two replicas', () => {
+describe('the Redis cache store on a cluster', () => {
+  it('keeps each app’s entries and versions in one slot, and spreads apps over every primary', async () => {
+    const { redis, health } = await connectAs(redisCluster.url);
+    const store = new RedisCacheStore(redis, { health });
+    const apps = Array.from({ length: 30 }, () => k('spread'));
+    for (const app of apps) {
+      const tags = [`notifications:${app}`, `notification:${app}/1`];
+      await store.set(k('read'), tags, entry(app), 10_000);
+      await store.invalidate([`notification:${app}/1`]); // one pipeline per slot
+    }
+    const perPrimary = await Promise.all(
+      (cluster?.ports ?? []).map(async (port) => {
+        const keys = (await cluster?.cli(port, 'keys', `onesignal-graphql:{spread-${process.pid}-*`)) ?? '';
+        return keys.split('\n').filter(Boolean).length;
+      }),
+    );
+    // 30 entries and 60 version keys, every primary holding some.
+    expect(perPrimary.reduce((x, y) => x + y, 0)).toBe(90);
+    for (const count of perPrimary) expect(count).toBeGreaterThan(0);
+  });
+
+  it('does not cache a read whose tags name two apps (two slots) rather than fail with CROSSSLOT', async () => {
+    const { redis, health, warnings } = await connectAs(redisCluster.url);
+    const store = new RedisCacheStore(redis, { health });
+    const key = k('two-apps');
+    const tags = [`notifications:${k('one')}`, `notifications:${k('other')}`];
+    await store.set(key, tags, entry('x'), 10_000);
+    expect(await store.get(key, tags)).toBeUndefined();
+    expect(warnings).toEqual([]);
+  });
+});
+
+describe.each(BACKENDS)('the Redis stores between two replicas on %s', (_name, backend) => {
+  const replicaConnection = (url = backend.url) => connectAs(url);
   it('share entries and invalidations', async () => {
     const [one, two] = [await replicaConnection(), await replicaConnection()];
     const a = new RedisCacheStore(one.redis, { health: one.health });
@@ -150,7 +219,7 @@ describe('the Redis stores between two replicas', () => {
     const store = new RedisCacheStore(redis, { health });
     const [key, tag] = [k('evicted'), k('notifications')];
     await store.set(key, [tag], entry('old'), 10_000);
-    await redis.del(`tag:${tag}`);
+    await redis.del(hashTagged(redis, slotOfTag(tag), `tag:${tag}`));
     expect(await store.get(key, [tag])).toBeUndefined();
   });
 
@@ -194,7 +263,7 @@ describe('the Redis stores between two replicas', () => {
   });
 
   it('answer without Redis: misses, no-ops and per-process budgets, with one warning and no password', async () => {
-    const deadUrl = `redis://:${PASSWORD}@127.0.0.1:${await freePort()}`;
+    const deadUrl = await backend.deadUrl();
     const { redis, health, warnings } = await replicaConnection(deadUrl);
     const store = new RedisCacheStore(redis, { health });
     const buckets = new RedisBucketStore(redis, health);
@@ -211,12 +280,12 @@ describe('the Redis stores between two replicas', () => {
   });
 });
 
-describe('two server replicas on one Redis', () => {
+describe.each(BACKENDS)('two server replicas on %s', (backendName, backend) => {
   let emulator: RunningEmulator;
   let a: RunningArtifact;
   let b: RunningArtifact;
 
-  const serverEnv = (extra: NodeJS.ProcessEnv = {}) => replicaEnv(redisUrl, emulator.url, extra);
+  const serverEnv = (extra: NodeJS.ProcessEnv = {}) => replicaEnv(backend.url, emulator.url, extra);
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0 });
@@ -248,9 +317,13 @@ describe('two server replicas on one Redis', () => {
   const upstream = () => Object.values(emulator.stats().byOperation).reduce((x, y) => x + y, 0);
   const LIST = `{ app(id: "${SHOP}") { name notifications(first: 5) { totalCount nodes { oneSignalId } } } }`;
 
-  it('prints where the shared state lives, without the password', () => {
+  it('prints where the shared state lives, without the password', async () => {
     for (const replica of [a, b]) {
-      expect(replica.output()).toMatch(/Shared:\s+redis \(redis:\/\/127\.0\.0\.1:\d+, password hidden\)/);
+      // The banner's lines may arrive in more than one chunk after the "Auth:" one startArtifact waits for.
+      for (let i = 0; i < 100 && !/Shared:/.test(replica.output()); i++) await sleep(20);
+      expect(replica.output()).toMatch(
+        new RegExp(`Shared:\\s+redis \\(${backend.shown.source}, password hidden\\)`),
+      );
       expect(replica.output()).not.toContain(PASSWORD);
     }
   });
@@ -370,28 +443,32 @@ describe('two server replicas on one Redis', () => {
     }
   });
 
-  it('serves uncached reads without errors when Redis goes away, warning once without the password', async () => {
-    await stopRedis(redisServer);
-    redisServer = undefined;
-    emulator.resetStats();
-    for (let i = 0; i < 3; i++) {
-      const res = await post(b, LIST);
-      expect(res.errors).toBeUndefined();
-      expect(res.data).toMatchObject({ app: { name: expect.any(String) } });
-    }
-    expect(emulator.stats().byOperation.get_notifications).toBe(3);
-    const warnings = b.output().match(/Redis at \S+ is unreachable/g) ?? [];
-    expect(warnings).toHaveLength(1);
-    expect(b.output()).toContain(`Redis at redis://127.0.0.1:${redisPort} is unreachable`);
-    expect(b.output()).not.toContain(PASSWORD);
-    expect(b.alive()).toBe(true);
-    // And back: shared again, said once.
-    redisServer = await startRedis(redisPort, PASSWORD);
-    const deadline = Date.now() + 5_000;
-    while (!/reachable again/.test(b.output()) && Date.now() < deadline) {
-      await post(b, LIST);
-      await sleep(100);
-    }
-    expect(b.output().match(/is reachable again/g)).toHaveLength(1);
-  });
+  // Losing the whole Redis is the same for a cluster client; stopping one Redis is the simpler case.
+  it.runIf(backendName === 'one Redis')(
+    'serves uncached reads without errors when Redis goes away, warning once without the password',
+    async () => {
+      await stopRedis(redisServer);
+      redisServer = undefined;
+      emulator.resetStats();
+      for (let i = 0; i < 3; i++) {
+        const res = await post(b, LIST);
+        expect(res.errors).toBeUndefined();
+        expect(res.data).toMatchObject({ app: { name: expect.any(String) } });
+      }
+      expect(emulator.stats().byOperation.get_notifications).toBe(3);
+      const warnings = b.output().match(/Redis at \S+ is unreachable/g) ?? [];
+      expect(warnings).toHaveLength(1);
+      expect(b.output()).toContain(`Redis at redis://127.0.0.1:${redisPort} is unreachable`);
+      expect(b.output()).not.toContain(PASSWORD);
+      expect(b.alive()).toBe(true);
+      // And back: shared again, said once.
+      redisServer = await startRedis(redisPort, PASSWORD);
+      const deadline = Date.now() + 5_000;
+      while (!/reachable again/.test(b.output()) && Date.now() < deadline) {
+        await post(b, LIST);
+        await sleep(100);
+      }
+      expect(b.output().match(/is reachable again/g)).toHaveLength(1);
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import type { PubSubEventTarget } from 'graphql-yoga';
-import { Redis } from 'ioredis';
 import type { StreamEvent } from '../../onesignal/event-streams.js';
+import { redisClient } from '../../upstream/redis-connection.js';
 
 /**
  * Where accepted events go: every subscriber on every replica. In one process an EventTarget; with
@@ -75,12 +75,12 @@ export function memoryHub(): MessageEventHub {
 export function redisHub(redisUrl: string): MessageEventHub {
   // Publishes fail fast (the route answers 503 and OneSignal retries); the subscriber reconnects and
   // resubscribes on its own.
-  const publishClient = new Redis(redisUrl, {
+  const publishClient = redisClient(redisUrl, {
     maxRetriesPerRequest: 1,
     connectTimeout: 1_000,
     commandTimeout: 1_000,
   });
-  const subscribeClient = new Redis(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 1_000 });
+  const subscribeClient = redisClient(redisUrl, { maxRetriesPerRequest: null, connectTimeout: 1_000 });
   // Reported by the shared stores' own connection; these retry quietly.
   for (const c of [publishClient, subscribeClient]) c.on('error', () => {});
   // The event target fires SUBSCRIBE and UNSUBSCRIBE and forgets them: a shutdown's disconnect

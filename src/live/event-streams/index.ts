@@ -4,8 +4,8 @@
  * subscribers (`messageEvents`) and to the delivery watch, which refreshes a watched notification
  * early when one of its events arrives.
  */
-import { Redis } from 'ioredis';
 import type { StreamEvent } from '../../onesignal/event-streams.js';
+import { type RedisConnection, redisClient } from '../../upstream/redis-connection.js';
 import type { DeliveryWatch } from '../delivery-watch.js';
 import { type MessageEventHub, memoryHub, redisHub } from './hub.js';
 import { EventStreamIngest } from './ingest.js';
@@ -44,10 +44,10 @@ const COUNTED = new Set(['sent', 'received', 'delivered', 'clicked', 'failed', '
 export function createEventStreams(options: EventStreamsOptions = {}): EventStreams {
   const ttl = options.dedupTtlMs ?? DEFAULT_DEDUP_TTL_MS;
   let hub: MessageEventHub;
-  let seenRedis: Redis | undefined;
+  let seenRedis: RedisConnection | undefined;
   if (options.redisUrl) {
     hub = redisHub(options.redisUrl);
-    seenRedis = new Redis(options.redisUrl, {
+    seenRedis = redisClient(options.redisUrl, {
       maxRetriesPerRequest: 1,
       connectTimeout: 1_000,
       commandTimeout: 1_000,

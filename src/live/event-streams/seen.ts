@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import type { RedisConnection } from '../../upstream/redis-connection.js';
 
 /**
  * Which event ids were already accepted: OneSignal delivers each event at least once, so a retry (or
@@ -38,7 +38,7 @@ const PREFIX = 'onesignal-graphql:event-streams:seen:';
 /** Every replica: `SET NX PX` on one key per id, so exactly one replica claims each event. */
 export class RedisSeenEvents implements SeenEvents {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisConnection,
     private readonly ttlMs: number,
   ) {}
 
