@@ -1,0 +1,131 @@
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { Server as NetServer } from 'node:net';
+
+/** How a replica leaves its balancer on SIGTERM/SIGINT without losing a request. */
+export interface ShutdownOptions {
+  /**
+   * Milliseconds the replica keeps serving after the signal while `/ready` answers 503, so a
+   * balancer's health check notices and stops sending it requests before its port closes.
+   */
+  drainMs: number;
+  /** Milliseconds requests still in flight after the drain get to finish before their sockets are cut. */
+  graceMs: number;
+}
+
+/**
+ * Twice HAProxy's default check interval (2 s), and with the grace period within the 10 s that
+ * `docker stop` waits before SIGKILL. Kubernetes checks every 10 s by default: set it higher there.
+ */
+export const DEFAULT_SHUTDOWN_OPTIONS: ShutdownOptions = { drainMs: 4_000, graceMs: 5_000 };
+
+export const SHUTDOWN_ENV: Record<keyof ShutdownOptions, string> = {
+  drainMs: 'SHUTDOWN_DRAIN_MS',
+  graceMs: 'SHUTDOWN_GRACE_MS',
+};
+
+/**
+ * Reads SHUTDOWN_DRAIN_MS and SHUTDOWN_GRACE_MS (milliseconds, 0 allowed); errors name the variable.
+ * With the embedded emulator no balancer stands in front (it is the offline, one-process set-up), so
+ * the drain defaults to 0 there and Ctrl-C stops at once.
+ */
+export function loadShutdownConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  { embeddedEmulator = false }: { embeddedEmulator?: boolean } = {},
+): ShutdownOptions {
+  const fallback = { ...DEFAULT_SHUTDOWN_OPTIONS, ...(embeddedEmulator && { drainMs: 0 }) };
+  const read = (key: keyof ShutdownOptions) => {
+    const name = SHUTDOWN_ENV[key];
+    const value = env[name]?.trim();
+    if (!value) return fallback[key];
+    if (!/^\d+$/.test(value)) throw new Error(`${name} must be a number of milliseconds, got "${value}".`);
+    return Number(value);
+  };
+  return { drainMs: read('drainMs'), graceMs: read('graceMs') };
+}
+
+/**
+ * Whether the server is draining: from then on `/ready` answers 503 with the reason, and every answer
+ * carries `Connection: close`, so keep-alive clients (and proxies' upstream pools) reconnect, which a
+ * balancer sends to a replica that stays.
+ */
+export class Draining {
+  private since: { reason: string; at: string } | undefined;
+
+  start(reason: string): void {
+    this.since ??= { reason, at: new Date().toISOString() };
+  }
+
+  /** Why and since when the server is draining, or undefined while it serves normally. */
+  state(): { reason: string; at: string } | undefined {
+    return this.since;
+  }
+
+  /** Marks `res` as the last answer on its connection while draining. */
+  closeAfter(res: ServerResponse): void {
+    if (this.since && !res.headersSent) res.setHeader('connection', 'close');
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface ShutdownSteps {
+  server: Server;
+  draining: Draining;
+  /** Ends every open subscription on its transport; WebSockets close with 1012 (service restart). */
+  closeSubscriptions(): Promise<void>;
+  /** Progress lines for the log. */
+  log(line: string): void;
+}
+
+/**
+ * The steps of a graceful stop: drain (not ready, still serving, each answer closing its connection),
+ * stop listening (new connections are refused, which balancers retry elsewhere), end subscriptions
+ * with a reconnect hint, let requests in flight finish within the grace period, close idle sockets.
+ * Resolves once every connection is gone; `forced` says whether the grace period ran out.
+ */
+export async function shutDown(
+  { server, draining, closeSubscriptions, log }: ShutdownSteps,
+  { drainMs, graceMs }: ShutdownOptions,
+): Promise<{ forced: boolean }> {
+  draining.start('Shutting down: finishing requests in flight; send new ones to another replica.');
+  if (drainMs > 0) {
+    log(`  draining for ${drainMs} ms (SHUTDOWN_DRAIN_MS): /ready answers 503, requests are still served`);
+    await sleep(drainMs);
+  }
+  const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
+  // Not `server.close()`: since Node 19 it also drops every idle connection at once, among them
+  // connections accepted a moment ago whose first request is still on its way, which the client
+  // (or proxy) then sees reset after sending it. Only the listening socket closes here.
+  NetServer.prototype.close.call(server);
+  await closeSubscriptions();
+  // A connection accepted just before the port closed has had time to send its request by now; the
+  // ones still idle are keep-alives nobody is using.
+  await sleep(Math.min(graceMs, 200));
+  server.closeIdleConnections();
+  let forced = false;
+  const timer = setTimeout(
+    () => {
+      forced = true;
+      server.closeAllConnections();
+    },
+    Math.max(0, graceMs - 200),
+  );
+  // Connections that finish a request from here on close after it (Connection: close); any that
+  // stay idle are swept until the server has none.
+  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  await closed;
+  clearTimeout(timer);
+  clearInterval(sweep);
+  return { forced };
+}
+
+/** Request listener wrapper: answers given while draining close their connection. */
+export function closingWhileDraining(
+  draining: Draining,
+  listener: (req: IncomingMessage, res: ServerResponse) => unknown,
+) {
+  return (req: IncomingMessage, res: ServerResponse) => {
+    draining.closeAfter(res);
+    return listener(req, res);
+  };
+}
