@@ -44,15 +44,20 @@ export function loadShutdownConfig(
 }
 
 /**
- * Whether the server is draining: from then on `/ready` answers 503 with the reason, and every answer
- * carries `Connection: close`, so keep-alive clients (and proxies' upstream pools) reconnect, which a
- * balancer sends to a replica that stays.
+ * A replica's shutdown as its routes see it: from `start()` `/ready` answers 503 with the reason; from
+ * `closeConnections()` (once the port is closed) every answer carries `Connection: close`, so
+ * keep-alive clients and proxies' upstream pools reconnect, and the reconnection goes elsewhere.
  */
 export class Draining {
   private since: { reason: string; at: string } | undefined;
+  private closing = false;
 
   start(reason: string): void {
     this.since ??= { reason, at: new Date().toISOString() };
+  }
+
+  closeConnections(): void {
+    this.closing = true;
   }
 
   /** Why and since when the server is draining, or undefined while it serves normally. */
@@ -60,11 +65,14 @@ export class Draining {
     return this.since;
   }
 
-  /** Marks `res` as the last answer on its connection while draining. */
+  /** Marks `res` as the last answer on its connection once connections are closing. */
   closeAfter(res: ServerResponse): void {
-    if (this.since && !res.headersSent) res.setHeader('connection', 'close');
+    if (this.closing && !res.headersSent) res.setHeader('connection', 'close');
   }
 }
+
+const connectionCount = (server: Server) =>
+  new Promise<number>((resolve) => server.getConnections((_error, count) => resolve(count ?? 0)));
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -80,8 +88,8 @@ export interface ShutdownSteps {
 /**
  * The steps of a graceful stop: drain (not ready, still serving, each answer closing its connection),
  * stop listening (new connections are refused, which balancers retry elsewhere), end subscriptions
- * with a reconnect hint, let requests in flight finish within the grace period, close idle sockets.
- * Resolves once every connection is gone; `forced` says whether the grace period ran out.
+ * with a reconnect hint, let requests in flight finish and idle keep-alives lapse within the grace
+ * period. Resolves once every connection is gone; `forced` says whether the grace period ran out.
  */
 export async function shutDown(
   { server, draining, closeSubscriptions, log }: ShutdownSteps,
@@ -93,29 +101,35 @@ export async function shutDown(
     await sleep(drainMs);
   }
   const closed = new Promise<void>((resolve) => server.once('close', () => resolve()));
-  // Not `server.close()`: since Node 19 it also drops every idle connection at once, among them
-  // connections accepted a moment ago whose first request is still on its way, which the client
-  // (or proxy) then sees reset after sending it. Only the listening socket closes here.
+  // Not `server.close()`: since Node 19 it also drops every idle connection at once, and "idle" there
+  // includes a kept-alive connection whose next request is already in the socket's buffer, unread:
+  // the client (or proxy) then sees it reset after sending, and a proxy never retries a POST it sent.
+  // Only the listening socket closes here.
   NetServer.prototype.close.call(server);
+  // Only now, not during the drain: a proxy that cannot see `/ready` (nginx without active health
+  // checks) keeps sending here until a connection is refused, and had every drained answer closed its
+  // connection, it would open a new one per request, some of them still waiting in the kernel's
+  // accept queue when the port closes, which resets them after their request went out. Kept-alive
+  // connections go on being served; from here each closes after its answer, and the proxy's next
+  // connection is refused, which it retries on another replica.
+  draining.closeConnections();
+  log(`  port closed; ${await connectionCount(server)} connection(s) open`);
   await closeSubscriptions();
-  // A connection accepted just before the port closed has had time to send its request by now; the
-  // ones still idle are keep-alives nobody is using.
-  await sleep(Math.min(graceMs, 200));
-  server.closeIdleConnections();
+  if (drainMs === 0) {
+    // Nothing in front to send more (the one-process set-up, Ctrl-C): idle keep-alives go now.
+    server.closeIdleConnections();
+  }
+  // Otherwise each connection closes after its next answer (Connection: close), or after Node's
+  // keep-alive timeout (5 s) if none comes, the way idle connections always close, which clients
+  // and proxies expect (deploy/nginx.conf drops its own idle ones after 4 s, first).
   let forced = false;
-  const timer = setTimeout(
-    () => {
-      forced = true;
-      server.closeAllConnections();
-    },
-    Math.max(0, graceMs - 200),
-  );
-  // Connections that finish a request from here on close after it (Connection: close); any that
-  // stay idle are swept until the server has none.
-  const sweep = setInterval(() => server.closeIdleConnections(), 100);
+  const timer = setTimeout(() => {
+    forced = true;
+    server.closeAllConnections();
+  }, graceMs);
   await closed;
   clearTimeout(timer);
-  clearInterval(sweep);
+  log(`  every connection closed${forced ? ` (cut after ${graceMs} ms, SHUTDOWN_GRACE_MS)` : ''}`);
   return { forced };
 }
 
