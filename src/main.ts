@@ -206,14 +206,10 @@ async function main() {
     }
     stopping = true;
     console.log(`${signal}: shutting down`);
-    const { forced } = await shutDown(
+    await shutDown(
       { server, draining, closeSubscriptions, log: (line) => console.log(line) },
       shutdownOptions,
     );
-    if (forced)
-      console.log(
-        `  requests still in flight after ${shutdownOptions.graceMs} ms (SHUTDOWN_GRACE_MS) were cut`,
-      );
     metricsServer?.close();
     await eventStreams?.close();
     await deliveryWatch.close();

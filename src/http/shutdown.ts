@@ -129,7 +129,11 @@ export async function shutDown(
   }, graceMs);
   await closed;
   clearTimeout(timer);
-  log(`  every connection closed${forced ? ` (cut after ${graceMs} ms, SHUTDOWN_GRACE_MS)` : ''}`);
+  log(
+    forced
+      ? `  requests still in flight after ${graceMs} ms (SHUTDOWN_GRACE_MS) were cut`
+      : '  every connection closed',
+  );
   return { forced };
 }
 
