@@ -86,9 +86,9 @@ export interface ShutdownSteps {
 }
 
 /**
- * The steps of a graceful stop: drain (not ready, still serving, each answer closing its connection),
- * stop listening (new connections are refused, which balancers retry elsewhere), end subscriptions
- * with a reconnect hint, let requests in flight finish and idle keep-alives lapse within the grace
+ * The steps of a graceful stop: drain (not ready, still serving), stop listening (new connections are
+ * refused, which balancers retry elsewhere; each answer from then on closes its connection), end
+ * subscriptions with a reconnect hint, let requests in flight finish and idle keep-alives lapse within the grace
  * period. Resolves once every connection is gone; `forced` says whether the grace period ran out.
  */
 export async function shutDown(
@@ -113,6 +113,12 @@ export async function shutDown(
   // connections go on being served; from here each closes after its answer, and the proxy's next
   // connection is refused, which it retries on another replica.
   draining.closeConnections();
+  // The grace period counts from here, subscriptions' endings included.
+  let forced = false;
+  const timer = setTimeout(() => {
+    forced = true;
+    server.closeAllConnections();
+  }, graceMs);
   log(`  port closed; ${await connectionCount(server)} connection(s) open`);
   await closeSubscriptions();
   if (drainMs === 0) {
@@ -122,11 +128,6 @@ export async function shutDown(
   // Otherwise each connection closes after its next answer (Connection: close), or after Node's
   // keep-alive timeout (5 s) if none comes, the way idle connections always close, which clients
   // and proxies expect (deploy/nginx.conf drops its own idle ones after 4 s, first).
-  let forced = false;
-  const timer = setTimeout(() => {
-    forced = true;
-    server.closeAllConnections();
-  }, graceMs);
   await closed;
   clearTimeout(timer);
   log(

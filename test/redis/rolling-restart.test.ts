@@ -116,6 +116,8 @@ describe('a rolling restart behind nginx (deploy/nginx.conf), two built replicas
         const code = await old.stop();
         const stoppedMs = Math.round(performance.now() - started);
         expect(code).toBe(0);
+        // It served through the drain before its port closed.
+        expect(stoppedMs).toBeGreaterThanOrEqual(DRAIN_MS);
         replicas[i] = await startArtifact(env(ports[i] as number));
         steps.push(
           `replica ${i + 1}: exited 0 after ${stoppedMs} ms, back after ${Math.round(performance.now() - started)} ms; ${load.tally.ok - before} answers meanwhile`,
