@@ -25,7 +25,7 @@ import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { oneOfErrors } from './one-of-errors.js';
 import { metricsAccess, routeRequest } from './routes.js';
-import { closingWhileDraining, Draining } from './shutdown.js';
+import { closingOnShutdown, Draining } from './shutdown.js';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/config.js';
 import { graphqlSsePlugin } from './transports/graphql-sse.js';
 import { apolloMultipartPlugin } from './transports/multipart.js';
@@ -73,7 +73,10 @@ export interface GraphQLServer {
    * on shutdown.
    */
   closeSubscriptions(): Promise<void>;
-  /** Started on shutdown (see `shutDown` in shutdown.ts): `/ready` answers 503, answers close their connection. */
+  /**
+   * Driven by `shutDown` (shutdown.ts): `/ready` answers 503 from the signal on, and once the port is
+   * closed every answer closes its connection.
+   */
   draining: Draining;
 }
 
@@ -180,7 +183,7 @@ export function createGraphQLServer({
       ),
     },
   });
-  const server = createServer(closingWhileDraining(draining, routes));
+  const server = createServer(closingOnShutdown(draining, routes));
   const sockets = attachWebSockets(server, yoga, {
     graphqlEndpoint,
     auth,

@@ -138,8 +138,8 @@ export async function shutDown(
   return { forced };
 }
 
-/** Request listener wrapper: answers given while draining close their connection. */
-export function closingWhileDraining(
+/** Request listener wrapper: once the port is closed on shutdown, each answer closes its connection. */
+export function closingOnShutdown(
   draining: Draining,
   listener: (req: IncomingMessage, res: ServerResponse) => unknown,
 ) {
