@@ -14,7 +14,8 @@
  * (see src/observability/config.ts); memory: HEAP_GROWING_PERCENT (see src/heap.ts); OneSignal
  * Event Streams: EVENT_STREAMS_SECRET and the other EVENT_STREAMS_* (see loadEventStreamsConfig);
  * subscriptions: SUBSCRIPTION_HEARTBEAT_MS, SUBSCRIPTIONS_MAX_PER_CALLER, SUBSCRIPTIONS_MAX (see
- * src/http/transports/config.ts).
+ * src/http/transports/config.ts); shutdown: SHUTDOWN_DRAIN_MS, SHUTDOWN_GRACE_MS (see
+ * src/http/shutdown.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -25,6 +26,7 @@ import type { RunningEmulator } from './emulator/index.js';
 import { configureHeapGrowth } from './heap.js';
 import { serveMetrics } from './http/routes.js';
 import { createGraphQLServer } from './http/server.js';
+import { loadShutdownConfig, shutDown } from './http/shutdown.js';
 import { loadTransportConfig } from './http/transports/config.js';
 import { createDeliveryWatch } from './live/delivery-watch.js';
 import { createEventStreams } from './live/event-streams/index.js';
@@ -90,6 +92,7 @@ async function main() {
   }
 
   const client = createOneSignalClient(clientOptions);
+  const shutdownOptions = loadShutdownConfig(process.env, { embeddedEmulator: emulator !== undefined });
   const readiness = new Readiness(readinessProbe(client, clientOptions, auth.mode === 'passthrough'));
   // notificationDelivery's one poll per notification: shared by every replica through REDIS_URL.
   const deliveryWatch = createDeliveryWatch({
@@ -110,7 +113,7 @@ async function main() {
       dedupTtlMs: eventStreamsConfig.dedupTtlMs,
       deliveryWatch,
     });
-  const { server, closeSubscriptions } = createGraphQLServer({
+  const { server, closeSubscriptions, draining } = createGraphQLServer({
     client,
     auth,
     clientOptions,
@@ -193,20 +196,20 @@ async function main() {
       .join(' ')}`,
   );
 
+  // SIGTERM (a container's or orchestrator's stop) or SIGINT (Ctrl-C): drain, then close (see
+  // shutDown in http/shutdown.ts); the same signal again exits at once.
   let stopping = false;
   const stop = async (signal: string) => {
-    if (stopping) return;
+    if (stopping) {
+      console.log(`${signal} again: exiting now`);
+      process.exit(1);
+    }
     stopping = true;
     console.log(`${signal}: shutting down`);
-    // Stop accepting connections, end every subscription the way its transport completes one (so
-    // clients see a clean end, not a cut), let in-flight requests finish briefly, then drop idle
-    // keep-alives.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    await closeSubscriptions();
-    server.closeIdleConnections();
-    const forced = setTimeout(() => server.closeAllConnections(), 2_000);
-    await closed;
-    clearTimeout(forced);
+    await shutDown(
+      { server, draining, closeSubscriptions, log: (line) => console.log(line) },
+      shutdownOptions,
+    );
     metricsServer?.close();
     await eventStreams?.close();
     await deliveryWatch.close();

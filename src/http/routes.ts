@@ -4,6 +4,7 @@ import type { Observability } from '../observability/index.js';
 import type { Readiness } from '../observability/readiness.js';
 import { withFreshReads } from '../upstream/index.js';
 import { GRAPHIQL_ASSET_PATH, serveGraphiQLAsset } from './graphiql.js';
+import type { Draining } from './shutdown.js';
 
 /**
  * The server's routes, matched on the exact path: `/graphql` (Yoga), `/health`, and `/`, which leads a
@@ -14,6 +15,8 @@ export interface Routes {
   graphiql: boolean;
   observability: Observability | undefined;
   readiness: Readiness | undefined;
+  /** Set on shutdown: `/ready` then answers 503 with its reason, whatever OneSignal says. */
+  draining?: Draining | undefined;
   /** Who may read `/metrics` on this port. */
   metrics: MetricsAccess;
   /** OneSignal's Event Streams POST here (`EVENT_STREAMS_PATH`); absent unless a secret is configured. */
@@ -62,7 +65,7 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
  * GraphiQL (or says where the endpoint is); anything else is a JSON 404 naming the endpoint.
  */
 export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) => unknown, routes: Routes) {
-  const { graphqlEndpoint, graphiql, observability, readiness, metrics, eventStreams } = routes;
+  const { graphqlEndpoint, graphiql, observability, readiness, draining, metrics, eventStreams } = routes;
   const readOnly = (req: IncomingMessage, res: ServerResponse) => {
     if (req.method === 'GET' || req.method === 'HEAD') return true;
     json(res, 405, { status: 'method not allowed' }, { allow: 'GET, HEAD' });
@@ -82,6 +85,9 @@ export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) =
     if (path === '/health') return readOnly(req, res) && json(res, 200, { status: 'ok' });
     if (path === '/ready') {
       if (!readOnly(req, res)) return;
+      const stopping = draining?.state();
+      if (stopping)
+        return json(res, 503, { status: 'not ready', checkedAt: stopping.at, reason: stopping.reason });
       if (!readiness) return json(res, 200, { status: 'ready' });
       return readiness.state().then((state) =>
         json(res, state.ready ? 200 : 503, {

@@ -25,6 +25,7 @@ import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { oneOfErrors } from './one-of-errors.js';
 import { metricsAccess, routeRequest } from './routes.js';
+import { closingOnShutdown, Draining } from './shutdown.js';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/config.js';
 import { graphqlSsePlugin } from './transports/graphql-sse.js';
 import { apolloMultipartPlugin } from './transports/multipart.js';
@@ -68,9 +69,15 @@ export interface GraphQLServer {
   openSubscriptions: OpenSubscriptions;
   /**
    * Ends every open subscription (each completes as its transport completes one) and closes every
-   * WebSocket with 1001; call it before `server.close()` on shutdown.
+   * WebSocket with 1012 (service restart: graphql-ws clients reconnect); call it before `server.close()`
+   * on shutdown.
    */
   closeSubscriptions(): Promise<void>;
+  /**
+   * Driven by `shutDown` (shutdown.ts): `/ready` answers 503 from the signal on, and once the port is
+   * closed every answer closes its connection.
+   */
+  draining: Draining;
 }
 
 /** Servers without Event Streams share one hub that nothing publishes to. */
@@ -161,8 +168,10 @@ export function createGraphQLServer({
     logging: yogaLogging(observability),
     maskedErrors,
   });
+  const draining = new Draining();
   const routes = routeRequest(yoga, {
     graphqlEndpoint,
+    draining,
     graphiql: resolvedSecurity.graphiql,
     observability,
     readiness,
@@ -174,7 +183,7 @@ export function createGraphQLServer({
       ),
     },
   });
-  const server = createServer(routes);
+  const server = createServer(closingOnShutdown(draining, routes));
   const sockets = attachWebSockets(server, yoga, {
     graphqlEndpoint,
     auth,
@@ -187,6 +196,7 @@ export function createGraphQLServer({
     yoga,
     server,
     openSubscriptions,
+    draining,
     closeSubscriptions() {
       closing ??= openSubscriptions.closeAll().then(() => sockets.close());
       return closing;

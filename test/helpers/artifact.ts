@@ -19,6 +19,10 @@ export interface RunningArtifact {
   alive(): boolean;
   /** SIGTERM, then the exit code. */
   stop(): Promise<number | null>;
+  /** Sends `signal` (and nothing else); see `exited()`. */
+  signal(signal: NodeJS.Signals): void;
+  /** The exit code, once the process has exited. */
+  exited(): Promise<number | null>;
 }
 
 /**
@@ -38,6 +42,7 @@ export async function startArtifact(
   child.stderr?.on('data', (d) => {
     out += String(d);
   });
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
   const deadline = Date.now() + timeoutMs;
   while (!/Auth:\s/.test(out) && child.exitCode === null && Date.now() < deadline)
     await new Promise((r) => setTimeout(r, 20));
@@ -54,9 +59,10 @@ export async function startArtifact(
     async stop() {
       if (child.exitCode !== null) return child.exitCode;
       child.kill('SIGTERM');
-      const [code] = await once(child, 'exit');
-      return code as number | null;
+      return exit;
     },
+    signal: (signal) => void child.kill(signal),
+    exited: () => exit,
   };
 }
 

@@ -53,7 +53,8 @@ export async function stopRedis(child: ChildProcess | undefined): Promise<void> 
 
 /**
  * The environment of a built server that shares the Redis at `redisUrl` with other replicas, on the
- * emulator at `apiUrl` with its demo keys, no caller auth and no rate budgets; `extra` overrides.
+ * emulator at `apiUrl` with its demo keys, no caller auth, no rate budgets and no shutdown drain;
+ * `extra` overrides.
  */
 export function replicaEnv(
   redisUrl: string,
@@ -68,6 +69,8 @@ export function replicaEnv(
     AUTH_MODE: 'none',
     AUTH_ALLOW_NONE: 'true',
     ONESIGNAL_RATE_LIMITS: 'off',
+    // No balancer checks these replicas' /ready: they stop at once, as before the drain existed.
+    SHUTDOWN_DRAIN_MS: '0',
     ...extra,
   });
 }

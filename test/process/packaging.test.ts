@@ -104,7 +104,7 @@ describe('compose.yaml', () => {
   });
 
   it('serves both replicas behind one port through the proxy', () => {
-    expect(nginx).toMatch(new RegExp(`server graphql:${defaultPort};`));
+    expect(nginx).toMatch(new RegExp(`server graphql:${defaultPort}[ ;]`));
     expect(nginx).toMatch(new RegExp(`listen ${defaultPort};`));
     expect(compose).toMatch(new RegExp(`"${defaultPort}:${defaultPort}"`));
     // The proxy must admit the server's own body limit (512 KiB) and a little more.
@@ -117,6 +117,14 @@ describe('compose.yaml', () => {
     expect(nginx).toMatch(/map \$http_upgrade \$connection_upgrade \{\s*default upgrade;\s*'' '';\s*\}/);
     expect(nginx).toMatch(/proxy_set_header Host \$http_host;/);
     expect(nginx).toMatch(/proxy_buffering off;/);
+  });
+
+  it('retries a replica that refuses connections (a rolling restart) on another, and keeps no upstream connection the server is closing', () => {
+    // test/redis/rolling-restart.test.ts runs these settings under load through two restarts.
+    expect(nginx).toMatch(/proxy_next_upstream error timeout http_503 non_idempotent;/);
+    expect(nginx).toMatch(/server graphql:4000 max_fails=1 fail_timeout=2s;/);
+    // Under Node's own 5 s keep-alive timeout, so nginx drops an idle connection first.
+    expect(nginx).toMatch(/keepalive_timeout 4s;/);
   });
 });
 

@@ -38,7 +38,11 @@ describe('nginx (deploy/nginx.conf) in front of two built replicas on one Redis'
     const listen = await freePort();
     const hostOf = (url: string) => new URL(url).host;
     const conf = readFileSync(join(ROOT, 'deploy/nginx.conf'), 'utf8')
-      .replace('server graphql:4000;', `server ${hostOf(a.graphqlUrl)};\n    server ${hostOf(b.graphqlUrl)};`)
+      .replace(
+        /server graphql:4000([^;]*);/,
+        (_line, params: string) =>
+          `server ${hostOf(a.graphqlUrl)}${params};\n    server ${hostOf(b.graphqlUrl)}${params};`,
+      )
       .replace('listen 4000;', `listen 127.0.0.1:${listen};`);
     expect(conf).toContain(hostOf(b.graphqlUrl));
     dir = mkdtempSync(join(tmpdir(), 'onesignal-graphql-nginx-'));

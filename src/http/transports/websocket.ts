@@ -25,6 +25,9 @@ export interface WebSocketOptions {
   heartbeatMs: number;
 }
 
+/** RFC 6455's close code for a server restarting: the client should reconnect. */
+const SERVICE_RESTART = 1012;
+
 /** Credentials a client may send in `connectionParams`, as the header each stands for. */
 const PARAM_HEADERS: Record<string, string> = {
   authorization: 'authorization',
@@ -176,11 +179,14 @@ export function attachWebSockets(
   );
   return {
     // After `OpenSubscriptions.closeAll()` ended every stream: each socket's Complete messages go out
-    // (graphql-ws sends them as each stream ends), then every socket closes with 1001.
+    // (graphql-ws sends them as each stream ends), then every socket closes with 1012 ("service
+    // restart"), which graphql-ws clients treat as a reason to reconnect, not as fatal. `dispose()`
+    // would close them with 1001; a socket already closing ignores that.
     close: async () => {
       const deadline = Date.now() + 1_000;
       while ([...connections].some((c) => Object.keys(c.subscriptions).length) && Date.now() < deadline)
         await new Promise((resolve) => setTimeout(resolve, 10));
+      for (const socket of wss.clients) socket.close(SERVICE_RESTART, 'Service restart');
       await disposable.dispose();
     },
   };
