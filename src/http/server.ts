@@ -12,7 +12,7 @@ import { DeliveryWatch } from '../live/delivery-watch.js';
 import { type EventStreams, memoryHub } from '../live/event-streams/index.js';
 import { ExportReadiness } from '../live/export-readiness.js';
 import { createLoaders } from '../loaders/index.js';
-import type { Observability } from '../observability/index.js';
+import { clientRequestId, type Observability } from '../observability/index.js';
 import type { Readiness } from '../observability/readiness.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 import { DEFAULT_API_URL } from '../onesignal/request.js';
@@ -150,6 +150,7 @@ export function createGraphQLServer({
         delivery: deliveryWatch,
         exports,
         messageEvents,
+        requestId: clientRequestId(request.headers.get('x-request-id')),
       };
     },
     // CSRF, trusted documents and limits first: they refuse requests without looking at the caller.

@@ -13,6 +13,7 @@ import { currentRecord, newRecord, type RequestRecord, withRecord } from './requ
 import type { Tracing } from './tracing.js';
 
 export { loadObservabilityConfig, type ObservabilityConfig } from './config.js';
+export { clientRequestId } from './request-record.js';
 
 export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
   /** Where log lines go (stdout when omitted); tests pass a stream to read them. */

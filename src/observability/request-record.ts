@@ -36,10 +36,15 @@ const scope = new AsyncLocalStorage<RequestRecord>();
 /** A request id a client may choose: short, printable, no spaces (it is echoed in a header and logs). */
 const CLIENT_REQUEST_ID = /^[\w.:@-]{1,128}$/;
 
+/** The request id the client (or a balancer in front) sent, when it is one we accept; else undefined. */
+export function clientRequestId(header: string | string[] | null | undefined): string | undefined {
+  const given = typeof header === 'string' ? header.trim() : undefined;
+  return given && CLIENT_REQUEST_ID.test(given) ? given : undefined;
+}
+
 export function newRecord(method: string, requestIdHeader: string | string[] | undefined): RequestRecord {
-  const given = typeof requestIdHeader === 'string' ? requestIdHeader.trim() : undefined;
   return {
-    id: given && CLIENT_REQUEST_ID.test(given) ? given : randomUUID(),
+    id: clientRequestId(requestIdHeader) ?? randomUUID(),
     startedAt: performance.now(),
     method,
     operationName: undefined,

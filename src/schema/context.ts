@@ -22,4 +22,10 @@ export interface Context {
   exports: ExportReadiness;
   /** Where OneSignal's Event Streams events arrive, from every replica (one per server). */
   messageEvents: MessageEventHub;
+  /**
+   * The `X-Request-Id` the client or a balancer in front sent, when valid. A balancer that resends a
+   * request to another replica (nginx's `proxy_next_upstream … non_idempotent`) sends the same id, so
+   * a send without its own idempotency key derives one from it: the resend is then OneSignal's repeat.
+   */
+  requestId: string | undefined;
 }

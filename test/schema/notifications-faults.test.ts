@@ -57,6 +57,42 @@ async function notificationCount(): Promise<number> {
   return ((await res.json()) as { total_count: number }).total_count;
 }
 
+describe('a send resent by a balancer (the same X-Request-Id, e.g. nginx proxy_next_upstream)', () => {
+  const sendWith = (requestId: string, text: string) =>
+    stack.gqlRaw<{ notificationCreate: Result }>(
+      SEND,
+      { input: input({ contents: [{ language: 'en', text }] }) },
+      { 'x-request-id': requestId },
+    );
+
+  it("is OneSignal's repeat of the first: one notification, the same id and idempotency key", async () => {
+    const before = await notificationCount();
+    const first = (await sendWith('req-resend-1', 'Resent once')).data?.notificationCreate as Result;
+    const again = (await sendWith('req-resend-1', 'Resent once')).data?.notificationCreate as Result;
+    expect(first.__typename).toBe('NotificationCreatePayload');
+    expect(again).toMatchObject({
+      notificationId: first.notificationId,
+      idempotencyKey: first.idempotencyKey,
+    });
+    expect(first.idempotencyKey).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(await notificationCount()).toBe(before + 1);
+  });
+
+  it('is a new send when the request id or the input differs, and without a request id', async () => {
+    const before = await notificationCount();
+    const a = (await sendWith('req-resend-2', 'One')).data?.notificationCreate as Result;
+    const b = (await sendWith('req-resend-3', 'One')).data?.notificationCreate as Result;
+    const c = (await sendWith('req-resend-2', 'Another')).data?.notificationCreate as Result;
+    const d = (await send()).data?.notificationCreate as Result;
+    const e = (await send()).data?.notificationCreate as Result;
+    const ids = [a, b, c, d, e].map((r) => r.notificationId);
+    expect(new Set(ids).size).toBe(5);
+    expect(await notificationCount()).toBe(before + 5);
+  });
+});
+
 describe('an upstream outage', () => {
   it('gives typed errors while it lasts, keeps the server up, and reads recover at once after', async () => {
     const read = `{ app(id: "${SHOP}") { notifications(first: 1) { totalCount } } }`;
@@ -182,7 +218,7 @@ describe('a send is reported as what happened', () => {
     // limit-evidence.ts). Once OneSignal's 429s outweigh those successes the budget counts as spent:
     // the next send is refused at once by the remembered pause, without asking OneSignal.
     const asked: number[] = [];
-    for (let i = 0; i < 8; i++) {
+    for (let i = 0; i < 20; i++) {
       stack.emulator.resetStats();
       const next = (await send()).data?.notificationCreate as Result;
       expect(next.__typename).toBe('RateLimitedError');

@@ -3,7 +3,7 @@
  * two CSV exports, with their payloads and the errors they return. What a send accepts and how it
  * becomes the wire body is in input.ts.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { SendOutcomeUnknown, UpstreamError } from '../../core/errors.js';
 import { type AppScopedKey, encodeNodeId, parseAppRef, parseNodeId } from '../../core/ids.js';
 import type { WireCreateNotificationResult } from '../../onesignal/index.js';
@@ -205,7 +205,9 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { input }, ctx) => {
       const appId = parseAppRef(input.appId, ['input', 'appId']);
       // Chosen here, not in the client, so an unknown outcome can hand it back for a safe resend.
-      const idempotencyKey = input.idempotencyKey ?? randomUUID();
+      const idempotencyKey =
+        input.idempotencyKey ??
+        (ctx.requestId ? keyOfRequest(ctx.caller.name, ctx.requestId, input) : randomUUID());
       const body = {
         ...toCreateNotificationBody(input as NotificationCreateInputShape),
         idempotency_key: idempotencyKey,
@@ -341,4 +343,22 @@ function exportUrl(url: string | undefined, operation: string): URL {
     `${operation}: OneSignal answered without a download URL.`,
     operation,
   );
+}
+
+/**
+ * The idempotency key of a send that brought none but came with a request id: a UUID (v4 layout) from
+ * a SHA-256 of the caller, the request id and the input. A balancer resending the same request to
+ * another replica gets the same key, so OneSignal answers the first send; a client reusing a request
+ * id for a different send (other input) gets another.
+ */
+function keyOfRequest(caller: string, requestId: string, input: unknown): string {
+  const hex = createHash('sha256')
+    .update(JSON.stringify([caller, requestId, input]))
+    .digest('hex')
+    .slice(0, 32)
+    .split('');
+  hex[12] = '4';
+  hex[16] = ((Number.parseInt(hex[16] as string, 16) & 0x3) | 0x8).toString(16);
+  const h = hex.join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
