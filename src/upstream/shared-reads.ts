@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { OneSignalError } from '../onesignal/errors.js';
 import type { OperationRequest } from '../onesignal/request.js';
+import type { ReadLeases } from './read-leases.js';
 
 /**
  * Reads shared across requests, one floor below the per-request loaders: a read goes cache →
@@ -12,7 +13,9 @@ import type { OperationRequest } from '../onesignal/request.js';
  * so no caller sees data fetched with someone else's key. Entries carry tags (an app's notification
  * lists, one notification, an app's audience, …); a write bumps the versions of the tags it touches,
  * and an entry read back under an older version is stale. Versions live in the store, so with Redis a
- * write through one replica invalidates every replica's reads.
+ * write through one replica invalidates every replica's reads. With leases (Redis), a miss takes the
+ * key's lease before it fetches, and a replica that finds the lease taken waits for the holder's
+ * answer in the shared cache: one upstream read per resource across replicas, not one per replica.
  */
 
 /** What the cache holds for one read: the answer, or OneSignal's "not found" (negative caching). */
@@ -74,6 +77,16 @@ export interface SharedReadsOptions {
   store?: CacheStore;
   ttls?: Partial<CacheTtls>;
   onRead?: (event: ReadEvent) => void;
+  /** Cross-replica leases on cacheable reads (with a Redis store); none: each process fetches its own. */
+  leases?: ReadLeases;
+  /** The longest a read waits for another replica's answer before it fetches by itself (ms). */
+  leaseWaitMs?: number;
+}
+
+/** A read's answer, and whether it came from the cache (another replica's read) rather than the wire. */
+interface Fetched {
+  entry: CachedRead;
+  cached: boolean;
 }
 
 /** Per request: `Cache-Control: no-cache` asks for answers from OneSignal, which then refresh the cache. */
@@ -86,10 +99,14 @@ export class SharedReads {
   private readonly store: CacheStore | undefined;
   private readonly ttls: CacheTtls;
   private readonly onRead: ((event: ReadEvent) => void) | undefined;
-  private readonly inFlight = new Map<string, Promise<CachedRead>>();
+  private readonly inFlight = new Map<string, Promise<Fetched>>();
+  private readonly leases: ReadLeases | undefined;
+  private readonly leaseWaitMs: number;
 
   constructor(options: SharedReadsOptions = {}) {
     this.store = options.store;
+    this.leases = options.leases;
+    this.leaseWaitMs = options.leaseWaitMs ?? 10_000;
     this.ttls = { ...DEFAULT_CACHE_TTLS, ...options.ttls };
     this.onRead = options.onRead;
   }
@@ -118,19 +135,63 @@ export class SharedReads {
     }
     const joined = this.inFlight.get(key);
     if (joined) {
-      const entry = await joined;
-      this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
-      return unwrap<T>(entry, req);
+      const { entry, cached } = await joined;
+      // An answer another replica cached has no key in it: a key look-up fetches its own.
+      if (!(keyLookup && cached && entry.found)) {
+        this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
+        return unwrap<T>(entry, req);
+      }
+      return unwrap<T>(await this.fetchEntry(req, key, tags, fetch), req);
     }
-    const pending = this.fetchEntry(req, key, tags, fetch);
+    // A key look-up needs OneSignal's own answer, and a no-cache read a fresh one: neither waits for
+    // another replica's. Nor does a read never cached (there would be nothing to wait for).
+    const leased = this.leases && this.store && !bypass && !keyLookup && resourceOf(req.operation) !== 'none';
+    const pending = leased
+      ? this.leasedEntry(req, key, tags, fetch)
+      : this.fetchEntry(req, key, tags, fetch).then((entry) => ({ entry, cached: false }));
     this.inFlight.set(key, pending);
     try {
-      const entry = await pending;
-      this.onRead?.({ operation: req.operation, source: 'miss', ageMs: 0 });
+      const { entry, cached } = await pending;
+      this.onRead?.({
+        operation: req.operation,
+        source: cached ? 'shared' : 'miss',
+        ageMs: cached ? Date.now() - entry.fetchedAt : 0,
+      });
       return unwrap<T>(entry, req);
     } finally {
       this.inFlight.delete(key);
     }
+  }
+
+  /**
+   * Fetches under the key's lease, or waits for the replica holding it and takes its answer from the
+   * cache. When the wait ends without one (the holder's read failed, its answer was not cacheable or
+   * went stale at once, or the holder died and its lease expired), the lease is tried again; after
+   * `leaseWaitMs` in all, or with Redis unreachable, this process fetches by itself.
+   */
+  private async leasedEntry(
+    req: OperationRequest,
+    key: string,
+    tags: readonly string[],
+    fetch: () => Promise<unknown>,
+  ): Promise<Fetched> {
+    const leases = this.leases as ReadLeases;
+    const store = this.store as CacheStore;
+    const deadline = Date.now() + this.leaseWaitMs;
+    while (Date.now() < deadline) {
+      const lease = await leases.take(key);
+      if (lease !== 'taken') {
+        try {
+          return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
+        } finally {
+          await lease?.release();
+        }
+      }
+      await leases.released(key, deadline - Date.now());
+      const entry = await store.get(key, tags);
+      if (entry) return { entry, cached: true };
+    }
+    return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
   }
 
   /**
