@@ -173,6 +173,10 @@ export class RedisCacheStore implements CacheStore {
     return undefined;
   }
 
+  forget(key: string): void {
+    this.seenAtMiss.delete(key);
+  }
+
   async set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void> {
     const seen = this.seenAtMiss.get(key);
     this.seenAtMiss.delete(key);

@@ -33,6 +33,11 @@ export interface CacheStore {
   set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void>;
   /** Makes every entry tagged with one of `tags` stale. */
   invalidate(tags: readonly string[]): Promise<void>;
+  /**
+   * Forgets the versions the last miss of `key` saw: that miss was answered without a `set` (another
+   * replica's answer arrived in the cache), and the next miss must compare against its own.
+   */
+  forget?(key: string): void;
 }
 
 /** How long each kind of answer stays fresh, in ms. */
@@ -189,7 +194,10 @@ export class SharedReads {
       }
       await leases.released(key, deadline - Date.now());
       const entry = await store.get(key, tags);
-      if (entry) return { entry, cached: true };
+      if (entry) {
+        store.forget?.(key);
+        return { entry, cached: true };
+      }
     }
     return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
   }
