@@ -187,17 +187,17 @@ export class SharedReads {
       const lease = await leases.take(key);
       if (lease !== 'taken') {
         try {
+          // The lease may be free because its holder has just answered, after this read's miss.
+          const landed = lease && (await this.landed(store, key, tags));
+          if (landed) return landed;
           return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
         } finally {
           await lease?.release();
         }
       }
       await leases.released(key, deadline - Date.now());
-      const entry = await store.get(key, tags);
-      if (entry) {
-        store.forget?.(key);
-        return { entry, cached: true };
-      }
+      const landed = await this.landed(store, key, tags);
+      if (landed) return landed;
     }
     return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
   }
@@ -221,6 +221,18 @@ export class SharedReads {
   async wrote(req: OperationRequest): Promise<void> {
     const tags = tagsOf(req);
     if (this.store && tags.length) await this.store.invalidate(tags);
+  }
+
+  /** Another replica's answer, if it is in the cache now (this read then stores nothing). */
+  private async landed(
+    store: CacheStore,
+    key: string,
+    tags: readonly string[],
+  ): Promise<Fetched | undefined> {
+    const entry = await store.get(key, tags);
+    if (!entry) return undefined;
+    store.forget?.(key);
+    return { entry, cached: true };
   }
 
   private async fetchEntry(
