@@ -38,6 +38,65 @@ export interface ReadLeases {
   released(key: string, ms: number): Promise<void>;
 }
 
+/** A read's answer, and whether it came from the cache (another replica's read) rather than the wire. */
+export interface Leased<E> {
+  entry: E;
+  cached: boolean;
+}
+
+/** What `leasedRead` needs of the cache (SharedReads' CacheStore; named here to import nothing back). */
+interface LeasedCache<E> {
+  get(key: string, tags: readonly string[]): Promise<E | undefined>;
+  forget?(key: string): void;
+}
+
+/**
+ * Fetches under the key's lease, or waits for the replica holding it and takes its answer from the
+ * cache. When the wait ends without one (the holder's read failed, its answer was not cacheable or
+ * went stale at once, or the holder died and its lease expired), the lease is tried again; after
+ * `waitMs` in all, or with Redis unreachable, this process fetches by itself. `fetch` reads upstream
+ * and stores the answer in the cache.
+ */
+export async function leasedRead<E>(
+  leases: ReadLeases,
+  cache: LeasedCache<E>,
+  key: string,
+  tags: readonly string[],
+  waitMs: number,
+  fetch: () => Promise<E>,
+): Promise<Leased<E>> {
+  // Another replica's answer, if it is in the cache now (this read then stores nothing).
+  const landed = async (): Promise<Leased<E> | undefined> => {
+    const entry = await cache.get(key, tags);
+    if (entry === undefined) return undefined;
+    cache.forget?.(key);
+    return { entry, cached: true };
+  };
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const lease = await leases.take(key);
+    if (lease !== 'taken') {
+      try {
+        if (lease) {
+          // The lease may be free because its holder has just answered, after this read's miss. The
+          // versions this look saw, not those of some earlier miss in this process (a read that
+          // joined another's answer leaves its own behind), are those the answer is stored under.
+          cache.forget?.(key);
+          const answered = await landed();
+          if (answered) return answered;
+        }
+        return { entry: await fetch(), cached: false };
+      } finally {
+        await lease?.release();
+      }
+    }
+    await leases.released(key, deadline - Date.now());
+    const answered = await landed();
+    if (answered) return answered;
+  }
+  return { entry: await fetch(), cached: false };
+}
+
 export interface RedisReadLeasesOptions {
   /** How long a lease outlives its holder's last renewal (renewed every third of it). */
   ttlMs?: number;

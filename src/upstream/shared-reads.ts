@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { OneSignalError } from '../onesignal/errors.js';
 import type { OperationRequest } from '../onesignal/request.js';
-import type { ReadLeases } from './read-leases.js';
+import { type Leased, leasedRead, type ReadLeases } from './read-leases.js';
 
 /**
  * Reads shared across requests, one floor below the per-request loaders: a read goes cache →
@@ -88,12 +88,6 @@ export interface SharedReadsOptions {
   leaseWaitMs?: number;
 }
 
-/** A read's answer, and whether it came from the cache (another replica's read) rather than the wire. */
-interface Fetched {
-  entry: CachedRead;
-  cached: boolean;
-}
-
 /** Per request: `Cache-Control: no-cache` asks for answers from OneSignal, which then refresh the cache. */
 const policy = new AsyncLocalStorage<{ bypassCache: boolean }>();
 
@@ -104,7 +98,7 @@ export class SharedReads {
   private readonly store: CacheStore | undefined;
   private readonly ttls: CacheTtls;
   private readonly onRead: ((event: ReadEvent) => void) | undefined;
-  private readonly inFlight = new Map<string, Promise<Fetched>>();
+  private readonly inFlight = new Map<string, Promise<Leased<CachedRead>>>();
   private readonly leases: ReadLeases | undefined;
   private readonly leaseWaitMs: number;
 
@@ -152,7 +146,9 @@ export class SharedReads {
     // another replica's. Nor does a read never cached (there would be nothing to wait for).
     const leased = this.leases && this.store && !bypass && !keyLookup && resourceOf(req.operation) !== 'none';
     const pending = leased
-      ? this.leasedEntry(req, key, tags, fetch)
+      ? leasedRead(this.leases as ReadLeases, this.store as CacheStore, key, tags, this.leaseWaitMs, () =>
+          this.fetchEntry(req, key, tags, fetch),
+        )
       : this.fetchEntry(req, key, tags, fetch).then((entry) => ({ entry, cached: false }));
     this.inFlight.set(key, pending);
     try {
@@ -166,40 +162,6 @@ export class SharedReads {
     } finally {
       this.inFlight.delete(key);
     }
-  }
-
-  /**
-   * Fetches under the key's lease, or waits for the replica holding it and takes its answer from the
-   * cache. When the wait ends without one (the holder's read failed, its answer was not cacheable or
-   * went stale at once, or the holder died and its lease expired), the lease is tried again; after
-   * `leaseWaitMs` in all, or with Redis unreachable, this process fetches by itself.
-   */
-  private async leasedEntry(
-    req: OperationRequest,
-    key: string,
-    tags: readonly string[],
-    fetch: () => Promise<unknown>,
-  ): Promise<Fetched> {
-    const leases = this.leases as ReadLeases;
-    const store = this.store as CacheStore;
-    const deadline = Date.now() + this.leaseWaitMs;
-    while (Date.now() < deadline) {
-      const lease = await leases.take(key);
-      if (lease !== 'taken') {
-        try {
-          // The lease may be free because its holder has just answered, after this read's miss.
-          const landed = lease && (await this.landed(store, key, tags));
-          if (landed) return landed;
-          return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
-        } finally {
-          await lease?.release();
-        }
-      }
-      await leases.released(key, deadline - Date.now());
-      const landed = await this.landed(store, key, tags);
-      if (landed) return landed;
-    }
-    return { entry: await this.fetchEntry(req, key, tags, fetch), cached: false };
   }
 
   /**
@@ -221,18 +183,6 @@ export class SharedReads {
   async wrote(req: OperationRequest): Promise<void> {
     const tags = tagsOf(req);
     if (this.store && tags.length) await this.store.invalidate(tags);
-  }
-
-  /** Another replica's answer, if it is in the cache now (this read then stores nothing). */
-  private async landed(
-    store: CacheStore,
-    key: string,
-    tags: readonly string[],
-  ): Promise<Fetched | undefined> {
-    const entry = await store.get(key, tags);
-    if (!entry) return undefined;
-    store.forget?.(key);
-    return { entry, cached: true };
   }
 
   private async fetchEntry(
