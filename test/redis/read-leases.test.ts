@@ -92,8 +92,6 @@ async function twentyCold(replicas: Replica[], query: string) {
     expect(body.data).toEqual(bodies[0]!.data);
   }
   expect(bodies[0]!.data?.app?.notifications.totalCount).toBeGreaterThan(0);
-  // Each replica served some: the reads really were spread.
-  expect(replicas.length).toBeLessThanOrEqual(20);
   return emulator.stats().byOperation;
 }
 
@@ -151,8 +149,11 @@ describe('a replica that dies holding a lease', () => {
       // The holder has taken the app's lease and is waiting on OneSignal: killed there.
       await new Promise((r) => setTimeout(r, 500));
       // The app's lease, and its notifications' if that read has started too.
-      const held = (await flusher.keys('onesignal-graphql:lease:*')).length;
+      const leases = await flusher.keys('onesignal-graphql:lease:*');
+      const held = leases.length;
       expect(held).toBeGreaterThanOrEqual(1);
+      // Named by a SHA-256 of the cache key: no key, no credential hash, no path.
+      for (const lease of leases) expect(lease).toMatch(/^onesignal-graphql:lease:[\w-]{43}$/);
       await holder.kill();
       await dying;
       const started = Date.now();
