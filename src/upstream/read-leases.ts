@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 
 /** RedisHealth's reporting half (redis.ts imports this module's users: no import back). */
 interface Health {
@@ -118,21 +118,24 @@ const RENEW_SCRIPT = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 0`;
 
-type LeaseRedis = Redis & {
+/** One Redis or a Redis Cluster: the lease is one key per command, and `PUBLISH` reaches every node. */
+type Connection = Redis | Cluster;
+
+type LeaseRedis = Connection & {
   leaseRelease(key: string, token: string, channel: string, message: string): Promise<number>;
   leaseRenew(key: string, token: string, ttlMs: string): Promise<number>;
 };
 
 export class RedisReadLeases implements ReadLeases {
   private readonly redis: LeaseRedis;
-  private readonly subscriber: Redis;
+  private readonly subscriber: Connection;
   private readonly ttlMs: number;
   private readonly pollMs: number;
   /** This process's waiters, by lease id. */
   private readonly waiters = new Map<string, Set<() => void>>();
 
   constructor(
-    redis: Redis,
+    redis: Connection,
     private readonly health: Health,
     options: RedisReadLeasesOptions = {},
   ) {
