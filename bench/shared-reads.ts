@@ -9,16 +9,19 @@
  *    Targets: ≥ 99.9 % of loads succeed, p95 ≤ 1 s, upstream 429s ≤ 1 % of upstream calls, every
  *    send made once.
  * 2. The floor, cache on: the same dashboard twice (0 calls the second time), 20 identical
- *    dashboards at once (2 calls), cache off and on.
+ *    dashboards at once (2 calls), cache off and on; and 20 identical cold dashboards spread over 1,
+ *    2 and 4 replicas on one Redis (a redis-server this bench starts): 2 calls however many replicas,
+ *    as read leases let one replica read while the others wait for its answer.
  * 3. Throughput at 50 connections for 10 s, upstream 20 ms: cached vs uncached (target ≥ 10×),
  *    with upstream calls per request, with OneSignal's limits on (as in production) and off.
  * 4. RSS under that load with the cache filled to its cap (target ≤ 200 MB), and the same with V8's
  *    own heap growth instead of the server's default (HEAP_GROWING_PERCENT).
  *
- * Exits 1 when a target is missed.
+ * Exits 1 when a target is missed. `tsx bench/shared-reads.ts --replicas` runs only the replicas' figure.
  */
+import { Redis } from 'ioredis';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { sleep, stopChild } from './lib/children.js';
+import { freePort, sleep, spawnCapturing, stopChild } from './lib/children.js';
 import { postGraphQL } from './lib/clients.js';
 import { workers } from './lib/load.js';
 import { rssSampler } from './lib/proc.js';
@@ -180,6 +183,48 @@ async function floor() {
   }
 }
 
+/**
+ * 20 identical dashboards at once from an empty cache, spread round-robin over 1, 2 and 4 replicas
+ * sharing one Redis: without leases each replica read the app and its notifications itself (4 calls
+ * over 2 replicas); with them, one replica reads each resource and the others take its answer.
+ */
+async function replicas() {
+  console.log(`\n## 2b. Replicas on one Redis (20 identical cold dashboards, upstream 100 ms)\n`);
+  const port = await freePort();
+  const redisServer = spawnCapturing(
+    'redis-server',
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {},
+  );
+  for (let i = 0; i < 500 && !/Ready to accept/.test(redisServer.output()); i++) await sleep(20);
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  const redis = new Redis(redisUrl);
+  const emulator = await startEmulator({ port: 0, faults: { latencyMs: 100 } });
+  const servers = await Promise.all(
+    [0, 1, 2, 3].map(() => startServer(emulator, { REDIS_URL: redisUrl, ONESIGNAL_RATE_LIMITS: 'off' })),
+  );
+  for (const n of [1, 2, 4]) {
+    await redis.flushdb();
+    emulator.resetStats();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => gql(servers[i % n]!.url, dashboard(SHOP))));
+    const { total, byOperation } = emulator.stats();
+    const which = Object.entries(byOperation)
+      .map(([op, count]) => `${op} ×${count}`)
+      .join(', ');
+    report(
+      `20 identical cold dashboards over ${n} replica${n > 1 ? 's' : ''} on one Redis`,
+      `${total} upstream calls (${which})`,
+      '2',
+      total === 2,
+    );
+  }
+  await Promise.all(servers.map((server) => server.stop()));
+  redis.disconnect();
+  await emulator.close();
+  await stopChild(redisServer);
+}
+
 /** `connections` loops posting `query` for `seconds`; answers req/s and the share that failed. */
 async function load(
   url: string,
@@ -274,9 +319,14 @@ async function throughput() {
   );
 }
 
-await dashboardTeam();
-await floor();
-await throughput();
+if (process.argv.includes('--replicas')) {
+  await replicas();
+} else {
+  await dashboardTeam();
+  await floor();
+  await replicas();
+  await throughput();
+}
 const missed = results.filter((r) => !r.met);
 console.log(
   `\n${results.length - missed.length} of ${results.length} targets met${missed.length ? `; missed: ${missed.map((m) => m.figure).join('; ')}` : ''}.`,

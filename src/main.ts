@@ -57,6 +57,7 @@ async function main() {
   const stores = await createSharedStores(sharedState);
   const sharedReads = new SharedReads({
     ...(stores.cache && { store: stores.cache }),
+    ...(stores.leases && { leases: stores.leases }),
     ttls: sharedState.ttls,
     onRead: observability.read,
   });

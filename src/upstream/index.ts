@@ -11,6 +11,7 @@ export {
 } from './client.js';
 export { DEFAULT_CACHE_MAX_BYTES, MemoryCacheStore } from './memory-cache.js';
 export { type CallerKeys, ClientPool, fingerprint, passthroughClient } from './pool.js';
+export { type ReadLease, type ReadLeases, RedisReadLeases } from './read-leases.js';
 export {
   type BucketRef,
   type BucketStore,

@@ -11,11 +11,8 @@ import type { CachedRead, CacheStore } from './shared-reads.js';
  * budgets. Redis is a help, never a dependency: when it is unreachable the cache is skipped (reads go
  * upstream), budgets fall back to each process's own, and requests never fail because of it.
  *
- * No cross-replica in-flight sharing: SharedReads joins identical reads within a process, and across
- * replicas the shared cache answers the second one as soon as the first has landed. A Redis lock to
- * join reads still in flight on another replica would cost every miss a round trip (and a poll or a
- * pub/sub wait) to save only the reads that arrive at two replicas within one upstream round trip of
- * each other, which the rate budgets already keep within OneSignal's limits.
+ * Reads in flight are joined across replicas by leases (read-leases.ts): one replica fetches a
+ * resource while the others wait for its answer in this cache.
  */
 
 const PREFIX = 'onesignal-graphql:';
@@ -172,6 +169,10 @@ export class RedisCacheStore implements CacheStore {
     }
     if (!this.seenAtMiss.has(key)) this.seenAtMiss.set(key, current);
     return undefined;
+  }
+
+  forget(key: string): void {
+    this.seenAtMiss.delete(key);
   }
 
   async set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void> {

@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { OneSignalError } from '../onesignal/errors.js';
 import type { OperationRequest } from '../onesignal/request.js';
+import { type Leased, leasedRead, type ReadLeases } from './read-leases.js';
 
 /**
  * Reads shared across requests, one floor below the per-request loaders: a read goes cache →
@@ -12,7 +13,9 @@ import type { OperationRequest } from '../onesignal/request.js';
  * so no caller sees data fetched with someone else's key. Entries carry tags (an app's notification
  * lists, one notification, an app's audience, …); a write bumps the versions of the tags it touches,
  * and an entry read back under an older version is stale. Versions live in the store, so with Redis a
- * write through one replica invalidates every replica's reads.
+ * write through one replica invalidates every replica's reads. With leases (Redis), a miss takes the
+ * key's lease before it fetches, and a replica that finds the lease taken waits for the holder's
+ * answer in the shared cache: one upstream read per resource across replicas, not one per replica.
  */
 
 /** What the cache holds for one read: the answer, or OneSignal's "not found" (negative caching). */
@@ -30,6 +33,11 @@ export interface CacheStore {
   set(key: string, tags: readonly string[], entry: CachedRead, ttlMs: number): Promise<void>;
   /** Makes every entry tagged with one of `tags` stale. */
   invalidate(tags: readonly string[]): Promise<void>;
+  /**
+   * Forgets the versions the last miss of `key` saw: that miss was answered without a `set` (another
+   * replica's answer arrived in the cache), and the next miss must compare against its own.
+   */
+  forget?(key: string): void;
 }
 
 /** How long each kind of answer stays fresh, in ms. */
@@ -74,6 +82,10 @@ export interface SharedReadsOptions {
   store?: CacheStore;
   ttls?: Partial<CacheTtls>;
   onRead?: (event: ReadEvent) => void;
+  /** Cross-replica leases on cacheable reads (with a Redis store); none: each process fetches its own. */
+  leases?: ReadLeases;
+  /** The longest a read waits for another replica's answer before it fetches by itself (ms). */
+  leaseWaitMs?: number;
 }
 
 /** Per request: `Cache-Control: no-cache` asks for answers from OneSignal, which then refresh the cache. */
@@ -86,10 +98,14 @@ export class SharedReads {
   private readonly store: CacheStore | undefined;
   private readonly ttls: CacheTtls;
   private readonly onRead: ((event: ReadEvent) => void) | undefined;
-  private readonly inFlight = new Map<string, Promise<CachedRead>>();
+  private readonly inFlight = new Map<string, Promise<Leased<CachedRead>>>();
+  private readonly leases: ReadLeases | undefined;
+  private readonly leaseWaitMs: number;
 
   constructor(options: SharedReadsOptions = {}) {
     this.store = options.store;
+    this.leases = options.leases;
+    this.leaseWaitMs = options.leaseWaitMs ?? 10_000;
     this.ttls = { ...DEFAULT_CACHE_TTLS, ...options.ttls };
     this.onRead = options.onRead;
   }
@@ -118,15 +134,30 @@ export class SharedReads {
     }
     const joined = this.inFlight.get(key);
     if (joined) {
-      const entry = await joined;
-      this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
-      return unwrap<T>(entry, req);
+      const { entry, cached } = await joined;
+      // An answer another replica cached has no key in it: a key look-up fetches its own.
+      if (!(keyLookup && cached && entry.found)) {
+        this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
+        return unwrap<T>(entry, req);
+      }
+      return unwrap<T>(await this.fetchEntry(req, key, tags, fetch), req);
     }
-    const pending = this.fetchEntry(req, key, tags, fetch);
+    // A key look-up needs OneSignal's own answer, and a no-cache read a fresh one: neither waits for
+    // another replica's. Nor does a read never cached (there would be nothing to wait for).
+    const leased = this.leases && this.store && !bypass && !keyLookup && resourceOf(req.operation) !== 'none';
+    const pending = leased
+      ? leasedRead(this.leases as ReadLeases, this.store as CacheStore, key, tags, this.leaseWaitMs, () =>
+          this.fetchEntry(req, key, tags, fetch),
+        )
+      : this.fetchEntry(req, key, tags, fetch).then((entry) => ({ entry, cached: false }));
     this.inFlight.set(key, pending);
     try {
-      const entry = await pending;
-      this.onRead?.({ operation: req.operation, source: 'miss', ageMs: 0 });
+      const { entry, cached } = await pending;
+      this.onRead?.({
+        operation: req.operation,
+        source: cached ? 'shared' : 'miss',
+        ageMs: cached ? Date.now() - entry.fetchedAt : 0,
+      });
       return unwrap<T>(entry, req);
     } finally {
       this.inFlight.delete(key);

@@ -1,4 +1,5 @@
 import { MemoryCacheStore } from './memory-cache.js';
+import { type ReadLeases, RedisReadLeases } from './read-leases.js';
 import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
 import { redisPasswordOf } from './redis-connection.js';
 import type { BucketStore } from './scheduler.js';
@@ -10,6 +11,8 @@ export interface SharedStores {
   cache: CacheStore | undefined;
   /** Undefined: each client keeps its budgets in memory. */
   buckets: BucketStore | undefined;
+  /** With Redis and the cache on: one replica reads a resource while the others wait for its answer. */
+  leases: ReadLeases | undefined;
   /** For the start-up banner: where the state lives. */
   description: string;
   close(): Promise<void>;
@@ -39,13 +42,17 @@ export async function createSharedStores(
     redis.on('error', (error: unknown) => health.failed(error));
     redis.on('ready', () => health.ok());
     await redis.connect().catch((error: unknown) => health.failed(error));
+    // Waiting for another replica's answer needs the shared cache it lands in.
+    const leases = config.cache ? new RedisReadLeases(redis, health) : undefined;
     return {
       cache: config.cache
         ? new RedisCacheStore(redis, { health, maxEntryBytes: config.cacheMaxBytes })
         : undefined,
       buckets: new RedisBucketStore(redis, health),
+      leases,
       description: `redis (${shown}${password ? ', password hidden' : ''}${config.cache ? '' : ', cache off'})`,
       close: async () => {
+        await leases?.close();
         await redis.quit().catch(() => redis.disconnect());
       },
     };
@@ -53,6 +60,7 @@ export async function createSharedStores(
   return {
     cache: config.cache ? new MemoryCacheStore(config.cacheMaxBytes) : undefined,
     buckets: undefined,
+    leases: undefined,
     description: config.cache
       ? `memory (cache up to ${Math.round(config.cacheMaxBytes / 1048576)} MiB)`
       : 'memory (cache off)',
