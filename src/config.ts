@@ -1,3 +1,4 @@
+import { parseCallerShares } from './upstream/callers.js';
 import type { OneSignalClientOptions } from './upstream/client.js';
 import { DEFAULT_CACHE_MAX_BYTES } from './upstream/memory-cache.js';
 import { type LimitClass, ONESIGNAL_RATE_LIMITS, type Rate, type RateLimits } from './upstream/scheduler.js';
@@ -20,6 +21,7 @@ export type OneSignalConfig = OneSignalClientOptions & {
  * - `ONESIGNAL_LIMIT_VIEWS`, `ONESIGNAL_LIMIT_MESSAGES`, `ONESIGNAL_LIMIT_USER_WRITES`,
  *   `ONESIGNAL_LIMIT_SUBJECT_WRITES`: `<requests per second>[:<burst>]` per app (subject: per user or
  *   subscription), e.g. `ONESIGNAL_LIMIT_MESSAGES=6000` on a paid plan
+ * - `ONESIGNAL_CALLER_SHARES`: `name:weight,...`, calls per turn for named callers waiting for one budget
  *
  * Empty values count as unset. Errors name the variable but never repeat a key.
  */
@@ -33,6 +35,8 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
   const maxConcurrentPerApp = readPositiveInt(env, 'ONESIGNAL_MAX_CONCURRENCY_PER_APP');
   const maxQueuedPerBucket = readPositiveInt(env, 'ONESIGNAL_QUEUE_MAX');
   const rateLimits = readRateLimits(env);
+  const shares = read(env, 'ONESIGNAL_CALLER_SHARES');
+  const callerShares = shares === undefined ? undefined : parseCallerShares(shares);
   return {
     ...(apiUrl !== undefined && { apiUrl }),
     ...(userAuthKey !== undefined && { userAuthKey }),
@@ -43,6 +47,7 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
     ...(maxConcurrentPerApp !== undefined && { maxConcurrentPerApp }),
     ...(maxQueuedPerBucket !== undefined && { maxQueuedPerBucket }),
     ...(rateLimits !== undefined && { rateLimits }),
+    ...(callerShares !== undefined && { callerShares }),
     configured: userAuthKey !== undefined || (appKeys !== undefined && Object.keys(appKeys).length > 0),
   };
 }

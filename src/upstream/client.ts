@@ -12,6 +12,7 @@ import {
   userAuth,
 } from '../onesignal/request.js';
 import { type Failure, forApp, OneSignalTransport, type TransportOptions } from '../onesignal/transport.js';
+import { upstreamCaller } from './callers.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 import { credentialId, SharedReads } from './shared-reads.js';
 
@@ -47,6 +48,11 @@ export interface OneSignalClientOptions extends TransportOptions {
   bucketStore?: BucketStore;
   /** Calls that may wait for one app's class budget before more fail at once (default 1000). */
   maxQueuedPerBucket?: number;
+  /**
+   * Calls per turn for named callers while several wait for the same budget (1 for any other):
+   * `ONESIGNAL_CALLER_SHARES`. Callers are served in turns either way.
+   */
+  callerShares?: ReadonlyMap<string, number>;
   /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
   onAttempt?: (event: AttemptEvent) => void;
   /**
@@ -68,6 +74,8 @@ export interface AttemptEvent {
   queuedMs?: number;
   /** The limit a 429 named (OneSignal's body), when it named one. */
   limit?: string;
+  /** Whose request made the call (src/upstream/callers.ts): a caller's name or a hash, never a key. */
+  caller?: string;
 }
 
 /** The typed OneSignal REST client with the shared upstream layer in front of every call. */
@@ -125,6 +133,7 @@ export class UpstreamRequester implements Requester {
       ...(options.rateLimits !== undefined && { limits: options.rateLimits }),
       ...(options.bucketStore && { store: options.bucketStore }),
       ...(options.maxQueuedPerBucket !== undefined && { maxQueuedPerBucket: options.maxQueuedPerBucket }),
+      ...(options.callerShares && { callerShares: options.callerShares }),
     });
     this.onAttempt = options.onAttempt;
     this.sharedReads = options.sharedReads ?? new SharedReads();
@@ -304,12 +313,13 @@ export class UpstreamRequester implements Requester {
     deadline: number,
   ): Promise<T> {
     const buckets = this.scheduler.bucketsFor(req.operation, appId, req.path);
+    const caller = upstreamCaller();
     let failures = 0;
     let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
       const queued = performance.now();
       try {
-        await this.scheduler.acquire(buckets, deadline);
+        await this.scheduler.acquire(buckets, deadline, caller);
       } catch (error) {
         if (!(error instanceof BudgetRefused)) throw error;
         throw this.refused(req, appId, error, attempt - 1, mayHaveActed);
@@ -328,6 +338,7 @@ export class UpstreamRequester implements Requester {
           outcome: judged.outcome,
           // From asking for the budget to being sent: the rate-limit wait and the in-flight cap's.
           queuedMs: started - queued,
+          caller,
           ...(limit !== undefined && { limit }),
         });
         return { result: answer, verdict: judged };
