@@ -234,7 +234,7 @@ export class Scheduler {
       this.buckets.set(ref.key, bucket);
     }
     const estimate = this.estimateWait(bucket, this.positionOfNext(bucket, caller));
-    if (bucket.size >= this.maxQueued)
+    if (this.full(bucket, caller))
       return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'queue-full'));
     if (Date.now() + estimate > deadline)
       return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'deadline'));
@@ -250,6 +250,20 @@ export class Scheduler {
       b.size++;
       if (!b.pumping) void this.pump(b);
     });
+  }
+
+  /**
+   * A full queue refuses the callers holding more than an even part of it, not a caller with little
+   * waiting: one caller's backlog must not shut the others out. So the bucket may hold up to about
+   * twice `maxQueued` when many callers wait at once, still bounded.
+   */
+  private full(bucket: Bucket, caller: string): boolean {
+    if (bucket.size < this.maxQueued) return false;
+    const own = bucket.lanes.find((l) => l.caller === caller);
+    const lanes = bucket.lanes.length + (own ? 0 : 1);
+    return (
+      (own?.queue.length ?? 0) >= Math.floor(this.maxQueued / lanes) || bucket.size >= 2 * this.maxQueued
+    );
   }
 
   /**

@@ -112,6 +112,32 @@ describe('fair queues per caller', () => {
   }, 60_000);
 });
 
+describe('a full queue', () => {
+  it("refuses the caller whose backlog fills it, and still queues another caller's call", async () => {
+    const scheduler = new Scheduler({
+      limits: { view_notifications: { perSecond: 100, burst: 2 } },
+      maxQueuedPerBucket: 4,
+    });
+    const [bucket] = scheduler.bucketsFor('get_notifications', SHOP, `/notifications?app_id=${SHOP}`);
+    const deadline = Date.now() + 5_000;
+    const call = (caller: string) =>
+      scheduler.acquire([bucket as never], deadline, caller).then(
+        () => 'served',
+        (error: Error) => error.message,
+      );
+    const heavy = [1, 2, 3, 4, 5].map(() => call('heavy'));
+    const other = call('other');
+    expect(await Promise.all([...heavy, other])).toEqual([
+      'served',
+      'served',
+      'served',
+      'served',
+      'view_notifications budget refused (queue-full)',
+      'served',
+    ]);
+  });
+});
+
 describe('ONESIGNAL_CALLER_SHARES', () => {
   it('serves a caller of share 3 three calls per turn, the others one, first come first served within each', async () => {
     // One call per 10 ms window, so the budget, not arrival, orders them.
