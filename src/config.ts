@@ -15,7 +15,7 @@ export type OneSignalConfig = OneSignalClientOptions & {
  * - `ONESIGNAL_API_URL`: base URL (default `https://api.onesignal.com`)
  * - `ONESIGNAL_USER_AUTH_KEY`: organization user auth key (`/apps` management, app key look-ups)
  * - `ONESIGNAL_APP_KEYS`: JSON object, app id → that app's REST API key
- * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`,
+ * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`, `ONESIGNAL_READ_DEADLINE_MS`,
  *   `ONESIGNAL_MAX_CONCURRENCY_PER_APP`, `ONESIGNAL_QUEUE_MAX`: positive integers
  * - `ONESIGNAL_RATE_LIMITS`: `onesignal` (default: OneSignal's documented free-plan limits) or `off`
  * - `ONESIGNAL_LIMIT_VIEWS`, `ONESIGNAL_LIMIT_MESSAGES`, `ONESIGNAL_LIMIT_USER_WRITES`,
@@ -32,6 +32,7 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
   const timeoutMs = readPositiveInt(env, 'ONESIGNAL_TIMEOUT_MS');
   const maxAttempts = readPositiveInt(env, 'ONESIGNAL_MAX_ATTEMPTS');
   const retryBudgetMs = readPositiveInt(env, 'ONESIGNAL_RETRY_BUDGET_MS');
+  const readDeadlineMs = readPositiveInt(env, 'ONESIGNAL_READ_DEADLINE_MS');
   const maxConcurrentPerApp = readPositiveInt(env, 'ONESIGNAL_MAX_CONCURRENCY_PER_APP');
   const maxQueuedPerBucket = readPositiveInt(env, 'ONESIGNAL_QUEUE_MAX');
   const rateLimits = readRateLimits(env);
@@ -44,6 +45,7 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(maxAttempts !== undefined && { maxAttempts }),
     ...(retryBudgetMs !== undefined && { retryBudgetMs }),
+    ...(readDeadlineMs !== undefined && { readDeadlineMs }),
     ...(maxConcurrentPerApp !== undefined && { maxConcurrentPerApp }),
     ...(maxQueuedPerBucket !== undefined && { maxQueuedPerBucket }),
     ...(rateLimits !== undefined && { rateLimits }),

@@ -6,14 +6,29 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * `withUpstreamCaller`, so every call its resolvers and loaders make, however deep, carries it to the
  * scheduler, which serves an app's waiting callers in turns instead of first come first served.
  */
-const current = new AsyncLocalStorage<string>();
+interface UpstreamScope {
+  caller: string;
+  /**
+   * When the GraphQL query making these calls began (Date.now()): its reads share one deadline from
+   * then (`readDeadlineMs`), so a request of several reads in a row, an app key's look-up and then
+   * the read, still answers before the client gives up. Unset for mutations and subscriptions, whose
+   * reads each get the deadline from when they are made.
+   */
+  startedAt?: number;
+}
+
+const current = new AsyncLocalStorage<UpstreamScope>();
 
 /** Calls made outside any GraphQL request (startup checks, the delivery poll) share this name. */
 export const SERVER_CALLER = 'server';
 
-export const withUpstreamCaller = <T>(caller: string, fn: () => T): T => current.run(caller, fn);
+export const withUpstreamCaller = <T>(caller: string, fn: () => T, startedAt?: number): T =>
+  current.run(startedAt === undefined ? { caller } : { caller, startedAt }, fn);
 
-export const upstreamCaller = (): string => current.getStore() ?? SERVER_CALLER;
+export const upstreamCaller = (): string => current.getStore()?.caller ?? SERVER_CALLER;
+
+/** When the query making the current calls began, if a query is making them. */
+export const queryStartedAt = (): number | undefined => current.getStore()?.startedAt;
 
 /**
  * `ONESIGNAL_CALLER_SHARES`: `name:weight,...`. A caller of weight 3 is served three calls per turn

@@ -12,7 +12,7 @@ import {
   userAuth,
 } from '../onesignal/request.js';
 import { type Failure, forApp, OneSignalTransport, type TransportOptions } from '../onesignal/transport.js';
-import { upstreamCaller } from './callers.js';
+import { queryStartedAt, upstreamCaller } from './callers.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 import { credentialId, SharedReads } from './shared-reads.js';
 
@@ -31,6 +31,14 @@ export interface OneSignalClientOptions extends TransportOptions {
    * on back-off. When the budget cannot be had in time the call fails at once with RATE_LIMITED.
    */
   retryBudgetMs?: number;
+  /**
+   * Reads end by this long after the GraphQL query that makes them began (or after they are made,
+   * outside a query), below common client timeouts (10 s): a read that cannot get its budget, its
+   * answer or its retries in time fails with RATE_LIMITED (and retryAfterSeconds) or its last error,
+   * instead of outliving the client's patience. Attempts are cut at it too. Default 8,000 ms;
+   * `ONESIGNAL_READ_DEADLINE_MS`. The shorter of this and `retryBudgetMs` applies.
+   */
+  readDeadlineMs?: number;
   /** First back-off step after a 5xx or dropped connection; doubles per attempt, with full jitter. */
   retryBaseDelayMs?: number;
   /**
@@ -87,6 +95,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const RETRY_AFTER_MARGIN_MS = 25;
 
+/** Below the 10 s most HTTP clients and proxies wait, with room for the response to travel. */
+export const DEFAULT_READ_DEADLINE_MS = 8_000;
+
 /**
  * Carries out every REST operation for the layers above: picks the key (looking up app keys with the
  * user auth key, once), waits for the app's and endpoint class's rate budget, sends through the
@@ -104,6 +115,7 @@ export class UpstreamRequester implements Requester {
   readonly scheduler: Scheduler;
   private readonly maxAttempts: number;
   private readonly retryBudgetMs: number;
+  private readonly readDeadlineMs: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxConcurrentPerApp: number | undefined;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
@@ -126,6 +138,7 @@ export class UpstreamRequester implements Requester {
     );
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.retryBudgetMs = options.retryBudgetMs ?? 20_000;
+    this.readDeadlineMs = options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
     this.maxConcurrentPerApp =
       options.maxConcurrentPerApp === undefined ? undefined : Math.max(1, options.maxConcurrentPerApp);
@@ -149,7 +162,12 @@ export class UpstreamRequester implements Requester {
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
   async request<T>(req: OperationRequest, { keyLookup = false } = {}): Promise<T> {
     const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
-    const deadline = Date.now() + this.retryBudgetMs;
+    const now = Date.now();
+    // A read's deadline runs from its query's start, so reads made one after another share it.
+    const deadline =
+      req.method === 'GET'
+        ? Math.min(now + this.retryBudgetMs, (queryStartedAt() ?? now) + this.readDeadlineMs)
+        : now + this.retryBudgetMs;
     const key = await this.keyFor(req);
     const send = () => this.attemptWithRetries<T>(req, key, appId, deadline);
     if (req.method === 'GET') return this.sharedReads.read(req, this.credentialOf(key), send, { keyLookup });
@@ -328,7 +346,8 @@ export class UpstreamRequester implements Requester {
       // The verdict (and its event) is reached inside the in-flight slot, so events mark true spans.
       const { result, verdict } = await this.inFlight(appId ?? '/apps', async () => {
         const started = performance.now();
-        const answer = await this.transport.attempt(req, key, appId);
+        // Cut at the deadline: an answer arriving after it would come after the client gave up.
+        const answer = await this.transport.attempt(req, key, appId, deadline - Date.now());
         const durationMs = performance.now() - started;
         const judged = this.judge(answer, failures, deadline);
         const named = answer.ok ? undefined : answer.limit?.name;
@@ -420,7 +439,7 @@ export class UpstreamRequester implements Requester {
     const why =
       refusal.reason === 'queue-full'
         ? 'too many calls are already waiting for it'
-        : `it would not let this call through before its deadline (${this.retryBudgetMs} ms)`;
+        : `it would not let this call through before its deadline (${req.method === 'GET' ? `reads: ${Math.min(this.readDeadlineMs, this.retryBudgetMs)} ms from the query's start` : `${this.retryBudgetMs} ms`})`;
     return new OneSignalError({
       code: 'RATE_LIMITED',
       message: `${req.operation}: OneSignal's ${refusal.bucket.name} rate limit${forApp(appId)} is used up and ${why}. Retry after ${refusal.retryAfterSeconds} s.`,
