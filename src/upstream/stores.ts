@@ -1,5 +1,6 @@
 import { MemoryCacheStore } from './memory-cache.js';
 import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
+import { ReplicaCount } from './replicas.js';
 import type { BucketStore } from './scheduler.js';
 import type { CacheStore } from './shared-reads.js';
 
@@ -38,13 +39,17 @@ export async function createSharedStores(
     redis.on('error', (error: unknown) => health.failed(error));
     redis.on('ready', () => health.ok());
     await redis.connect().catch((error: unknown) => health.failed(error));
+    // Heartbeats while Redis is up, so a replica that loses it knows its part of each budget.
+    const replicas = new ReplicaCount(redis, health);
+    replicas.start();
     return {
       cache: config.cache
         ? new RedisCacheStore(redis, { health, maxEntryBytes: config.cacheMaxBytes })
         : undefined,
-      buckets: new RedisBucketStore(redis, health),
+      buckets: new RedisBucketStore(redis, health, replicas),
       description: `redis (${shown}${password ? ', password hidden' : ''}${config.cache ? '' : ', cache off'})`,
       close: async () => {
+        await replicas.stop();
         await redis.quit().catch(() => redis.disconnect());
       },
     };
