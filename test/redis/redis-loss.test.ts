@@ -114,6 +114,25 @@ describe('Redis going away mid-load', () => {
     expect(emulator.stats().byOperation).toEqual({ get_notifications: 4 * total });
   }, 60_000);
 
+  it("drops a replica that stops from the others' count at their next heartbeat", async () => {
+    const extra = await startReplica();
+    await until(() => [...replicas, extra].every((r) => r.count.count === 4));
+    await extra.count.stop();
+    extra.redis.disconnect();
+    await Promise.all(replicas.map((r) => r.count.beat()));
+    expect(replicas.map((r) => r.count.count)).toEqual([3, 3, 3]);
+  });
+
+  it('counts a replica that has never reached Redis as alone', async () => {
+    const unreachable = connectRedis(`redis://127.0.0.1:${await freePort()}`);
+    const health = new RedisHealth('redis://127.0.0.1', undefined, () => {});
+    unreachable.on('error', () => {});
+    const count = new ReplicaCount(unreachable, health);
+    await count.beat();
+    expect(count.count).toBe(1);
+    unreachable.disconnect();
+  });
+
   it("divides a budget's rate and burst by the replicas last seen", () => {
     expect(fallbackRate({ perSecond: 150, burst: 150 }, 3)).toEqual({ perSecond: 50, burst: 50 });
     expect(fallbackRate({ perSecond: 1, burst: 3 }, 4)).toEqual({ perSecond: 0.25, burst: 1 });

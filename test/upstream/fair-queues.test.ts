@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadAuthConfig } from '../../src/auth/index.js';
 import { DEMO } from '../../src/emulator/index.js';
 import { Observability } from '../../src/observability/index.js';
+import { Metrics } from '../../src/observability/metrics.js';
 import { parseCallerShares } from '../../src/upstream/callers.js';
 import { Scheduler } from '../../src/upstream/scheduler.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -176,5 +177,16 @@ describe('ONESIGNAL_CALLER_SHARES', () => {
     ]);
     expect(() => parseCallerShares('dashboard')).toThrow(/ONESIGNAL_CALLER_SHARES/);
     expect(() => parseCallerShares('dashboard:0')).toThrow(/whole number from 1 to 100/);
+  });
+});
+
+describe('the caller label of queue-wait metrics', () => {
+  it('names the first 50 callers seen and counts every later one as other', () => {
+    const metrics = new Metrics();
+    const labels = Array.from({ length: 52 }, (_, i) => metrics.callerLabel(`caller-${i}`));
+    expect(labels.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `caller-${i}`));
+    expect(labels.slice(50)).toEqual(['other', 'other']);
+    expect(metrics.callerLabel('caller-3')).toBe('caller-3');
+    expect(metrics.callerLabel(undefined)).toBe('other');
   });
 });
