@@ -1,3 +1,4 @@
+import { parseCallerShares } from './upstream/callers.js';
 import type { OneSignalClientOptions } from './upstream/client.js';
 import { DEFAULT_CACHE_MAX_BYTES } from './upstream/memory-cache.js';
 import { isClusterUrl, parseClusterUrl } from './upstream/redis-connection.js';
@@ -15,12 +16,13 @@ export type OneSignalConfig = OneSignalClientOptions & {
  * - `ONESIGNAL_API_URL`: base URL (default `https://api.onesignal.com`)
  * - `ONESIGNAL_USER_AUTH_KEY`: organization user auth key (`/apps` management, app key look-ups)
  * - `ONESIGNAL_APP_KEYS`: JSON object, app id → that app's REST API key
- * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`,
+ * - `ONESIGNAL_TIMEOUT_MS`, `ONESIGNAL_MAX_ATTEMPTS`, `ONESIGNAL_RETRY_BUDGET_MS`, `ONESIGNAL_READ_DEADLINE_MS`,
  *   `ONESIGNAL_MAX_CONCURRENCY_PER_APP`, `ONESIGNAL_QUEUE_MAX`: positive integers
  * - `ONESIGNAL_RATE_LIMITS`: `onesignal` (default: OneSignal's documented free-plan limits) or `off`
  * - `ONESIGNAL_LIMIT_VIEWS`, `ONESIGNAL_LIMIT_MESSAGES`, `ONESIGNAL_LIMIT_USER_WRITES`,
  *   `ONESIGNAL_LIMIT_SUBJECT_WRITES`: `<requests per second>[:<burst>]` per app (subject: per user or
  *   subscription), e.g. `ONESIGNAL_LIMIT_MESSAGES=6000` on a paid plan
+ * - `ONESIGNAL_CALLER_SHARES`: `name:weight,...`, calls per turn for named callers waiting for one budget
  *
  * Empty values count as unset. Errors name the variable but never repeat a key.
  */
@@ -31,9 +33,12 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
   const timeoutMs = readPositiveInt(env, 'ONESIGNAL_TIMEOUT_MS');
   const maxAttempts = readPositiveInt(env, 'ONESIGNAL_MAX_ATTEMPTS');
   const retryBudgetMs = readPositiveInt(env, 'ONESIGNAL_RETRY_BUDGET_MS');
+  const readDeadlineMs = readPositiveInt(env, 'ONESIGNAL_READ_DEADLINE_MS');
   const maxConcurrentPerApp = readPositiveInt(env, 'ONESIGNAL_MAX_CONCURRENCY_PER_APP');
   const maxQueuedPerBucket = readPositiveInt(env, 'ONESIGNAL_QUEUE_MAX');
   const rateLimits = readRateLimits(env);
+  const shares = read(env, 'ONESIGNAL_CALLER_SHARES');
+  const callerShares = shares === undefined ? undefined : parseCallerShares(shares);
   return {
     ...(apiUrl !== undefined && { apiUrl }),
     ...(userAuthKey !== undefined && { userAuthKey }),
@@ -41,9 +46,11 @@ export function loadOneSignalConfig(env: NodeJS.ProcessEnv = process.env): OneSi
     ...(timeoutMs !== undefined && { timeoutMs }),
     ...(maxAttempts !== undefined && { maxAttempts }),
     ...(retryBudgetMs !== undefined && { retryBudgetMs }),
+    ...(readDeadlineMs !== undefined && { readDeadlineMs }),
     ...(maxConcurrentPerApp !== undefined && { maxConcurrentPerApp }),
     ...(maxQueuedPerBucket !== undefined && { maxQueuedPerBucket }),
     ...(rateLimits !== undefined && { rateLimits }),
+    ...(callerShares !== undefined && { callerShares }),
     configured: userAuthKey !== undefined || (appKeys !== undefined && Object.keys(appKeys).length > 0),
   };
 }

@@ -31,6 +31,7 @@ import { graphqlSsePlugin } from './transports/graphql-sse.js';
 import { apolloMultipartPlugin } from './transports/multipart.js';
 import { OpenSubscriptions } from './transports/subscriptions.js';
 import { attachWebSockets } from './transports/websocket.js';
+import { upstreamCallerPlugin } from './upstream-caller.js';
 
 export interface GraphQLServerOptions {
   client: OneSignalClient;
@@ -162,6 +163,7 @@ export function createGraphQLServer({
       apolloMultipartPlugin(transport.heartbeatMs),
       openSubscriptions.plugin(),
       appAccessPreflightPlugin(),
+      upstreamCallerPlugin(),
       codeEveryError,
       oneOfErrors,
       ...(observability?.plugins() ?? []),

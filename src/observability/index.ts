@@ -102,8 +102,13 @@ export class Observability {
       outcome: event.outcome,
     });
     this.metrics.upstreamDuration.observe({ operation: event.operation }, event.durationMs / 1000);
-    if (event.queuedMs !== undefined)
+    if (event.queuedMs !== undefined) {
       this.metrics.upstreamQueueWait.observe({ operation: event.operation }, event.queuedMs / 1000);
+      this.metrics.upstreamCallerQueueWait.observe(
+        { caller: this.metrics.callerLabel(event.caller) },
+        event.queuedMs / 1000,
+      );
+    }
     if (event.status === 429)
       this.metrics.upstreamRateLimited.inc({ limit: event.limit ?? 'unnamed', app_id: event.appId ?? '' });
     if (event.outcome === 'retry') this.metrics.upstreamRetries.inc({ operation: event.operation, status });

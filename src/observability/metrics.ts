@@ -2,10 +2,12 @@ import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import type { Plugin } from 'graphql-yoga';
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 
+const MAX_CALLER_LABELS = 50;
+
 /**
  * Prometheus metrics. GraphQL requests, their phases and errors come from graphql-yoga's prometheus
  * plugin; what they cost upstream from ours. Label values are operation names, OneSignal operation
- * ids, HTTP statuses, error codes, limit names and app ids: never a key, token or other id.
+ * ids, HTTP statuses, error codes, limit names, app ids and caller names (bounded): never a key, token or other id.
  */
 export class Metrics {
   readonly registry = new Registry();
@@ -41,6 +43,13 @@ export class Metrics {
     buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
     registers: [this.registry],
   });
+  readonly upstreamCallerQueueWait = new Histogram({
+    name: 'onesignal_upstream_caller_queue_wait_seconds',
+    help: 'Time an upstream call waited for its rate-limit budget before it was sent, by caller (a JWT subject or token name; the first 50 seen, `other` beyond; `server` for calls outside a request).',
+    labelNames: ['caller'] as const,
+    buckets: [0, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+    registers: [this.registry],
+  });
   readonly upstreamReads = new Counter({
     name: 'onesignal_upstream_reads_total',
     help: 'Upstream reads by OneSignal operation and source: hit (shared cache), shared (joined a read in flight), miss (sent).',
@@ -60,6 +69,18 @@ export class Metrics {
     labelNames: ['outcome', 'kind'] as const,
     registers: [this.registry],
   });
+
+  /** Caller names given a label of their own; a JWT's subjects are unbounded, the labels must not be. */
+  private readonly callerLabels = new Set<string>();
+
+  /** The `caller` label for `name`: itself for the first MAX_CALLER_LABELS names, then `other`. */
+  callerLabel(name: string | undefined): string {
+    const caller = name ?? 'server';
+    if (this.callerLabels.has(caller)) return caller;
+    if (this.callerLabels.size >= MAX_CALLER_LABELS) return 'other';
+    this.callerLabels.add(caller);
+    return caller;
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

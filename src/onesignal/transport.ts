@@ -54,8 +54,17 @@ export class OneSignalTransport {
     return out;
   }
 
-  /** One HTTP attempt, its answer or failure classified; never throws. */
-  async attempt(req: OperationRequest, key: string, appId: string | undefined): Promise<AttemptResult> {
+  /**
+   * One HTTP attempt, its answer or failure classified; never throws. `timeoutMs` (the call's time
+   * left, when shorter than the per-attempt timeout) cuts it at the call's deadline.
+   */
+  async attempt(
+    req: OperationRequest,
+    key: string,
+    appId: string | undefined,
+    timeoutMs = this.timeoutMs,
+  ): Promise<AttemptResult> {
+    const timeout = Math.max(1, Math.min(this.timeoutMs, Math.floor(timeoutMs)));
     let response: Awaited<ReturnType<$Fetch['raw']>>;
     try {
       response = await this.fetch.raw(req.path, {
@@ -63,10 +72,10 @@ export class OneSignalTransport {
         query: req.query,
         body: req.body as Record<string, unknown> | undefined,
         headers: { Authorization: `Key ${key}` },
-        timeout: this.timeoutMs,
+        timeout,
       });
     } catch (cause) {
-      return this.transportFailure(req, appId, cause);
+      return this.transportFailure(req, appId, cause, timeout);
     }
     if (response.ok) return { ok: true, data: response._data, status: response.status };
     return this.statusFailure(
@@ -78,7 +87,12 @@ export class OneSignalTransport {
     );
   }
 
-  private transportFailure(req: OperationRequest, appId: string | undefined, cause: unknown): Failure {
+  private transportFailure(
+    req: OperationRequest,
+    appId: string | undefined,
+    cause: unknown,
+    timeoutMs: number,
+  ): Failure {
     const inner = cause instanceof FetchError ? cause.cause : cause;
     const name = (inner as { name?: string } | undefined)?.name;
     const sysCode = systemErrorCode(inner);
@@ -93,7 +107,7 @@ export class OneSignalTransport {
           errors: [],
           retryable: true,
           retryAfter: undefined,
-          message: `${req.operation}: OneSignal did not answer within ${this.timeoutMs} ms${forApp(appId)}. Try again; if it persists, check OneSignal's status.`,
+          message: `${req.operation}: OneSignal did not answer within ${timeoutMs} ms${forApp(appId)}. Try again; if it persists, check OneSignal's status.`,
         },
       };
     }

@@ -12,6 +12,7 @@ import {
   userAuth,
 } from '../onesignal/request.js';
 import { type Failure, forApp, OneSignalTransport, type TransportOptions } from '../onesignal/transport.js';
+import { queryStartedAt, upstreamCaller } from './callers.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 import { credentialId, SharedReads } from './shared-reads.js';
 
@@ -30,6 +31,14 @@ export interface OneSignalClientOptions extends TransportOptions {
    * on back-off. When the budget cannot be had in time the call fails at once with RATE_LIMITED.
    */
   retryBudgetMs?: number;
+  /**
+   * Reads end by this long after the GraphQL query that makes them began (or after they are made,
+   * outside a query), below common client timeouts (10 s): a read that cannot get its budget, its
+   * answer or its retries in time fails with RATE_LIMITED (and retryAfterSeconds) or its last error,
+   * instead of outliving the client's patience. Attempts are cut at it too. Default 8,000 ms;
+   * `ONESIGNAL_READ_DEADLINE_MS`. The shorter of this and `retryBudgetMs` applies.
+   */
+  readDeadlineMs?: number;
   /** First back-off step after a 5xx or dropped connection; doubles per attempt, with full jitter. */
   retryBaseDelayMs?: number;
   /**
@@ -47,6 +56,11 @@ export interface OneSignalClientOptions extends TransportOptions {
   bucketStore?: BucketStore;
   /** Calls that may wait for one app's class budget before more fail at once (default 1000). */
   maxQueuedPerBucket?: number;
+  /**
+   * Calls per turn for named callers while several wait for the same budget (1 for any other):
+   * `ONESIGNAL_CALLER_SHARES`. Callers are served in turns either way.
+   */
+  callerShares?: ReadonlyMap<string, number>;
   /** Called once per HTTP attempt, for logs and metrics. Carries no URL, header or body. */
   onAttempt?: (event: AttemptEvent) => void;
   /**
@@ -68,6 +82,8 @@ export interface AttemptEvent {
   queuedMs?: number;
   /** The limit a 429 named (OneSignal's body), when it named one. */
   limit?: string;
+  /** Whose request made the call (src/upstream/callers.ts): a caller's name or a hash, never a key. */
+  caller?: string;
 }
 
 /** The typed OneSignal REST client with the shared upstream layer in front of every call. */
@@ -78,6 +94,9 @@ export function createOneSignalClient(options: OneSignalClientOptions = {}): One
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 const RETRY_AFTER_MARGIN_MS = 25;
+
+/** Below the 10 s most HTTP clients and proxies wait, with room for the response to travel. */
+export const DEFAULT_READ_DEADLINE_MS = 8_000;
 
 /**
  * Carries out every REST operation for the layers above: picks the key (looking up app keys with the
@@ -96,6 +115,7 @@ export class UpstreamRequester implements Requester {
   readonly scheduler: Scheduler;
   private readonly maxAttempts: number;
   private readonly retryBudgetMs: number;
+  private readonly readDeadlineMs: number;
   private readonly retryBaseDelayMs: number;
   private readonly maxConcurrentPerApp: number | undefined;
   private readonly onAttempt: ((event: AttemptEvent) => void) | undefined;
@@ -118,6 +138,7 @@ export class UpstreamRequester implements Requester {
     );
     this.maxAttempts = Math.max(1, options.maxAttempts ?? 4);
     this.retryBudgetMs = options.retryBudgetMs ?? 20_000;
+    this.readDeadlineMs = options.readDeadlineMs ?? DEFAULT_READ_DEADLINE_MS;
     this.retryBaseDelayMs = options.retryBaseDelayMs ?? 250;
     this.maxConcurrentPerApp =
       options.maxConcurrentPerApp === undefined ? undefined : Math.max(1, options.maxConcurrentPerApp);
@@ -125,6 +146,7 @@ export class UpstreamRequester implements Requester {
       ...(options.rateLimits !== undefined && { limits: options.rateLimits }),
       ...(options.bucketStore && { store: options.bucketStore }),
       ...(options.maxQueuedPerBucket !== undefined && { maxQueuedPerBucket: options.maxQueuedPerBucket }),
+      ...(options.callerShares && { callerShares: options.callerShares }),
     });
     this.onAttempt = options.onAttempt;
     this.sharedReads = options.sharedReads ?? new SharedReads();
@@ -140,7 +162,12 @@ export class UpstreamRequester implements Requester {
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
   async request<T>(req: OperationRequest, { keyLookup = false } = {}): Promise<T> {
     const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
-    const deadline = Date.now() + this.retryBudgetMs;
+    const now = Date.now();
+    // A read's deadline runs from its query's start, so reads made one after another share it.
+    const deadline =
+      req.method === 'GET'
+        ? Math.min(now + this.retryBudgetMs, (queryStartedAt() ?? now) + this.readDeadlineMs)
+        : now + this.retryBudgetMs;
     const key = await this.keyFor(req);
     const send = () => this.attemptWithRetries<T>(req, key, appId, deadline);
     if (req.method === 'GET') return this.sharedReads.read(req, this.credentialOf(key), send, { keyLookup });
@@ -304,12 +331,13 @@ export class UpstreamRequester implements Requester {
     deadline: number,
   ): Promise<T> {
     const buckets = this.scheduler.bucketsFor(req.operation, appId, req.path);
+    const caller = upstreamCaller();
     let failures = 0;
     let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
       const queued = performance.now();
       try {
-        await this.scheduler.acquire(buckets, deadline);
+        await this.scheduler.acquire(buckets, deadline, caller);
       } catch (error) {
         if (!(error instanceof BudgetRefused)) throw error;
         throw this.refused(req, appId, error, attempt - 1, mayHaveActed);
@@ -318,7 +346,8 @@ export class UpstreamRequester implements Requester {
       // The verdict (and its event) is reached inside the in-flight slot, so events mark true spans.
       const { result, verdict } = await this.inFlight(appId ?? '/apps', async () => {
         const started = performance.now();
-        const answer = await this.transport.attempt(req, key, appId);
+        // Cut at the deadline: an answer arriving after it would come after the client gave up.
+        const answer = await this.transport.attempt(req, key, appId, deadline - Date.now());
         const durationMs = performance.now() - started;
         const judged = this.judge(answer, failures, deadline);
         const named = answer.ok ? undefined : answer.limit?.name;
@@ -328,6 +357,7 @@ export class UpstreamRequester implements Requester {
           outcome: judged.outcome,
           // From asking for the budget to being sent: the rate-limit wait and the in-flight cap's.
           queuedMs: started - queued,
+          caller,
           ...(limit !== undefined && { limit }),
         });
         return { result: answer, verdict: judged };
@@ -409,7 +439,7 @@ export class UpstreamRequester implements Requester {
     const why =
       refusal.reason === 'queue-full'
         ? 'too many calls are already waiting for it'
-        : `it would not let this call through before its deadline (${this.retryBudgetMs} ms)`;
+        : `it would not let this call through before its deadline (${req.method === 'GET' ? `reads: ${Math.min(this.readDeadlineMs, this.retryBudgetMs)} ms from the query's start` : `${this.retryBudgetMs} ms`})`;
     return new OneSignalError({
       code: 'RATE_LIMITED',
       message: `${req.operation}: OneSignal's ${refusal.bucket.name} rate limit${forApp(appId)} is used up and ${why}. Retry after ${refusal.retryAfterSeconds} s.`,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { hashTagged, type RedisConnection, redisClient } from './redis-connection.js';
+import { fallbackRate, type ReplicaCount } from './replicas.js';
 import { type BucketStore, MemoryBucketStore, type Rate, windowOf } from './scheduler.js';
 import type { CachedRead, CacheStore } from './shared-reads.js';
 
@@ -283,17 +284,22 @@ class RateLimiterRedisMs extends RateLimiterRedis {
 
 /**
  * Budgets in Redis, so replicas together stay within one app's limits: the same fixed windows as the
- * memory store (`windowOf`). When Redis fails, each process falls back to its own memory budget
- * (rate-limiter-flexible's insurance limiter), as without `REDIS_URL`.
+ * memory store (`windowOf`). When Redis fails, each process falls back to a memory budget of its
+ * own: the app's budget divided by the replicas last seen sharing Redis (`replicas`, see
+ * replicas.ts), so together they still spend about one budget; the whole budget without `replicas`.
+ * Once Redis answers again, budgets are taken there again.
  */
 export class RedisBucketStore implements BucketStore {
   private readonly limiters = new Map<string, RateLimiterRedis>();
   /** This process's own pauses (a memory store without rates), also honoured when Redis is unreachable. */
   private readonly local = new MemoryBucketStore();
+  /** This process's budgets while Redis is unreachable. */
+  private readonly fallback = new MemoryBucketStore();
 
   constructor(
     private readonly redis: RedisConnection,
     private readonly health: RedisHealth,
+    private readonly replicas?: ReplicaCount,
   ) {}
 
   async take(key: string, rate: Rate | undefined): Promise<number> {
@@ -307,13 +313,15 @@ export class RedisBucketStore implements BucketStore {
       this.health.failed(error);
     }
     if (!rate) return 0;
-    // Redis errors go to the insurance (memory) limiter: what rejects here is a refusal.
-    return this.limiterFor(rate)
-      .consume(key)
-      .then(
-        () => 0,
-        (res: unknown) => (res instanceof Error ? 0 : Math.max(1, (res as RateLimiterRes).msBeforeNext)),
-      );
+    try {
+      await this.limiterFor(rate).consume(key);
+      return 0;
+    } catch (res) {
+      if (!(res instanceof Error)) return Math.max(1, (res as RateLimiterRes).msBeforeNext);
+      // Redis did not answer: this replica's part of the budget, from its memory.
+      this.health.failed(res);
+      return this.fallback.take(key, fallbackRate(rate, this.replicas?.count ?? 1));
+    }
   }
 
   async pause(key: string, ms: number): Promise<void> {
@@ -340,8 +348,8 @@ export class RedisBucketStore implements BucketStore {
         points,
         duration,
         customIncrTtlLuaScript: INCR_MS_SCRIPT,
+        // Errors reach `take`, which falls back to this replica's part of the budget.
         rejectIfRedisNotReady: true,
-        insuranceLimiter: new RateLimiterMemory({ points, duration }),
       });
       this.limiters.set(spec, limiter);
     }

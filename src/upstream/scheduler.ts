@@ -109,9 +109,20 @@ interface Waiter {
   reject: (error: BudgetRefused) => void;
 }
 
+/** One caller's waiting calls for one bucket. */
+interface Lane {
+  caller: string;
+  queue: Waiter[];
+  /** Calls served in the lane's current turn; the turn ends at its share. */
+  served: number;
+}
+
 interface Bucket {
   ref: BucketRef;
-  queue: Waiter[];
+  /** The callers waiting, in turn order: the first is served next. */
+  lanes: Lane[];
+  /** Calls waiting, every lane together. */
+  size: number;
   pumping: boolean;
   /** Until when the last refusal said the bucket is empty (a local estimate for fast failures). */
   blockedUntil: number;
@@ -126,17 +137,22 @@ export interface SchedulerOptions {
   store?: BucketStore;
   /** Calls that may wait for one bucket; more fail at once with RATE_LIMITED. */
   maxQueuedPerBucket?: number;
+  /** Calls a caller is served per turn while others wait for the same bucket (1 unless named). */
+  callerShares?: ReadonlyMap<string, number>;
 }
 
 /**
- * Sits in front of every upstream call: each waits, first come first served, in its app's and
- * class's bounded queue until the budget lets it through, instead of being sent into a 429. A call
- * whose deadline cannot be met is refused at once, with how long to wait.
+ * Sits in front of every upstream call: each waits in its app's and class's bounded queue until the
+ * budget lets it through, instead of being sent into a 429. Inside a bucket, waiting callers are
+ * served in turns (each its share per turn, first come first served within a caller), so one caller
+ * polling hard cannot hold every other caller of the app behind its backlog. A call whose deadline
+ * cannot be met is refused at once, with how long to wait.
  */
 export class Scheduler {
   readonly limits: RateLimits | undefined;
   private readonly store: BucketStore;
   private readonly maxQueued: number;
+  private readonly shares: ReadonlyMap<string, number>;
   private readonly buckets = new Map<string, Bucket>();
   private readonly evidence = new LimitEvidence();
 
@@ -144,6 +160,7 @@ export class Scheduler {
     this.limits = options.limits === false ? undefined : { ...ONESIGNAL_RATE_LIMITS, ...options.limits };
     this.store = options.store ?? new MemoryBucketStore();
     this.maxQueued = options.maxQueuedPerBucket ?? 1000;
+    this.shares = options.callerShares ?? new Map();
   }
 
   /** The budgets an operation spends: the per-subject one first (if any), then its app's class. */
@@ -167,9 +184,12 @@ export class Scheduler {
     );
   }
 
-  /** Waits for every bucket in turn; rejects with BudgetRefused as soon as the deadline cannot be met. */
-  async acquire(refs: BucketRef[], deadline: number): Promise<void> {
-    for (const ref of refs) await this.acquireOne(ref, deadline);
+  /**
+   * Waits for every bucket in turn, in `caller`'s lane; rejects with BudgetRefused as soon as the
+   * deadline cannot be met.
+   */
+  async acquire(refs: BucketRef[], deadline: number, caller = ''): Promise<void> {
+    for (const ref of refs) await this.acquireOne(ref, deadline, caller);
   }
 
   /** A call spending these buckets was answered without a 429: evidence that they are not spent. */
@@ -203,23 +223,93 @@ export class Scheduler {
     };
   }
 
-  private acquireOne(ref: BucketRef, deadline: number): Promise<void> {
+  private shareOf(caller: string): number {
+    return this.shares.get(caller) ?? 1;
+  }
+
+  private acquireOne(ref: BucketRef, deadline: number, caller: string): Promise<void> {
     let bucket = this.buckets.get(ref.key);
     if (!bucket) {
-      bucket = { ref, queue: [], pumping: false, blockedUntil: 0 };
+      bucket = { ref, lanes: [], size: 0, pumping: false, blockedUntil: 0 };
       this.buckets.set(ref.key, bucket);
     }
-    const ahead = bucket.queue.length;
-    const estimate = this.estimateWait(bucket, ahead);
-    if (ahead >= this.maxQueued)
+    const estimate = this.estimateWait(bucket, this.positionOfNext(bucket, caller));
+    if (this.full(bucket, caller))
       return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'queue-full'));
     if (Date.now() + estimate > deadline)
       return Promise.reject(new BudgetRefused(ref, seconds(estimate), 'deadline'));
     const b = bucket;
     return new Promise<void>((resolve, reject) => {
-      b.queue.push({ deadline, resolve, reject });
+      let lane = b.lanes.find((l) => l.caller === caller);
+      if (!lane) {
+        // A caller new to the bucket joins the end of the turn order.
+        lane = { caller, queue: [], served: 0 };
+        b.lanes.push(lane);
+      }
+      lane.queue.push({ deadline, resolve, reject });
+      b.size++;
       if (!b.pumping) void this.pump(b);
     });
+  }
+
+  /**
+   * A full queue refuses the callers holding more than an even part of it, not a caller with little
+   * waiting: one caller's backlog must not shut the others out. So the bucket may hold up to about
+   * twice `maxQueued` when many callers wait at once, still bounded.
+   */
+  private full(bucket: Bucket, caller: string): boolean {
+    if (bucket.size < this.maxQueued) return false;
+    const own = bucket.lanes.find((l) => l.caller === caller);
+    const lanes = bucket.lanes.length + (own ? 0 : 1);
+    return (
+      (own?.queue.length ?? 0) >= Math.floor(this.maxQueued / lanes) || bucket.size >= 2 * this.maxQueued
+    );
+  }
+
+  /**
+   * How many calls would be served before a new call of `caller`: its own queue, and from each other
+   * lane what it is served in the turns `caller` needs to reach the new call.
+   */
+  private positionOfNext(bucket: Bucket, caller: string): number {
+    const own = bucket.lanes.find((l) => l.caller === caller);
+    const ahead = own?.queue.length ?? 0;
+    const turns = Math.ceil((ahead + 1) / this.shareOf(caller));
+    let position = ahead;
+    for (const lane of bucket.lanes)
+      if (lane !== own) position += Math.min(lane.queue.length, turns * this.shareOf(lane.caller));
+    return position;
+  }
+
+  /** Every waiting call in the order the turns will serve it, without serving any. */
+  private serviceOrder(bucket: Bucket): Waiter[] {
+    const lanes = bucket.lanes.map((l) => ({ lane: l, next: 0, served: l.served }));
+    const order: Waiter[] = [];
+    while (lanes.length > 0) {
+      const head = lanes[0] as (typeof lanes)[number];
+      order.push(head.lane.queue[head.next++] as Waiter);
+      head.served++;
+      if (head.next >= head.lane.queue.length) lanes.shift();
+      else if (head.served >= this.shareOf(head.lane.caller)) {
+        head.served = 0;
+        lanes.push(lanes.shift() as (typeof lanes)[number]);
+      }
+    }
+    return order;
+  }
+
+  /** Takes the next call in turn order off its lane; its lane's turn ends at its share. */
+  private next(bucket: Bucket): Waiter | undefined {
+    const lane = bucket.lanes[0];
+    if (!lane) return undefined;
+    const waiter = lane.queue.shift();
+    bucket.size--;
+    lane.served++;
+    if (lane.queue.length === 0) bucket.lanes.shift();
+    else if (lane.served >= this.shareOf(lane.caller)) {
+      lane.served = 0;
+      bucket.lanes.push(bucket.lanes.shift() as Lane);
+    }
+    return waiter;
   }
 
   /** How long the call at `position` in the queue should expect to wait. */
@@ -233,29 +323,39 @@ export class Scheduler {
   private async pump(bucket: Bucket): Promise<void> {
     bucket.pumping = true;
     try {
-      while (bucket.queue.length > 0) {
+      while (bucket.size > 0) {
         const wait = await this.store.take(bucket.ref.key, bucket.ref.rate);
         if (wait === 0) {
-          bucket.queue.shift()?.resolve();
+          this.next(bucket)?.resolve();
           continue;
         }
         bucket.blockedUntil = Date.now() + wait;
         // Whoever cannot be served in time learns it now rather than at the deadline.
-        const now = Date.now();
-        bucket.queue = bucket.queue.filter((waiter, i) => {
-          const estimate = this.estimateWait(bucket, i);
-          if (now + estimate <= waiter.deadline) return true;
-          waiter.reject(new BudgetRefused(bucket.ref, seconds(estimate), 'deadline'));
-          return false;
-        });
-        if (bucket.queue.length > 0) await sleep(wait);
+        this.refuseLate(bucket);
+        if (bucket.size > 0) await sleep(wait);
       }
     } finally {
       bucket.pumping = false;
       // Idle buckets go (per-user ones would otherwise pile up); the store keeps their budget.
-      if (bucket.queue.length === 0) this.buckets.delete(bucket.ref.key);
+      if (bucket.size === 0) this.buckets.delete(bucket.ref.key);
       else void this.pump(bucket);
     }
+  }
+
+  /** Refuses every waiting call whose turn would come after its deadline. */
+  private refuseLate(bucket: Bucket): void {
+    const now = Date.now();
+    const late = new Map<Waiter, number>();
+    this.serviceOrder(bucket).forEach((waiter, i) => {
+      const estimate = this.estimateWait(bucket, i);
+      if (now + estimate > waiter.deadline) late.set(waiter, estimate);
+    });
+    if (late.size === 0) return;
+    for (const lane of bucket.lanes) lane.queue = lane.queue.filter((w) => !late.has(w));
+    bucket.lanes = bucket.lanes.filter((lane) => lane.queue.length > 0);
+    bucket.size -= late.size;
+    for (const [waiter, estimate] of late)
+      waiter.reject(new BudgetRefused(bucket.ref, seconds(estimate), 'deadline'));
   }
 }
 

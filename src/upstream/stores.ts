@@ -2,6 +2,7 @@ import { MemoryCacheStore } from './memory-cache.js';
 import { type ReadLeases, RedisReadLeases } from './read-leases.js';
 import { connectRedis, RedisBucketStore, RedisCacheStore, RedisHealth, redisUrlShown } from './redis.js';
 import { redisPasswordOf } from './redis-connection.js';
+import { ReplicaCount } from './replicas.js';
 import type { BucketStore } from './scheduler.js';
 import type { CacheStore } from './shared-reads.js';
 
@@ -44,15 +45,19 @@ export async function createSharedStores(
     await redis.connect().catch((error: unknown) => health.failed(error));
     // Waiting for another replica's answer needs the shared cache it lands in.
     const leases = config.cache ? new RedisReadLeases(redis, health) : undefined;
+    // Heartbeats while Redis is up, so a replica that loses it knows its part of each budget.
+    const replicas = new ReplicaCount(redis, health);
+    replicas.start();
     return {
       cache: config.cache
         ? new RedisCacheStore(redis, { health, maxEntryBytes: config.cacheMaxBytes })
         : undefined,
-      buckets: new RedisBucketStore(redis, health),
+      buckets: new RedisBucketStore(redis, health, replicas),
       leases,
       description: `redis (${shown}${password ? ', password hidden' : ''}${config.cache ? '' : ', cache off'})`,
       close: async () => {
         await leases?.close();
+        await replicas.stop();
         await redis.quit().catch(() => redis.disconnect());
       },
     };
