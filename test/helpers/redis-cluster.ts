@@ -8,7 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './redis-server.js';
+import { freePort, startRedis, stopRedis } from './redis-server.js';
 
 const run = promisify(execFile);
 
@@ -162,4 +162,31 @@ export async function waitForClusterOk(cluster: RunningCluster, timeoutMs = 15_0
     if (Date.now() > deadline) throw new Error(`the Redis Cluster did not settle:\n${states.join('\n')}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Starts a Redis and answers its REDIS_URL and how to stop it. */
+export type StartRedisBackend = () => Promise<{ url: string; stop(): Promise<void> }>;
+
+/**
+ * The Redis back-ends replica suites run on: one redis-server, then a three-primary cluster (named
+ * `<name>-cluster` for its node directories).
+ */
+export function redisBackends(name: string): [string, StartRedisBackend][] {
+  return [
+    [
+      'one Redis',
+      async () => {
+        const port = await freePort();
+        const redis = await startRedis(port);
+        return { url: `redis://127.0.0.1:${port}`, stop: () => stopRedis(redis) };
+      },
+    ],
+    [
+      'a Redis Cluster',
+      async () => {
+        const cluster = await startRedisCluster(`${name}-cluster`, 0);
+        return { url: cluster.url, stop: () => cluster.stop() };
+      },
+    ],
+  ];
 }

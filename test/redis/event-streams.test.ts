@@ -1,10 +1,3 @@
-/**
- * Event Streams across replicas: two servers on one real redis-server (and on a real three-primary
- * Redis Cluster: PUBLISH reaches every node's subscribers) share one de-duplication store and one
- * channel, so an event reaches every replica's subscribers whichever replica OneSignal posted
- * it to, and a duplicate posted to both is published once.
- */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +11,7 @@ import {
 import type { StreamEvent } from '../../src/onesignal/event-streams.js';
 import { SHOP } from '../helpers/emulator.js';
 import { eventBody, postEvent } from '../helpers/event-streams.js';
-import { startRedisCluster } from '../helpers/redis-cluster.js';
+import { redisBackends } from '../helpers/redis-cluster.js';
 import { freePort, startRedis, stopRedis } from '../helpers/redis-server.js';
 import { openSse } from '../helpers/sse-stream.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -42,25 +35,7 @@ async function replica(redisUrl: string): Promise<Replica> {
   return { stack, streams, published, eventsUrl: stack.graphqlUrl.replace(/\/graphql$/, config.path) };
 }
 
-/** Starts the Redis and answers its REDIS_URL and how to stop it. */
-type StartRedis = () => Promise<{ url: string; stop(): Promise<void> }>;
-const BACKENDS: [string, StartRedis][] = [
-  [
-    'one Redis',
-    async () => {
-      const port = await freePort();
-      const redis: ChildProcess = await startRedis(port);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stopRedis(redis) };
-    },
-  ],
-  [
-    'a Redis Cluster',
-    async () => {
-      const cluster = await startRedisCluster('event-streams-cluster', 0);
-      return { url: cluster.url, stop: () => cluster.stop() };
-    },
-  ],
-];
+const BACKENDS = redisBackends('event-streams');
 
 describe.each(BACKENDS)('two replicas on %s', (_name, start) => {
   let stopRedisBackend: () => Promise<void>;

@@ -1,39 +1,14 @@
-/**
- * Live delivery across replicas: two built servers on one real redis-server, then on a real
- * three-primary Redis Cluster, share each notification's polls, counted with the emulator's stats;
- * a WebSocket subscription (graphql-ws) and an Apollo multipart one opened on replica A receive the
- * updates of the poll replica B runs.
- */
-import type { ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
 import { type RunningArtifact, startArtifact } from '../helpers/artifact.js';
 import { collect, DELIVERY_DOCUMENT, deliveryUpdates, expectLiveProgress } from '../helpers/live-stack.js';
-import { startRedisCluster } from '../helpers/redis-cluster.js';
-import { freePort, replicaEnv, startRedis, stopRedis } from '../helpers/redis-server.js';
+import { redisBackends } from '../helpers/redis-cluster.js';
+import { replicaEnv } from '../helpers/redis-server.js';
 import { DELIVERY, expectProgress, sendThrough, subscribeSse, updatesOf } from '../helpers/sse.js';
 
-/** Starts the Redis and answers its REDIS_URL and how to stop it. */
-type StartRedis = () => Promise<{ url: string; stop(): Promise<void> }>;
-const BACKENDS: [string, StartRedis][] = [
-  [
-    'one Redis',
-    async () => {
-      const port = await freePort();
-      const redis: ChildProcess = await startRedis(port);
-      return { url: `redis://127.0.0.1:${port}`, stop: () => stopRedis(redis) };
-    },
-  ],
-  [
-    'a Redis Cluster',
-    async () => {
-      const cluster = await startRedisCluster('live-delivery-cluster', 0);
-      return { url: cluster.url, stop: () => cluster.stop() };
-    },
-  ],
-];
+const BACKENDS = redisBackends('live-delivery');
 
 describe.each(BACKENDS)('two built servers (node dist/main.mjs) on %s', (_name, start) => {
   let stopRedisBackend: () => Promise<void>;
