@@ -6,15 +6,7 @@ import { builder } from './builder.js';
 import { mutationResult, UPSTREAM_ERRORS } from './error-types.js';
 import { type LocalizedText, LocalizedTextInput, localizedMap } from './notifications/localized-text.js';
 import { NotificationRef } from './notifications/types.js';
-import { FilterInput } from './segments/filters.js';
-import {
-  AliasTargetInput,
-  MAX_FILTER_ENTRIES,
-  MAX_TARGET_IDS,
-  type NotificationTargetShape,
-  SegmentTargetInput,
-  targetBody,
-} from './targeting.js';
+import { type NotificationTargetShape, pushTargetModes, targetBody } from './targeting.js';
 import { toUnix } from './time.js';
 import { orNull, upstream } from './upstream-errors.js';
 
@@ -24,15 +16,7 @@ export const LiveActivityTargetInput = builder.inputType('LiveActivityTargetInpu
   description:
     'Which devices a push-to-start reaches: exactly one targeting mode. Only iOS push subscriptions can run a Live Activity.',
   isOneOf: true,
-  fields: (t) => ({
-    segments: t.field({ type: SegmentTargetInput, description: 'Segments, by name.' }),
-    filters: t.field({
-      type: [FilterInput],
-      description: `Subscribers matching these conditions: 1–${MAX_FILTER_ENTRIES} entries, operators included.`,
-    }),
-    aliases: t.field({ type: AliasTargetInput, description: 'Users, by alias (e.g. their external id).' }),
-    subscriptionIds: t.field({ type: ['UUID'], description: `Subscriptions, by id: 1–${MAX_TARGET_IDS}.` }),
-  }),
+  fields: (t) => pushTargetModes(t),
 });
 
 const LiveActivityPriorityEnum = builder.enumType('LiveActivityPriority', {

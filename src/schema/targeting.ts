@@ -63,21 +63,32 @@ export const SegmentTargetInput = builder.inputType('SegmentTargetInput', {
   }),
 });
 
+type BuilderTypes = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+type InputBuilder = PothosSchemaTypes.InputFieldBuilder<BuilderTypes, 'InputObject'>;
+
+/**
+ * The targeting modes every push audience takes (a send's and a push-to-start's): segments, filters,
+ * aliases and subscription ids, described once.
+ */
+export const pushTargetModes = (t: InputBuilder) => ({
+  segments: t.field({ type: SegmentTargetInput, description: 'Segments, by name.' }),
+  filters: t.field({
+    type: [FilterInput],
+    description: `Subscribers matching these conditions: 1–${MAX_FILTER_ENTRIES} entries, operators included.`,
+  }),
+  aliases: t.field({ type: AliasTargetInput, description: 'Users, by alias (e.g. their external id).' }),
+  subscriptionIds: t.field({
+    type: ['UUID'],
+    description: `Subscriptions, by id: 1–${MAX_TARGET_IDS}.`,
+  }),
+});
+
 export const NotificationTargetInput = builder.inputType('NotificationTargetInput', {
   description:
     'Who a message reaches: exactly one targeting mode. OneSignal replaced device-token targeting (player ids, external user ids, push tokens) with subscription ids and aliases; this API offers only those.',
   isOneOf: true,
   fields: (t) => ({
-    segments: t.field({ type: SegmentTargetInput, description: 'Segments, by name.' }),
-    filters: t.field({
-      type: [FilterInput],
-      description: `Subscribers matching these conditions: 1–${MAX_FILTER_ENTRIES} entries, operators included.`,
-    }),
-    aliases: t.field({ type: AliasTargetInput, description: 'Users, by alias (e.g. their external id).' }),
-    subscriptionIds: t.field({
-      type: ['UUID'],
-      description: `Subscriptions, by id: 1–${MAX_TARGET_IDS}.`,
-    }),
+    ...pushTargetModes(t),
     emails: t.field({
       type: ['EmailAddress'],
       description: `Email subscriptions, by address: 1–${MAX_TARGET_IDS}. Implies channel EMAIL.`,
