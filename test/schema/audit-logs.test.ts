@@ -1,16 +1,8 @@
-/**
- * Organization.auditLogs: the emulator's audit trail of its own writes, read through list_audit_logs
- * with typed filters, a Relay connection over OneSignal's cursor and the 90-day look-back checked
- * before any call; the organization key is required (app keys only: a KEY_MISSING naming the key and
- * the organization, 0 calls).
- */
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadAuthConfig } from '../../src/auth/config.js';
-import type { Scope } from '../../src/auth/scopes.js';
 import { DEMO, DEMO_AUDIT_ACTOR, demoAppKeys, EMULATOR_ORGANIZATION_ID } from '../../src/emulator/index.js';
 import { MemoryCacheStore, SharedReads } from '../../src/upstream/index.js';
 import { NEWS, SHOP } from '../helpers/emulator.js';
+import { bearer, jwtAuth } from '../helpers/jwt.js';
 import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { startStack, useStack } from '../helpers/stack.js';
 
@@ -260,28 +252,7 @@ describe.each(KEY_CONFIGURATIONS)('the audit log with %s', (name, options) => {
 });
 
 describe('audit log scopes', () => {
-  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
-  const ISSUER = 'https://auth.example.test/';
-  const scoped = useStack(
-    {},
-    {
-      auth: loadAuthConfig({
-        AUTH_MODE: 'jwt',
-        JWT_SECRET: SECRET,
-        JWT_ISSUER: ISSUER,
-        JWT_AUDIENCE: 'onesignal-graphql',
-      }),
-    },
-  );
-  const bearer = async (scopes: Scope[], apps: string[] = ['*']) => ({
-    authorization: `Bearer ${await new SignJWT({ scope: scopes.join(' '), apps })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('auditor')
-      .setIssuer(ISSUER)
-      .setAudience('onesignal-graphql')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET))}`,
-  });
+  const scoped = useStack({}, { auth: jwtAuth() });
   const query = `query ($f: AuditLogFilter!) { organization(id: "${ORG}") { auditLogs(filter: $f) { nodes { action } } } }`;
   const filter = { f: { since: sinceDaysAgo(10) } };
 

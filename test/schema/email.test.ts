@@ -1,14 +1,8 @@
-/**
- * OneSignal Email: App.emailReputation (get_email_reputation, derived by the emulator from its email
- * sends) and emailUnsubscribe (unsubscribe_email_with_token), end to end, in every key configuration.
- */
-import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { loadAuthConfig } from '../../src/auth/config.js';
-import type { Scope } from '../../src/auth/scopes.js';
 import { DEMO, emailUnsubscribeToken } from '../../src/emulator/index.js';
 import { MemoryCacheStore, SharedReads } from '../../src/upstream/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { bearer, jwtAuth } from '../helpers/jwt.js';
 import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { type Stack, startStack, useStack } from '../helpers/stack.js';
 
@@ -197,28 +191,7 @@ describe.each(KEY_CONFIGURATIONS)('email with %s', (name, options) => {
 });
 
 describe('email scopes', () => {
-  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
-  const ISSUER = 'https://auth.example.test/';
-  const scoped = useStack(
-    {},
-    {
-      auth: loadAuthConfig({
-        AUTH_MODE: 'jwt',
-        JWT_SECRET: SECRET,
-        JWT_ISSUER: ISSUER,
-        JWT_AUDIENCE: 'onesignal-graphql',
-      }),
-    },
-  );
-  const bearer = async (scopes: Scope[]) => ({
-    authorization: `Bearer ${await new SignJWT({ scope: scopes.join(' '), apps: ['*'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('mailer')
-      .setIssuer(ISSUER)
-      .setAudience('onesignal-graphql')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET))}`,
-  });
+  const scoped = useStack({}, { auth: jwtAuth() });
 
   it('needs notifications:read for the reputation, refused without a call', async () => {
     const denied = await scoped.gqlRaw(REPUTATION, {}, await bearer(['users:read']));

@@ -1,18 +1,8 @@
-/**
- * In-app messages end to end, GraphQL over real HTTP to the emulator: every operation, the typed
- * refusals (bad input before any upstream call, the journey in-use error), and the scopes. Upstream
- * counts per key configuration and the shared cache: in-app-messages-own-writes.test.ts.
- *
- * node-onesignal 5.x has no in-app message methods, so no SDK suite drives these operations; this
- * suite and test/emulator/in-app-messages.test.ts cover them (SUITE_OPERATIONS.inAppMessages).
- */
-import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadAuthConfig } from '../../src/auth/config.js';
-import type { Scope } from '../../src/auth/scopes.js';
 import { encodeGlobalId, encodeNodeId } from '../../src/core/ids.js';
 import { DEMO_JOURNEYS } from '../../src/emulator/index.js';
 import { SHOP } from '../helpers/emulator.js';
+import { bearer, jwtAuth } from '../helpers/jwt.js';
 import { SUITE_OPERATIONS } from '../helpers/onesignal-emulator.js';
 import { type Stack, startStack, useStack } from '../helpers/stack.js';
 
@@ -337,27 +327,11 @@ describe('bad input', () => {
 });
 
 describe('scopes', () => {
-  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
   let jwtStack: Stack;
   beforeAll(async () => {
-    const auth = loadAuthConfig({
-      AUTH_MODE: 'jwt',
-      JWT_SECRET: SECRET,
-      JWT_ISSUER: 'https://a.test/',
-      JWT_AUDIENCE: 'og',
-    });
-    jwtStack = await startStack({}, { auth });
+    jwtStack = await startStack({}, { auth: jwtAuth() });
   });
   afterAll(() => jwtStack?.close());
-  const bearer = async (scopes: Scope[]) => ({
-    authorization: `Bearer ${await new SignJWT({ scope: scopes.join(' '), apps: ['*'] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('iam-tester')
-      .setIssuer('https://a.test/')
-      .setAudience('og')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET))}`,
-  });
 
   it('refuse reads without inappmessages:read and writes without inappmessages:write, before any call', async () => {
     jwtStack.emulator.resetStats();

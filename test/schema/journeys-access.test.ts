@@ -1,12 +1,7 @@
-/**
- * Journeys: what each read and write costs upstream in every key configuration (org key only, app
- * keys only, both), reads answered from the caller's own writes and invalidated by them with the
- * shared cache on, and the journeys:read / journeys:write scopes, refused before any request.
- */
-import { SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadAuthConfig, type Scope } from '../../src/auth/index.js';
+import type { Scope } from '../../src/auth/index.js';
 import { DEMO, DEMO_JOURNEYS } from '../../src/emulator/index.js';
+import { bearer, jwtAuth } from '../helpers/jwt.js';
 import { KEY_CONFIGURATIONS } from '../helpers/key-configurations.js';
 import { ownWritesStacks } from '../helpers/own-writes.js';
 import { type Stack, startStack } from '../helpers/stack.js';
@@ -64,34 +59,15 @@ describe.each(KEY_CONFIGURATIONS)('upstream calls with %s', (name, options) => {
 });
 
 describe('who may read and write journeys', () => {
-  const SECRET = 'a-test-only-hs256-secret-of-at-least-32-bytes';
   let jwtStack: Stack;
   beforeAll(async () => {
-    jwtStack = await startStack(
-      {},
-      {
-        auth: loadAuthConfig({
-          AUTH_MODE: 'jwt',
-          JWT_SECRET: SECRET,
-          JWT_ISSUER: 'https://auth.example.test/',
-          JWT_AUDIENCE: 'onesignal-graphql',
-        }),
-      },
-    );
+    jwtStack = await startStack({}, { auth: jwtAuth() });
   });
   afterAll(() => jwtStack?.close());
   beforeEach(() => jwtStack.emulator.resetStats());
 
-  async function as(scopes: Scope[], query: string) {
-    const token = await new SignJWT({ scope: scopes.join(' '), apps: [SHOP] })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setSubject('editor')
-      .setIssuer('https://auth.example.test/')
-      .setAudience('onesignal-graphql')
-      .setExpirationTime('5m')
-      .sign(new TextEncoder().encode(SECRET));
-    return jwtStack.gqlRaw<Record<string, unknown>>(query, undefined, { authorization: `Bearer ${token}` });
-  }
+  const as = async (scopes: Scope[], query: string) =>
+    jwtStack.gqlRaw<Record<string, unknown>>(query, undefined, await bearer(scopes, [SHOP], 'editor'));
   const LIST = `{ app(id: "${SHOP}") { journeys { nodes { name } } } }`;
   const WRITE = `mutation { journeyCreate(input: { appId: "${SHOP}", name: "N" }) { __typename } }`;
 
