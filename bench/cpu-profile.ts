@@ -8,6 +8,7 @@
  *
  *   npm run bench:profile                           # builds first
  *   DUR=5 DELAY_MS=20 npx tsx bench/cpu-profile.ts
+ *   CACHE=off npx tsx bench/cpu-profile.ts        # the uncached path
  *   npx tsx bench/cpu-profile.ts <file.cpuprofile>  # only analyse a profile of the current dist/
  *   CALLERS=<function name> …                       # also the stacks that call that function
  *
@@ -39,7 +40,9 @@ import { OURS_PORT, OURS_QUERY, STUB_PORT } from './peer/settings.js';
 const DUR = Number(process.env.DUR ?? 10);
 const DELAY_MS = Number(process.env.DELAY_MS ?? 0);
 const QUERY = process.env.QUERY ?? OURS_QUERY;
-const CONNECTIONS = 50;
+/** CACHE=off profiles the uncached path (the server's other settings are bench/peer.ts's). */
+const SERVER_ENV: Record<string, string> = process.env.CACHE ? { CACHE: process.env.CACHE } : {};
+const CONNECTIONS = Number(process.env.CONNECTIONS ?? 50);
 const WARMUP_S = 2;
 const TOP_MODULES = 40;
 const TOP_FUNCTIONS = 30;
@@ -255,7 +258,7 @@ async function profileUnderLoad(): Promise<string> {
   const stub = await startStub(DELAY_MS);
   let ours: Child | undefined;
   try {
-    ours = await startOurs('ours (profiled)', auth, OURS_PORT, 'profile-ours', {}, [
+    ours = await startOurs('ours (profiled)', auth, OURS_PORT, 'profile-ours', SERVER_ENV, [
       '--cpu-prof',
       `--cpu-prof-dir=${profileDir}`,
     ]);
