@@ -2,7 +2,6 @@ import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Observability } from '../observability/index.js';
 import type { Readiness } from '../observability/readiness.js';
-import { withFreshReads } from '../upstream/index.js';
 import { GRAPHIQL_ASSET_PATH, serveGraphiQLAsset } from './graphiql.js';
 import type { Draining } from './shutdown.js';
 
@@ -76,10 +75,7 @@ export function routeRequest(yoga: (req: IncomingMessage, res: ServerResponse) =
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     if (path === graphqlEndpoint) {
-      const serve = () =>
-        observability ? observability.handle(req, res, () => yoga(req, res)) : yoga(req, res);
-      // `Cache-Control: no-cache`: answers from OneSignal itself, which then refresh the shared cache.
-      return /\bno-cache\b/i.test(req.headers['cache-control'] ?? '') ? withFreshReads(serve) : serve();
+      return observability ? observability.handle(req, res, () => yoga(req, res)) : yoga(req, res);
     }
     if (eventStreams && path === eventStreams.path) return eventStreams.handle(req, res);
     if (path === '/health') return readOnly(req, res) && json(res, 200, { status: 'ok' });

@@ -12,14 +12,19 @@ import { DeliveryWatch } from '../live/delivery-watch.js';
 import { type EventStreams, memoryHub } from '../live/event-streams/index.js';
 import { ExportReadiness } from '../live/export-readiness.js';
 import { createLoaders } from '../loaders/index.js';
-import { clientRequestId, type Observability } from '../observability/index.js';
+import { clientRequestId, type Observability, recordOf } from '../observability/index.js';
 import type { Readiness } from '../observability/readiness.js';
 import type { OneSignalClient } from '../onesignal/index.js';
 import { DEFAULT_API_URL } from '../onesignal/request.js';
 import type { Context } from '../schema/context.js';
 import { schema } from '../schema/index.js';
 import { resolveSecurity, type SecurityOptions, securityPlugins } from '../security/index.js';
-import { type OneSignalClientOptions, passthroughClient } from '../upstream/index.js';
+import {
+  type OneSignalClientOptions,
+  passthroughClient,
+  scopedClient,
+  type UpstreamScope,
+} from '../upstream/index.js';
 import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
 import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js';
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
@@ -135,7 +140,8 @@ export function createGraphQLServer({
       : false,
     // A small page whose assets (cached, compressed) are served by `routeRequest`; see graphiql.ts (served by routes.ts).
     renderGraphiQL,
-    context: async ({ request }) => {
+    context: async (initial) => {
+      const { request } = initial;
       const caller = await callerOf(request, auth);
       const keys = caller.oneSignalKeys;
       // Passthrough: the caller's keys replace any held by the server. Their client is pooled per key
@@ -143,10 +149,21 @@ export function createGraphQLServer({
       const base = keys
         ? passthroughClient(clientOptions as OneSignalClientOptions, keys, PASSTHROUGH_KEY_SOURCE)
         : client;
-      const scoped = restrictClient(base, caller);
+      // The request's calls: its caller's lane in each app's budget, its log line's tally, and
+      // `Cache-Control: no-cache` (answers from OneSignal, which then refresh the shared cache).
+      const record = recordOf((initial as { req?: unknown }).req);
+      const upstreamScope: UpstreamScope = {
+        caller: caller.name,
+        bypassCache: /\bno-cache\b/i.test(request.headers.get('cache-control') ?? ''),
+        ...(record && { requestId: record.id, tally: record.upstream }),
+      };
+      const scoped = restrictClient(scopedClient(base, upstreamScope), caller);
       return {
         caller,
         client: scoped,
+        freshClient: () =>
+          restrictClient(scopedClient(base, { ...upstreamScope, bypassCache: true }), caller),
+        upstreamScope,
         loaders: createLoaders(scoped),
         delivery: deliveryWatch,
         exports,

@@ -4,7 +4,6 @@ import type { PubSubEventTarget } from 'graphql-yoga';
 import type { OneSignalClient } from '../onesignal/index.js';
 import type { WireNotification } from '../onesignal/notifications.js';
 import { type RedisConnection, redisClient } from '../upstream/redis-connection.js';
-import { withFreshReads } from '../upstream/shared-reads.js';
 
 /**
  * Live delivery: one upstream poll per watched notification, whoever and wherever its watchers are.
@@ -214,8 +213,8 @@ export class DeliveryWatch {
   /**
    * Calls `listener` with each change of one notification, as the shared poll sees it, from now until
    * the returned function is called; first with what this process last saw, when a poll is under way.
-   * `client` is the watcher's own (already authorized) client; the first watcher's polls for everyone
-   * here.
+   * `client` is the watcher's own (already authorized) client, reading fresh (it skips the cache,
+   * Context.freshClient); the first watcher's polls for everyone here.
    */
   follow(
     client: OneSignalClient,
@@ -309,7 +308,7 @@ export class DeliveryWatch {
       }
       if (lead) {
         loop.polledAt = Date.now();
-        const n = await withFreshReads(() => loop.client.notifications.get(loop.appId, loop.notificationId));
+        const n = await loop.client.notifications.get(loop.appId, loop.notificationId);
         const snapshot = snapshotOf(loop.appId, n);
         if (!loop.last || !sameProgress(loop.last, snapshot)) {
           loop.last = snapshot;

@@ -9,11 +9,11 @@ import type { AttemptEvent } from '../upstream/client.js';
 import type { ReadEvent } from '../upstream/shared-reads.js';
 import type { ObservabilityConfig } from './config.js';
 import { Metrics } from './metrics.js';
-import { currentRecord, newRecord, type RequestRecord, withRecord } from './request-record.js';
+import { attachRecord, newRecord, type RequestRecord, recordOf } from './request-record.js';
 import type { Tracing } from './tracing.js';
 
 export { loadObservabilityConfig, type ObservabilityConfig } from './config.js';
-export { clientRequestId } from './request-record.js';
+export { clientRequestId, recordOf } from './request-record.js';
 
 export interface ObservabilityOptions extends Partial<ObservabilityConfig> {
   /** Where log lines go (stdout when omitted); tests pass a stream to read them. */
@@ -94,7 +94,7 @@ export class Observability {
   /** The client's `onAttempt`: one event per HTTP attempt to OneSignal. */
   readonly attempt = (event: AttemptEvent): void => {
     const status = event.status === undefined ? 'none' : String(event.status);
-    const record = currentRecord();
+    const tally = event.scope?.tally;
     this.metrics.upstreamRequests.inc({
       operation: event.operation,
       app_id: event.appId ?? '',
@@ -112,16 +112,16 @@ export class Observability {
     if (event.status === 429)
       this.metrics.upstreamRateLimited.inc({ limit: event.limit ?? 'unnamed', app_id: event.appId ?? '' });
     if (event.outcome === 'retry') this.metrics.upstreamRetries.inc({ operation: event.operation, status });
-    if (record) {
-      record.upstream.calls++;
-      if (event.outcome === 'retry') record.upstream.retries++;
-      if (event.outcome === 'error') record.upstream.failures++;
-      if (event.queuedMs) record.upstream.queuedMs += event.queuedMs;
+    if (tally) {
+      tally.calls++;
+      if (event.outcome === 'retry') tally.retries++;
+      if (event.outcome === 'error') tally.failures++;
+      if (event.queuedMs) tally.queuedMs += event.queuedMs;
     }
     if (event.outcome !== 'ok') {
       this.logger.warn(
         {
-          requestId: record?.id,
+          requestId: event.scope?.requestId,
           upstream: {
             operation: event.operation,
             appId: event.appId,
@@ -135,9 +135,9 @@ export class Observability {
       );
     }
     if (this.tracer) {
-      // Under the loader batch that made the call when there is one (its span is active), else the request.
-      const active = context.active();
-      const parent = trace.getSpan(active) || !record?.span ? active : trace.setSpan(active, record.span);
+      // Under the loader batch that made the call when there is one (its span is active), else the
+      // request (`handle` runs the request in its span's context).
+      const parent = context.active();
       const end = Date.now();
       const span = this.tracer.startSpan(
         `onesignal ${event.operation}`,
@@ -164,30 +164,30 @@ export class Observability {
   /** SharedReads' `onRead`: where each read's answer came from. */
   readonly read = (event: ReadEvent): void => {
     this.metrics.upstreamReads.inc({ operation: event.operation, source: event.source });
-    const record = currentRecord();
-    if (!record) return;
-    if (event.source === 'hit') record.upstream.cacheHits++;
-    if (event.source === 'shared') record.upstream.sharedReads++;
-    record.upstream.oldestDataMs = Math.max(record.upstream.oldestDataMs, event.ageMs);
+    const tally = event.scope.tally;
+    if (!tally) return;
+    if (event.source === 'hit') tally.cacheHits++;
+    if (event.source === 'shared') tally.sharedReads++;
+    tally.oldestDataMs = Math.max(tally.oldestDataMs, event.ageMs);
   };
 
   /** Yoga plugins: metrics, the execution span, and the hooks that fill the request's record. */
   plugins(): Plugin[] {
     const recordPlugin: Plugin = {
-      onParams({ params }) {
-        const record = currentRecord();
+      onParams({ params, context }) {
+        const record = recordOf((context as { req?: unknown }).req);
         if (record && typeof params.operationName === 'string') record.operationName = params.operationName;
       },
       onExecute({ args }) {
-        const record = currentRecord();
+        const record = recordOf((args.contextValue as { req?: unknown }).req);
         if (!record) return;
         const operation = getOperationAST(args.document, args.operationName);
         record.operationType = operation?.operation;
         record.operationName ??= operation?.name?.value;
         record.caller = (args.contextValue as { caller?: { name: string } }).caller?.name;
       },
-      onResultProcess({ result, setResult }) {
-        const record = currentRecord();
+      onResultProcess({ result, setResult, serverContext }) {
+        const record = recordOf((serverContext as { req?: unknown }).req);
         if (!record || !result || Array.isArray(result) || typeof result !== 'object') return;
         const errors = 'errors' in result ? result.errors : undefined;
         for (const error of errors ?? []) {
@@ -225,13 +225,14 @@ export class Observability {
     res.once('close', () => {
       if (!res.writableFinished) this.finish(record, 499);
     });
-    if (!this.tracer) return withRecord(record, next);
+    attachRecord(req, record);
+    if (!this.tracer) return next();
     record.span = this.tracer.startSpan('graphql.request', {
       kind: SpanKind.SERVER,
       attributes: { 'http.request.method': record.method, 'request.id': record.id },
     });
     const active = trace.setSpan(context.active(), record.span);
-    return context.with(active, () => withRecord(record, next));
+    return context.with(active, next);
   }
 
   private finish(record: RequestRecord, status: number) {

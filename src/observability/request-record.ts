@@ -1,10 +1,12 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Span } from '@opentelemetry/api';
+import type { UpstreamTally } from '../upstream/index.js';
 
 /**
  * What one HTTP request did, filled in as it runs: Yoga's hooks add the operation and error codes,
- * the upstream client (through `currentRecord`) its calls. It becomes the request's log line.
+ * the upstream client its calls (the request's UpstreamScope carries `upstream` as its tally). It
+ * becomes the request's log line.
  */
 export interface RequestRecord {
   id: string;
@@ -14,24 +16,9 @@ export interface RequestRecord {
   operationType: string | undefined;
   caller: string | undefined;
   errorCodes: Set<string>;
-  upstream: {
-    /** HTTP attempts sent to OneSignal, retries included. */
-    calls: number;
-    retries: number;
-    failures: number;
-    /** Time calls waited for their rate-limit budget before being sent. */
-    queuedMs: number;
-    /** Reads answered from the shared cache. */
-    cacheHits: number;
-    /** Reads that joined the same read already in flight (for any request). */
-    sharedReads: number;
-    /** Age of the oldest data the response used, when any came from the cache (ms). */
-    oldestDataMs: number;
-  };
+  upstream: UpstreamTally;
   span: Span | undefined;
 }
-
-const scope = new AsyncLocalStorage<RequestRecord>();
 
 /** A request id a client may choose: short, printable, no spaces (it is echoed in a header and logs). */
 const CLIENT_REQUEST_ID = /^[\w.:@-]{1,128}$/;
@@ -64,11 +51,15 @@ export function newRecord(method: string, requestIdHeader: string | string[] | u
   };
 }
 
-/** Runs `fn` (the request's whole handling) with `record` as the current request. */
-export const withRecord = <T>(record: RequestRecord, fn: () => T): T => scope.run(record, fn);
-
 /**
- * The request being handled, for work started on its behalf (an upstream call). Undefined outside a
- * request, such as a readiness check.
+ * Each request's record, by its Node request: Yoga hands its hooks and context factory that request
+ * (`serverContext.req`), so they find the record without an AsyncLocalStorage (see
+ * src/upstream/callers.ts for why there is none).
  */
-export const currentRecord = (): RequestRecord | undefined => scope.getStore();
+const records = new WeakMap<IncomingMessage, RequestRecord>();
+
+export const attachRecord = (req: IncomingMessage, record: RequestRecord) => void records.set(req, record);
+
+/** The record of the HTTP request `req`, if it is a GraphQL request being handled; else undefined. */
+export const recordOf = (req: unknown): RequestRecord | undefined =>
+  req && typeof req === 'object' ? records.get(req as IncomingMessage) : undefined;

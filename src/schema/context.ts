@@ -4,6 +4,7 @@ import type { MessageEventHub } from '../live/event-streams/index.js';
 import type { ExportReadiness } from '../live/export-readiness.js';
 import type { Loaders } from '../loaders/index.js';
 import type { OneSignalClient } from '../onesignal/index.js';
+import type { UpstreamScope } from '../upstream/index.js';
 
 /** Built once per GraphQL request by the server's context factory. */
 export interface Context {
@@ -14,6 +15,16 @@ export interface Context {
    * request. Reads go through `loaders`; mutations call it directly.
    */
   client: OneSignalClient;
+  /**
+   * `client`, its reads skipping the cache (answers from OneSignal, which then refresh it): for polls
+   * whose point is news, such as notificationDelivery's.
+   */
+  freshClient(): OneSignalClient;
+  /**
+   * Whose `client`'s calls are and what they have cost (src/upstream/callers.ts); the operation's
+   * start is set on it once it is known to be a query (src/http/upstream-caller.ts).
+   */
+  upstreamScope: UpstreamScope;
   /** Fresh per request and built on `client`, so batching and caching never leak between callers. */
   loaders: Loaders;
   /** The shared poll behind `notificationDelivery` (one per server, not per request). */

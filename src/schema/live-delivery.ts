@@ -85,7 +85,7 @@ builder.subscriptionField('notificationDelivery', (t) =>
       // Join the shared poll before the first read, so no change between the two is missed.
       const early: DeliverySnapshot[] = [];
       let sink: (s: DeliverySnapshot) => void = (s) => void early.push(s);
-      const leave = ctx.delivery.follow(ctx.client, key.appId, key.id, (s) => sink(s));
+      const leave = ctx.delivery.follow(ctx.freshClient(), key.appId, key.id, (s) => sink(s));
       let first: Awaited<ReturnType<typeof ctx.loaders.notification.load>> | null;
       try {
         first = await orNull(ctx.loaders.notification.load(key));

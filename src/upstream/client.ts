@@ -12,7 +12,7 @@ import {
   userAuth,
 } from '../onesignal/request.js';
 import { type Failure, forApp, OneSignalTransport, type TransportOptions } from '../onesignal/transport.js';
-import { queryStartedAt, upstreamCaller } from './callers.js';
+import { SERVER_SCOPE, type UpstreamScope } from './callers.js';
 import { type BucketRef, type BucketStore, BudgetRefused, type RateLimits, Scheduler } from './scheduler.js';
 import { credentialId, SharedReads } from './shared-reads.js';
 
@@ -84,11 +84,32 @@ export interface AttemptEvent {
   limit?: string;
   /** Whose request made the call (src/upstream/callers.ts): a caller's name or a hash, never a key. */
   caller?: string;
+  /** The scope the call was made in (the request's, or the server's), for the layer above to attribute it. */
+  scope?: UpstreamScope;
 }
 
-/** The typed OneSignal REST client with the shared upstream layer in front of every call. */
+/** The requester behind each client createOneSignalClient made, so `scopedClient` can bind it to a scope. */
+const requesters = new WeakMap<OneSignalClient, UpstreamRequester>();
+
+/**
+ * The typed OneSignal REST client with the shared upstream layer in front of every call. Its calls
+ * are the server's own (SERVER_SCOPE); `scopedClient` gives one whose calls are a request's.
+ */
 export function createOneSignalClient(options: OneSignalClientOptions = {}): OneSignalClient {
-  return createOneSignalApi(new UpstreamRequester(options));
+  const requester = new UpstreamRequester(options);
+  const client = createOneSignalApi(requester);
+  requesters.set(client, requester);
+  return client;
+}
+
+/**
+ * `client`, with its calls made in `scope`: the same requester (its cache, budgets and key look-ups
+ * shared), each call waiting in the scope's caller's lane and counted in its tally. A client made
+ * some other way (over a test's own requester) is returned as it is.
+ */
+export function scopedClient(client: OneSignalClient, scope: UpstreamScope): OneSignalClient {
+  const requester = requesters.get(client);
+  return requester ? createOneSignalApi(requester.scoped(scope)) : client;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -159,18 +180,33 @@ export class UpstreamRequester implements Requester {
     this.transport.rememberSecret(key);
   }
 
+  /** This requester, its calls made in `scope` (see scopedClient). */
+  scoped(scope: UpstreamScope): Requester {
+    return {
+      request: (req, options) => this.request(req, { ...options, scope }),
+      rememberSecret: (key) => this.rememberSecret(key),
+      appKnown: (appId) => this.appKnown(appId, scope),
+      seed: (read, data) => this.seed(read, data),
+      claimIdempotencyKey: (key, digest) => this.claimIdempotencyKey(key, digest),
+    };
+  }
+
   /** Performs one OneSignal operation and returns its parsed body (undefined for empty answers). */
-  async request<T>(req: OperationRequest, { keyLookup = false } = {}): Promise<T> {
+  async request<T>(
+    req: OperationRequest,
+    { keyLookup = false, scope = SERVER_SCOPE }: { keyLookup?: boolean; scope?: UpstreamScope } = {},
+  ): Promise<T> {
     const appId = req.auth.kind === 'app' ? req.auth.appId : undefined;
     const now = Date.now();
     // A read's deadline runs from its query's start, so reads made one after another share it.
     const deadline =
       req.method === 'GET'
-        ? Math.min(now + this.retryBudgetMs, (queryStartedAt() ?? now) + this.readDeadlineMs)
+        ? Math.min(now + this.retryBudgetMs, (scope.startedAt ?? now) + this.readDeadlineMs)
         : now + this.retryBudgetMs;
-    const key = await this.keyFor(req);
-    const send = () => this.attemptWithRetries<T>(req, key, appId, deadline);
-    if (req.method === 'GET') return this.sharedReads.read(req, this.credentialOf(key), send, { keyLookup });
+    const key = await this.keyFor(req, scope);
+    const send = () => this.attemptWithRetries<T>(req, key, appId, deadline, scope);
+    if (req.method === 'GET')
+      return this.sharedReads.read(req, this.credentialOf(key), send, { keyLookup, scope });
     try {
       return await send();
     } finally {
@@ -235,16 +271,19 @@ export class UpstreamRequester implements Requester {
    * configured (it exists), or looked up with the user auth key (false when OneSignal knows no such
    * app). Without either key there is nothing to ask; calls will say which key is missing.
    */
-  async appKnown(appId: string): Promise<boolean> {
+  async appKnown(appId: string, scope: UpstreamScope = SERVER_SCOPE): Promise<boolean> {
     if (this.configuredAppKeys.has(appId.toLowerCase()) || !this.userAuthKey) return true;
     try {
-      await this.keyFor({
-        operation: 'get_app',
-        method: 'GET',
-        path: path`/apps/${appId}`,
-        auth: appAuth(appId),
-        retry: 'idempotent',
-      });
+      await this.keyFor(
+        {
+          operation: 'get_app',
+          method: 'GET',
+          path: path`/apps/${appId}`,
+          auth: appAuth(appId),
+          retry: 'idempotent',
+        },
+        scope,
+      );
       return true;
     } catch (error) {
       if (error instanceof OneSignalError && error.code === 'NOT_FOUND') return false;
@@ -252,7 +291,7 @@ export class UpstreamRequester implements Requester {
     }
   }
 
-  private async keyFor(req: OperationRequest): Promise<string> {
+  private async keyFor(req: OperationRequest, scope: UpstreamScope): Promise<string> {
     if (req.auth.kind === 'user') {
       if (this.userAuthKey) return this.userAuthKey;
       const organization = /^\/organizations\/([^/?]+)/.exec(req.path)?.[1];
@@ -284,7 +323,8 @@ export class UpstreamRequester implements Requester {
     }
     let lookup = this.lookedUpAppKeys.get(appId);
     if (!lookup) {
-      lookup = this.lookUpAppKey(appId, req.operation);
+      // Shared by every caller that needs it meanwhile; its call is counted in the first one's scope.
+      lookup = this.lookUpAppKey(appId, req.operation, scope);
       this.lookedUpAppKeys.set(appId, lookup);
       // A failed lookup must not poison the cache: the next call tries again.
       lookup.catch(() => this.lookedUpAppKeys.delete(appId));
@@ -292,7 +332,7 @@ export class UpstreamRequester implements Requester {
     return lookup;
   }
 
-  private async lookUpAppKey(appId: string, operation: string): Promise<string> {
+  private async lookUpAppKey(appId: string, operation: string, scope: UpstreamScope): Promise<string> {
     // Shared with a concurrent read of the same app's fields, but never answered from the cache,
     // which stores no key.
     const app = await this.request<{ basic_auth_key?: string | null }>(
@@ -303,7 +343,7 @@ export class UpstreamRequester implements Requester {
         auth: userAuth,
         retry: 'idempotent',
       },
-      { keyLookup: true },
+      { keyLookup: true, scope },
     );
     const key = app?.basic_auth_key;
     if (!key) {
@@ -329,9 +369,10 @@ export class UpstreamRequester implements Requester {
     key: string,
     appId: string | undefined,
     deadline: number,
+    scope: UpstreamScope,
   ): Promise<T> {
     const buckets = this.scheduler.bucketsFor(req.operation, appId, req.path);
-    const caller = upstreamCaller();
+    const { caller } = scope;
     let failures = 0;
     let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
@@ -358,6 +399,7 @@ export class UpstreamRequester implements Requester {
           // From asking for the budget to being sent: the rate-limit wait and the in-flight cap's.
           queuedMs: started - queued,
           caller,
+          scope,
           ...(limit !== undefined && { limit }),
         });
         return { result: answer, verdict: judged };

@@ -3,10 +3,19 @@
  * replicas) share. A read goes cache → the same read in flight → rate-limit scheduler → the wire
  * (src/onesignal/); writes invalidate what they touched. It knows nothing of GraphQL.
  */
+
+export {
+  parseCallerShares,
+  SERVER_CALLER,
+  SERVER_SCOPE,
+  type UpstreamScope,
+  type UpstreamTally,
+} from './callers.js';
 export {
   type AttemptEvent,
   createOneSignalClient,
   type OneSignalClientOptions,
+  scopedClient,
   UpstreamRequester,
 } from './client.js';
 export { DEFAULT_CACHE_MAX_BYTES, MemoryCacheStore } from './memory-cache.js';
@@ -32,5 +41,4 @@ export {
   SharedReads,
   type SharedReadsOptions,
   tagsOf,
-  withFreshReads,
 } from './shared-reads.js';

@@ -1,7 +1,7 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { createHash } from 'node:crypto';
 import { OneSignalError } from '../onesignal/errors.js';
 import type { OperationRequest } from '../onesignal/request.js';
+import { SERVER_SCOPE, type UpstreamScope } from './callers.js';
 import { type Leased, leasedRead, type ReadLeases } from './read-leases.js';
 
 /**
@@ -75,6 +75,8 @@ export interface ReadEvent {
   source: 'hit' | 'shared' | 'miss';
   /** How old the data is. */
   ageMs: number;
+  /** The scope the read was made in, for the layer above to attribute it. */
+  scope: UpstreamScope;
 }
 
 export interface SharedReadsOptions {
@@ -87,12 +89,6 @@ export interface SharedReadsOptions {
   /** The longest a read waits for another replica's answer before it fetches by itself (ms). */
   leaseWaitMs?: number;
 }
-
-/** Per request: `Cache-Control: no-cache` asks for answers from OneSignal, which then refresh the cache. */
-const policy = new AsyncLocalStorage<{ bypassCache: boolean }>();
-
-/** Runs `fn` with cached answers skipped (fresh reads still refresh the cache). */
-export const withFreshReads = <T>(fn: () => T): T => policy.run({ bypassCache: true }, fn);
 
 export class SharedReads {
   private readonly store: CacheStore | undefined;
@@ -118,17 +114,23 @@ export class SharedReads {
     req: OperationRequest,
     credential: string,
     fetch: () => Promise<T>,
-    { keyLookup = false } = {},
+    { keyLookup = false, scope = SERVER_SCOPE }: { keyLookup?: boolean; scope?: UpstreamScope } = {},
   ): Promise<T> {
     const key = cacheKey(req, credential);
     const tags = tagsOf(req);
-    const bypass = policy.getStore()?.bypassCache === true;
+    // `Cache-Control: no-cache` on the request: answers from OneSignal, which then refresh the cache.
+    const bypass = scope.bypassCache === true;
     if (this.store && !bypass) {
       const cached = await this.store.get(key, tags);
       // A key look-up needs the key, which the cache never stores: only a remembered "not found"
       // answers it. It still joins a read in flight, which has the whole answer.
       if (cached && (!keyLookup || !cached.found)) {
-        this.onRead?.({ operation: req.operation, source: 'hit', ageMs: Date.now() - cached.fetchedAt });
+        this.onRead?.({
+          operation: req.operation,
+          source: 'hit',
+          ageMs: Date.now() - cached.fetchedAt,
+          scope,
+        });
         return unwrap<T>(cached, req);
       }
     }
@@ -137,7 +139,12 @@ export class SharedReads {
       const { entry, cached } = await joined;
       // An answer another replica cached has no key in it: a key look-up fetches its own.
       if (!(keyLookup && cached && entry.found)) {
-        this.onRead?.({ operation: req.operation, source: 'shared', ageMs: Date.now() - entry.fetchedAt });
+        this.onRead?.({
+          operation: req.operation,
+          source: 'shared',
+          ageMs: Date.now() - entry.fetchedAt,
+          scope,
+        });
         return unwrap<T>(entry, req);
       }
       return unwrap<T>(await this.fetchEntry(req, key, tags, fetch), req);
@@ -157,6 +164,7 @@ export class SharedReads {
         operation: req.operation,
         source: cached ? 'shared' : 'miss',
         ageMs: cached ? Date.now() - entry.fetchedAt : 0,
+        scope,
       });
       return unwrap<T>(entry, req);
     } finally {
