@@ -1,6 +1,7 @@
 import { type $Fetch, FetchError, ofetch } from 'ofetch';
 import { errorMessagesOf, type KeyKind, type OneSignalErrorCode } from './errors.js';
 import { DEFAULT_API_URL, ENV_KEY_SOURCE, type KeySource, type OperationRequest } from './request.js';
+import { type UndiciFetchInit, undiciFetch } from './undici-fetch.js';
 
 export interface TransportOptions {
   /** Base URL of OneSignal or of anything wire-compatible (the emulator). */
@@ -13,7 +14,7 @@ export interface TransportOptions {
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /** Errors raised before a connection exists: OneSignal cannot have seen the request. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * The wire: one `ofetch` instance and one HTTP attempt at a time, each answer classified (ok, or a
@@ -31,15 +32,18 @@ export class OneSignalTransport {
     this.apiUrl = (options.apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.keySource = options.keySource ?? ENV_KEY_SOURCE;
-    this.fetch = ofetch.create({
-      baseURL: this.apiUrl,
-      retry: 0,
-      ignoreResponseError: true,
-      headers: { Accept: 'application/json' },
-      // Plain JSON.parse: ofetch's default (destr) scans every body first, which costs real time on
-      // 50-notification pages. Non-JSON answers (proxies' HTML errors) stay text for error messages.
-      parseResponse: parseBody,
-    });
+    this.fetch = ofetch.create(
+      {
+        baseURL: this.apiUrl,
+        retry: 0,
+        ignoreResponseError: true,
+        // Plain JSON.parse: ofetch's default (destr) scans every body first, which costs real time on
+        // 50-notification pages. Non-JSON answers (proxies' HTML errors) stay text for error messages.
+        parseResponse: parseBody,
+      },
+      // undici's `request` under ofetch instead of the global fetch: see undici-fetch.ts.
+      { fetch: undiciFetch({ connectTimeoutMs: this.timeoutMs }) as unknown as typeof fetch },
+    );
   }
 
   /** Adds a key seen in an answer (an app's `basic_auth_key`) to those `redact` removes. */
@@ -67,13 +71,15 @@ export class OneSignalTransport {
     const timeout = Math.max(1, Math.min(this.timeoutMs, Math.floor(timeoutMs)));
     let response: Awaited<ReturnType<$Fetch['raw']>>;
     try {
-      response = await this.fetch.raw(req.path, {
+      const init = {
         method: req.method,
         query: req.query,
         body: req.body as Record<string, unknown> | undefined,
-        headers: { Authorization: `Key ${key}` },
-        timeout,
-      });
+        headers: { Accept: 'application/json', Authorization: `Key ${key}` },
+        // Handed through to undici-fetch.ts, which cuts the attempt with undici's own timeouts.
+        attemptTimeoutMs: timeout,
+      } satisfies Omit<UndiciFetchInit, 'headers' | 'body'> & Record<string, unknown>;
+      response = await this.fetch.raw(req.path, init);
     } catch (cause) {
       return this.transportFailure(req, appId, cause, timeout);
     }
