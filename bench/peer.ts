@@ -25,7 +25,7 @@
  * missing this runs `run.sh setup` from PEER_BENCH_DIR (default ../shared/peer-bench beside the repo).
  * Every process shares this machine's cores: compare ratios within one sitting, not absolute figures
  * across sittings. Children are killed on exit, error or signal. Exits 1 when a run's responses were
- * wrong or a target was missed by `ours` (the defaults; the CACHE=off column is for comparison).
+ * wrong or any target was missed: `ours` (the defaults) against both peers, `ours, CACHE=off` against thin.
  *
  * This file runs the matrix; bench/peer/ holds its settings and run record (settings.ts), the
  * processes (servers.ts), autocannon and the probe (autocannon.ts, shared with bench/cpu-profile.ts)

@@ -10,10 +10,11 @@ import {
   type RunRecord,
   SERVERS,
   type ServerName,
+  TARGET_CACHED_VS_MESH,
+  TARGET_CACHED_VS_THIN,
   TARGET_READY_MS,
   TARGET_RSS_SHARE_OF_MESH,
-  TARGET_VS_MESH,
-  TARGET_VS_THIN,
+  TARGET_UNCACHED_VS_THIN,
   WARMUP_S,
   WORKDIR,
 } from './settings.js';
@@ -116,45 +117,35 @@ export function report(runs: RunRecord[], ready: number[]): boolean {
 
   const verdict = (met: boolean) => (met ? 'met' : '**NOT met**');
   let allMet = true;
-  // The targets are for the server as deployed (its defaults, cache on); CACHE=off is shown beside
-  // them for comparison and does not decide the exit code.
-  let countsTowardExit = true;
   const cell = (value: string, met: boolean) => {
-    if (countsTowardExit) allMet &&= met;
+    allMet &&= met;
     return `${value} ${verdict(met)}`;
   };
   out.push(
     '## Targets',
     '',
-    'For `ours` (the defaults); `ours, CACHE=off` is shown for comparison.',
+    'With the cache (the default) against both peers; without it (`CACHE=off`, every read sent ' +
+      'upstream unless an identical one is in flight) against thin. Every row decides the exit code.',
     '',
-    '| target | delay | ours | ours, CACHE=off |',
-    '|---|--:|---|---|',
+    '| target | delay | measured |',
+    '|---|--:|---|',
   );
   for (const d of DELAYS_MS) {
     const [mesh, thin, direct] = [row(d, 'mesh'), row(d, 'thin'), row(d, 'direct')];
-    const cells = (fn: (r: Row) => string) => {
-      countsTowardExit = true;
-      const ours = fn(row(d, 'ours'));
-      countsTowardExit = false;
-      const withoutCache = fn(row(d, 'ours, CACHE=off'));
-      countsTowardExit = true;
-      return `${ours} | ${withoutCache}`;
-    };
+    const [cached, uncached] = [row(d, 'ours'), row(d, 'ours, CACHE=off')];
+    const added = (r: Row) => r.mean1 - direct.mean1;
     out.push(
-      `| req/s ≥ ${TARGET_VS_MESH}× mesh | ${d} ms | ${cells((r) => cell(`${f2(r.rps / mesh.rps)}×`, r.rps >= TARGET_VS_MESH * mesh.rps))} |`,
-      `| req/s ≥ ${TARGET_VS_THIN.toFixed(1)}× thin | ${d} ms | ${cells((r) => cell(`${f2(r.rps / thin.rps)}×`, r.rps >= TARGET_VS_THIN * thin.rps))} |`,
-      `| added latency at 1 c ≤ thin's (${f1(thin.mean1 - direct.mean1)} ms) | ${d} ms | ${cells((r) =>
-        cell(`${f1(r.mean1 - direct.mean1)} ms`, r.mean1 - direct.mean1 <= thin.mean1 - direct.mean1),
-      )} |`,
-      `| peak RSS ≤ ⅓ of mesh's (${int(mesh.rss)} MB) | ${d} ms | ${cells((r) =>
-        cell(`${int(r.rss)} MB = ${f2(r.rss / mesh.rss)}×`, r.rss <= TARGET_RSS_SHARE_OF_MESH * mesh.rss),
-      )} |`,
+      `| ours req/s ≥ ${TARGET_CACHED_VS_MESH}× mesh | ${d} ms | ${cell(`${f2(cached.rps / mesh.rps)}×`, cached.rps >= TARGET_CACHED_VS_MESH * mesh.rps)} |`,
+      `| ours req/s ≥ ${TARGET_CACHED_VS_THIN}× thin | ${d} ms | ${cell(`${f2(cached.rps / thin.rps)}×`, cached.rps >= TARGET_CACHED_VS_THIN * thin.rps)} |`,
+      `| ours, CACHE=off req/s ≥ ${TARGET_UNCACHED_VS_THIN.toFixed(1)}× thin | ${d} ms | ${cell(`${f2(uncached.rps / thin.rps)}×`, uncached.rps >= TARGET_UNCACHED_VS_THIN * thin.rps)} |`,
+      `| ours, CACHE=off added latency at 1 c ≤ thin's (${f1(added(thin))} ms) | ${d} ms | ${cell(`${f1(added(uncached))} ms`, added(uncached) <= added(thin))} |`,
+      `| ours added latency at 1 c ≤ thin's (${f1(added(thin))} ms) | ${d} ms | ${cell(`${f1(added(cached))} ms`, added(cached) <= added(thin))} |`,
+      `| ours peak RSS ≤ ¼ of mesh's (${int(mesh.rss)} MB) | ${d} ms | ${cell(`${int(cached.rss)} MB = ${f2(cached.rss / mesh.rss)}×`, cached.rss <= TARGET_RSS_SHARE_OF_MESH * mesh.rss)} |`,
     );
   }
   const readyMs = median(ready);
   out.push(
-    `| ready < ${TARGET_READY_MS} ms (median of ${ready.length} spawns → first 200 from /health: ${ready.map((t) => Math.round(t)).join(', ')} ms) | – | ${cell(`${Math.round(readyMs)} ms`, readyMs < TARGET_READY_MS)} | – |`,
+    `| ready < ${TARGET_READY_MS} ms (median of ${ready.length} spawns → first 200 from /health: ${ready.map((t) => Math.round(t)).join(', ')} ms) | – | ${cell(`${Math.round(readyMs)} ms`, readyMs < TARGET_READY_MS)} |`,
     '',
     `Raw runs: ${join(WORKDIR, 'results', 'bench-peer.jsonl')} (appended).`,
   );
