@@ -4,7 +4,9 @@
  * notifications) every 10–30 s (uniform, mean 20 s: a dashboard left open and refreshed, or a
  * person clicking back to it), spread round-robin over 4 replicas of the built server (`node
  * dist/main.mjs`, production mode, its defaults) on one Redis, against the emulator with
- * OneSignal's limits on (views 1/s per app, burst 3) and 100 ms per answer, for 60 s.
+ * OneSignal's limits on (views 1/s per app, burst 3) and 100 ms per answer, for 60 s. The replicas
+ * first serve 500 dashboards each of an app outside the run, so V8 has optimised their code; the
+ * run's apps start with an empty cache.
  *
  * Prints loads attempted and succeeded, latency percentiles, upstream calls per app per second per
  * operation beside that app's budget and the model's prediction (bench/scale/model.ts), upstream
@@ -14,7 +16,8 @@
  *
  * Flags: --users-per-app 1000 --apps 10 --replicas 4 --seconds 60 (a quick run: --users-per-app 50
  * --seconds 20), --think 10:30 (seconds), --upstream-ms 100, --no-redis (each replica its own cache
- * and budgets, to see the model's ×R). Build first (`npm run build`; `npm run bench:scale` does).
+ * and budgets, to see the model's ×R), --cold (no warm-up: the users meet replicas just started).
+ * Build first (`npm run build`; `npm run bench:scale` does).
  */
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,6 +39,7 @@ const { values: args } = parseArgs({
     think: { type: 'string', default: '10:30' },
     'upstream-ms': { type: 'string', default: '100' },
     'no-redis': { type: 'boolean', default: false },
+    cold: { type: 'boolean', default: false },
   },
 });
 const USERS_PER_APP = Number(args['users-per-app']);
@@ -56,6 +60,8 @@ for (const [flag, value] of Object.entries(positive))
   if (!(value > 0)) throw new Error(`${flag} must be positive (the flags are at the top of bench/scale.ts)`);
 if (THINK_MAX < THINK_MIN || !(UPSTREAM_MS >= 0))
   throw new Error('--think is <min>:<max> seconds, --upstream-ms ≥ 0');
+/** Dashboards each replica serves, of an app outside the run, before the users arrive (`--cold`: none). */
+const WARM_UP_LOADS = args.cold ? 0 : 500;
 /** A dashboard that has not answered in 10 s has failed (the server ends its reads by 8 s). */
 const TIMEOUT_MS = 10_000;
 /** Sockets per replica: a balancer's keep-alive pool, enough for the loads in flight on 2 cores. */
@@ -76,7 +82,7 @@ const deployment: Deployment = {
 const predictions = predict(deployment);
 
 console.log(
-  `# Scale run: ${int(USERS_PER_APP)} users on each of ${APPS} apps (${int(USERS_PER_APP * APPS)} users), a load every ${THINK_MIN}–${THINK_MAX} s each, over ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''} ${SHARED === 'redis' ? 'on one Redis' : 'without Redis'}, ${SECONDS} s; OneSignal's limits on, ${UPSTREAM_MS} ms per upstream answer; ${CORES} cores\n`,
+  `# Scale run: ${int(USERS_PER_APP)} users on each of ${APPS} apps (${int(USERS_PER_APP * APPS)} users), a load every ${THINK_MIN}–${THINK_MAX} s each, over ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''} ${SHARED === 'redis' ? 'on one Redis' : 'without Redis'}, ${SECONDS} s; OneSignal's limits on, ${UPSTREAM_MS} ms per upstream answer; ${WARM_UP_LOADS ? `replicas warmed with ${WARM_UP_LOADS} dashboards each of an app outside the run` : 'replicas cold (--cold)'}; ${CORES} cores\n`,
 );
 console.log('## The model (bench/scale/model.ts, docs/operating.md#upstream-calls-at-scale), per app\n');
 for (const shared of ['redis', 'memory', 'redis-lost'] as const) {
@@ -95,6 +101,7 @@ const fleet = await startFleet({
   replicas: REPLICAS,
   redis: SHARED === 'redis',
   upstreamMs: UPSTREAM_MS,
+  warmUpLoads: WARM_UP_LOADS,
 });
 const samplers = fleet.replicas.map((replica) => rssSampler(replica.pid, 1_000));
 const cpuBefore = {

@@ -2,10 +2,14 @@
  * What the scale bench runs against: the emulator (in this process) with its two demo apps and as
  * many more as asked for, created through its organization-key route and filled through its REST
  * API like real apps; one redis-server; and the built server's replicas on it, given every app's
- * key. OneSignal's limits are switched on once the apps are filled, before any user arrives.
+ * key. OneSignal's limits are switched on once the apps are filled, before any user arrives. Unless
+ * told not to, each replica then serves dashboards of one more app, outside the run, so the users
+ * meet replicas whose code V8 has optimised, as a deployment that has been up a while, and caches
+ * still empty for their own apps.
  */
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../../src/emulator/index.js';
-import { restClient } from '../lib/clients.js';
+import { postGraphQL, restClient } from '../lib/clients.js';
+import { dashboardQuery } from '../lib/dashboard.js';
 import { pool } from '../lib/load.js';
 import {
   inheritedEnv,
@@ -36,6 +40,8 @@ export interface FleetOptions {
   redis: boolean;
   /** Added to every emulator answer, as OneSignal's own latency. */
   upstreamMs: number;
+  /** Dashboards each replica serves before the run (of an app outside it); 0: none. */
+  warmUpLoads: number;
 }
 
 /** Subscribers and notifications each created app gets: a full first page, like Demo Shop's. */
@@ -71,14 +77,19 @@ async function createApp(emulator: RunningEmulator, n: number): Promise<BenchApp
 
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const emulator = await startEmulator({ port: 0 });
-  const extra = await pool(Math.max(0, options.apps - DEMO.apps.length), 2, (i) =>
+  // The last one created is the warm-up's, outside the run.
+  const extra = await pool(Math.max(0, options.apps - DEMO.apps.length) + 1, 2, (i) =>
     createApp(emulator, DEMO.apps.length + i + 1),
   );
+  const warmUpApp = extra.pop() as BenchApp;
   const apps = [...DEMO.apps, ...extra].slice(0, options.apps);
   emulator.setLimits({ enabled: true });
   emulator.setFaults({ latencyMs: options.upstreamMs });
   const redis = options.redis ? await startRedisServer() : undefined;
-  const appKeys = { ...demoAppKeys(), ...Object.fromEntries(extra.map((a) => [a.id, a.restApiKey])) };
+  const appKeys = {
+    ...demoAppKeys(),
+    ...Object.fromEntries([...extra, warmUpApp].map((a) => [a.id, a.restApiKey])),
+  };
   const env = {
     ...inheritedEnv(/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_|HEAP_)/),
     ...loopbackServerEnv(0, emulator.url),
@@ -89,6 +100,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   };
   const replicas = await Promise.all(
     Array.from({ length: options.replicas }, (_, i) => startBuiltServer(`replica ${i + 1}`, env)),
+  );
+  const warmUp = dashboardQuery(warmUpApp.id);
+  await Promise.all(
+    replicas.map((replica) => pool(options.warmUpLoads, 8, () => postGraphQL(replica.url, warmUp))),
   );
   return {
     emulator,

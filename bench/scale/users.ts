@@ -25,6 +25,7 @@ export interface UsersOptions {
 
 export interface Load {
   app: number;
+  /** When it was sent (performance.now()). */
   at: number;
   ms: number;
   ok: boolean;
