@@ -160,7 +160,7 @@ const coldUntil = started + COLD_SECONDS * 1000;
 const cold = ascending(loads.filter((load) => load.at < coldUntil).map((load) => load.ms));
 const warm = ascending(loads.filter((load) => load.at >= coldUntil).map((load) => load.ms));
 console.log(
-  `        the first ${COLD_SECONDS} s (replicas just started, cache empty): ${int(cold.length)} loads, p95 ${f0(percentileAtIndex(cold, 95))} ms, p99 ${f0(percentileAtIndex(cold, 99))} ms; after: p95 ${f0(percentileAtIndex(warm, 95))} ms, p99 ${f0(percentileAtIndex(warm, 99))} ms`,
+  `        the first ${COLD_SECONDS} s (${WARM_UP_LOADS ? 'the apps not yet cached' : 'replicas just started, nothing cached'}): ${int(cold.length)} loads, p95 ${f0(percentileAtIndex(cold, 95))} ms, p99 ${f0(percentileAtIndex(cold, 99))} ms; after: p95 ${f0(percentileAtIndex(warm, 95))} ms, p99 ${f0(percentileAtIndex(warm, 99))} ms`,
 );
 const upstreamLatencies = ascending(upstreamLoads.map((load) => load.ms));
 console.log(
