@@ -67,7 +67,7 @@ const TIMEOUT_MS = 10_000;
 /** Sockets per replica: a balancer's keep-alive pool, enough for the loads in flight on 2 cores. */
 const SOCKETS_PER_REPLICA = 32;
 const CORES = availableParallelism();
-/** The start, whose loads are printed apart: they meet replicas not yet warm and an empty cache. */
+/** The start, whose loads are printed apart: they meet an empty cache (and, with --cold, replicas not yet warm). */
 const COLD_SECONDS = 5;
 
 if (!builtServerExists()) throw new Error('dist/main.mjs is missing: npm run build first');
