@@ -67,7 +67,7 @@ const TIMEOUT_MS = 10_000;
 /** Sockets per replica: a balancer's keep-alive pool, enough for the loads in flight on 2 cores. */
 const SOCKETS_PER_REPLICA = 32;
 const CORES = availableParallelism();
-/** The start, whose loads are printed apart: they meet an empty cache (and, with --cold, replicas not yet warm). */
+/** The start, whose loads print apart: they meet an empty cache (with --cold, replicas not yet warm too). */
 const COLD_SECONDS = 5;
 
 if (!builtServerExists()) throw new Error('dist/main.mjs is missing: npm run build first');
@@ -120,7 +120,7 @@ const loads = await runUsers({
   timeoutMs: TIMEOUT_MS,
   socketsPerReplica: SOCKETS_PER_REPLICA,
 });
-const window = (performance.now() - started) / 1000;
+const runSeconds = (performance.now() - started) / 1000;
 const stats = fleet.emulator.stats();
 const benchCpu = process.cpuUsage(cpuBefore.bench);
 const cpu = {
@@ -138,7 +138,7 @@ const report = (figure: string, value: string, target: string, met: boolean) => 
   console.log(`${met ? 'met   ' : 'MISSED'}  ${figure}: ${value} (target ${target})`);
 };
 
-console.log(`\n## Loads (${f1(window)} s from the first user to the last answer)\n`);
+console.log(`\n## Loads (${f1(runSeconds)} s from the first user to the last answer)\n`);
 const succeeded = loads.filter((load) => load.ok).length;
 const latencies = ascending(loads.map((load) => load.ms));
 const at = (p: number) => f0(percentileAtIndex(latencies, p));
@@ -146,7 +146,7 @@ const upstreamLoads = loads.filter((load) => load.upstreamCalls > 0);
 const failures = countBy(loads.filter((load) => !load.ok).map((load) => load.failure ?? '?'));
 report(
   'loads that succeeded',
-  `${int(succeeded)} of ${int(loads.length)} attempted = ${pct(succeeded, loads.length)} (${f1(loads.length / window)} loads/s)${Object.keys(failures).length ? `; failed: ${JSON.stringify(failures)}` : ''}`,
+  `${int(succeeded)} of ${int(loads.length)} attempted = ${pct(succeeded, loads.length)} (${f1(loads.length / runSeconds)} loads/s)${Object.keys(failures).length ? `; failed: ${JSON.stringify(failures)}` : ''}`,
   '≥ 99.9 %',
   succeeded >= loads.length * 0.999 && loads.length > 0,
 );
@@ -175,7 +175,7 @@ report(
   '≤ 1 %',
   limited <= stats.total * 0.01,
 );
-const { spends, printed } = appSpends(fleet.apps, stats.byApp, predictions, deployment, window);
+const { spends, printed } = appSpends(fleet.apps, stats.byApp, predictions, deployment, runSeconds);
 console.log(`\n${printed}\n`);
 const overBudget = spends.filter((spend) => spend.overBudget.length > 0);
 const busiest = spends
@@ -184,7 +184,7 @@ const busiest = spends
 report(
   'apps within their budgets',
   `${spends.length - overBudget.length} of ${spends.length}${busiest ? ` (the busiest: ${busiest.app}, ${busiest.limitClass} ${f3(busiest.callsPerSecond)}/s of ${busiest.budget}/s)` : ''}${overBudget.map((s) => `; ${s.app.name}: ${s.overBudget.map((o) => `${o.limitClass} ${o.calls} > ${o.allowed}`).join(', ')}`).join('')}`,
-  `all (a view class: burst 3 + 1/s × ${f1(window)} s)`,
+  `all (a view class: burst 3 + 1/s × ${f1(runSeconds)} s)`,
   overBudget.length === 0,
 );
 const overModel = spends.filter((spend) => spend.overModel.length > 0);
@@ -199,10 +199,10 @@ console.log(`\n## The machine\n`);
 console.log(
   `replicas' RSS: peak ${rssPeak.map(f0).join(' / ')} MB, at the end ${rssEnd.map(f0).join(' / ')} MB`,
 );
-const share = (ms: number) => `${f0((100 * ms) / (window * 1000))} %`;
+const share = (ms: number) => `${f0((100 * ms) / (runSeconds * 1000))} %`;
 const total = cpu.bench + cpu.redis + cpu.replicas.reduce((a, b) => a + b, 0);
 console.log(
-  `CPU (100 % = one core): replicas ${cpu.replicas.map(share).join(' / ')}, redis ${share(cpu.redis)}, users and emulator (this process) ${share(cpu.bench)}; ${f0((100 * total) / (window * 1000 * CORES))} % of ${CORES} cores`,
+  `CPU (100 % = one core): replicas ${cpu.replicas.map(share).join(' / ')}, redis ${share(cpu.redis)}, users and emulator (this process) ${share(cpu.bench)}; ${f0((100 * total) / (runSeconds * 1000 * CORES))} % of ${CORES} cores`,
 );
 
 console.log(`load average (1 min) at the end: ${f1(loadavg()[0]!)}, other work on this machine included`);
