@@ -21,30 +21,30 @@
  */
 import { Redis } from 'ioredis';
 import { DEMO, demoAppKeys, type RunningEmulator, startEmulator } from '../src/emulator/index.js';
-import { freePort, sleep, spawnCapturing, stopChild } from './lib/children.js';
+import { sleep } from './lib/children.js';
 import { postGraphQL } from './lib/clients.js';
+import { dashboardQuery } from './lib/dashboard.js';
 import { workers } from './lib/load.js';
 import { rssSampler } from './lib/proc.js';
 import { f1 } from './lib/report.js';
-import { demoApp, inheritedEnv, loopbackServerEnv, spawnBuiltServer } from './lib/stack.js';
+import {
+  demoApp,
+  inheritedEnv,
+  loopbackServerEnv,
+  type Started,
+  startBuiltServer,
+  startRedisServer,
+} from './lib/stack.js';
 import { ascending, percentileAtIndex } from './lib/stats.js';
 
 const SHOP = demoApp(0).id;
 const NEWS = demoApp(1).id;
-const dashboard = (app: string) =>
-  `query Dashboard { app(id: "${app}") { name messageablePlayerCount notifications(first: 50) { totalCount nodes { id status queuedAt successfulCount failedCount } } } }`;
 
 const percentile = (values: number[], p: number) => percentileAtIndex(ascending(values), p);
 
-interface Server {
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-/** The built server on a port it picks (PORT=0), read back from its start-up banner. */
-async function startServer(emulator: RunningEmulator, env: Record<string, string> = {}): Promise<Server> {
-  const child = spawnBuiltServer('server', {
+/** The built server at its defaults on a port it picks, against `emulator`, `env` on top. */
+const startServer = (emulator: RunningEmulator, env: Record<string, string> = {}): Promise<Started> =>
+  startBuiltServer('server', {
     ...inheritedEnv(/^(ONESIGNAL_|CACHE|REDIS_URL|AUTH_|LOG_|HEAP_)/),
     ...loopbackServerEnv(0, emulator.url),
     ONESIGNAL_USER_AUTH_KEY: DEMO.userAuthKey,
@@ -52,12 +52,6 @@ async function startServer(emulator: RunningEmulator, env: Record<string, string
     LOG_LEVEL: 'warn',
     ...env,
   });
-  const started = () => /Shared:/.test(child.output());
-  for (let i = 0; i < 500 && !started() && child.proc.exitCode === null; i++) await sleep(20);
-  const url = /GraphQL:\s+(\S+)/.exec(child.output())?.[1];
-  if (!url) throw new Error(`server did not start:\n${child.output()}`);
-  return { url, pid: child.pid, stop: () => stopChild(child) };
-}
 
 async function gql(
   url: string,
@@ -91,7 +85,7 @@ async function dashboardTeam() {
     await sleep((i * 2000) / 20);
     while (Date.now() < until) {
       const next = Date.now() + 2000;
-      loads.push(await gql(server.url, dashboard(app)));
+      loads.push(await gql(server.url, dashboardQuery(app)));
       await sleep(Math.max(0, next - Date.now()));
     }
   };
@@ -165,7 +159,7 @@ async function floor() {
     const emulator = await startEmulator({ port: 0, faults: { latencyMs: 100 } });
     const server = await startServer(emulator, { CACHE: cache, ONESIGNAL_RATE_LIMITS: 'off' });
     emulator.resetStats();
-    await Promise.all(Array.from({ length: 20 }, () => gql(server.url, dashboard(SHOP))));
+    await Promise.all(Array.from({ length: 20 }, () => gql(server.url, dashboardQuery(SHOP))));
     const together = emulator.stats().total;
     report(
       `20 identical dashboards at once, cache ${cache}`,
@@ -174,7 +168,7 @@ async function floor() {
       together === 2,
     );
     emulator.resetStats();
-    await gql(server.url, dashboard(SHOP));
+    await gql(server.url, dashboardQuery(SHOP));
     const again = emulator.stats().total;
     if (cache === 'on')
       report('the same dashboard again within its TTL', `${again} upstream calls`, '0', again === 0);
@@ -190,15 +184,8 @@ async function floor() {
  */
 async function replicas() {
   console.log(`\n## 2b. Replicas on one Redis (20 identical cold dashboards, upstream 100 ms)\n`);
-  const port = await freePort();
-  const redisServer = spawnCapturing(
-    'redis-server',
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {},
-  );
-  for (let i = 0; i < 500 && !/Ready to accept/.test(redisServer.output()); i++) await sleep(20);
-  const redisUrl = `redis://127.0.0.1:${port}`;
+  const redisServer = await startRedisServer();
+  const redisUrl = redisServer.url;
   const redis = new Redis(redisUrl);
   const emulator = await startEmulator({ port: 0, faults: { latencyMs: 100 } });
   const servers = await Promise.all(
@@ -207,7 +194,7 @@ async function replicas() {
   for (const n of [1, 2, 4]) {
     await redis.flushdb();
     emulator.resetStats();
-    await Promise.all(Array.from({ length: 20 }, (_, i) => gql(servers[i % n]!.url, dashboard(SHOP))));
+    await Promise.all(Array.from({ length: 20 }, (_, i) => gql(servers[i % n]!.url, dashboardQuery(SHOP))));
     const { total, byOperation } = emulator.stats();
     const which = Object.entries(byOperation)
       .map(([op, count]) => `${op} ×${count}`)
@@ -222,7 +209,7 @@ async function replicas() {
   await Promise.all(servers.map((server) => server.stop()));
   redis.disconnect();
   await emulator.close();
-  await stopChild(redisServer);
+  await redisServer.stop();
 }
 
 /** `connections` loops posting `query` for `seconds`; answers req/s and the share that failed. */
@@ -248,7 +235,7 @@ async function load(
 }
 
 /** Fills the cache to its cap with distinct pages, then samples RSS under 50 connections of dashboards. */
-async function fullCachePeakRss(server: Server): Promise<number> {
+async function fullCachePeakRss(server: Started): Promise<number> {
   await load(
     server.url,
     (i) =>
@@ -257,7 +244,7 @@ async function fullCachePeakRss(server: Server): Promise<number> {
     8,
   );
   const sampler = rssSampler(server.pid, 100, 0);
-  await load(server.url, dashboard(SHOP), 50, 5);
+  await load(server.url, dashboardQuery(SHOP), 50, 5);
   return sampler.stop();
 }
 
@@ -278,9 +265,9 @@ async function throughput() {
         CACHE: cache,
         ONESIGNAL_RATE_LIMITS: limits === 'on' ? 'onesignal' : 'off',
       });
-      await load(server.url, dashboard(SHOP), 10, 2); // warm-up
+      await load(server.url, dashboardQuery(SHOP), 10, 2); // warm-up
       emulator.resetStats();
-      const run = await load(server.url, dashboard(SHOP), 50, 10);
+      const run = await load(server.url, dashboardQuery(SHOP), 50, 10);
       rps[`${limits}/${cache}`] = run.rps;
       console.log(
         `OneSignal's limits ${limits}, cache ${cache}: ${Math.round(run.rps)} req/s, ${run.failed} failed, ${(emulator.stats().total / Math.max(1, run.done)).toFixed(3)} upstream calls per request`,

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEMO } from '../../src/emulator/index.js';
-import { type OutputChild, sleep, spawnCapturing } from './children.js';
+import { freePort, type OutputChild, sleep, spawnCapturing, stopChild } from './children.js';
 
 /** The repository, where `dist/` and `node_modules/` are. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -58,6 +58,41 @@ export function buildServer() {
 /** Spawns `node dist/main.mjs` in the repository with exactly `env`, its output kept in memory. */
 export const spawnBuiltServer = (name: string, env: NodeJS.ProcessEnv): OutputChild =>
   spawnCapturing(name, process.execPath, [SERVER_ENTRY], { cwd: ROOT, env });
+
+/** A child the bench started and stops, with the pid its memory and CPU are read by. */
+export interface Started {
+  url: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * `node dist/main.mjs` with exactly `env` (give it `PORT: '0'`): started once its banner is printed,
+ * its URL read back from the banner.
+ */
+export async function startBuiltServer(name: string, env: NodeJS.ProcessEnv): Promise<Started> {
+  const child = spawnBuiltServer(name, env);
+  const started = () => /Shared:/.test(child.output());
+  for (let i = 0; i < 500 && !started() && child.proc.exitCode === null; i++) await sleep(20);
+  const url = /GraphQL:\s+(\S+)/.exec(child.output())?.[1];
+  if (!url) throw new Error(`${name} did not start:\n${child.output()}`);
+  return { url, pid: child.pid, stop: () => stopChild(child) };
+}
+
+/** A `redis-server` of the bench's own on a free loopback port, without persistence. */
+export async function startRedisServer(): Promise<Started> {
+  const port = await freePort();
+  const child = spawnCapturing(
+    'redis-server',
+    'redis-server',
+    ['--port', String(port), '--bind', HOST, '--save', '', '--appendonly', 'no'],
+    {},
+  );
+  for (let i = 0; i < 500 && !/Ready to accept/.test(child.output()); i++) await sleep(20);
+  if (!/Ready to accept/.test(child.output()))
+    throw new Error(`redis-server did not start:\n${child.output()}`);
+  return { url: `redis://${HOST}:${port}`, pid: child.pid, stop: () => stopChild(child) };
+}
 
 /** Spawns the emulator (`tsx src/emulator/main.ts`) on `port`, each answer delayed by `latencyMs`. */
 export function spawnEmulator(port: number, latencyMs: number): OutputChild {

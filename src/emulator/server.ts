@@ -56,6 +56,7 @@ export class EmulatorCore {
   readonly faults: Faults;
   readonly limits: RateLimits;
   private counts = new Map<string, number>();
+  private countsByApp = new Map<string, Map<string, number>>();
   private total = 0;
   /**
    * The bodies of the last requests, per operation, exactly as they arrived: tests read what
@@ -85,6 +86,13 @@ export class EmulatorCore {
     this.counts.set(operationId, (this.counts.get(operationId) ?? 0) + 1);
   }
 
+  countForApp(appId: string, operationId: string): void {
+    const app = appId.toLowerCase();
+    const counts = this.countsByApp.get(app) ?? new Map<string, number>();
+    counts.set(operationId, (counts.get(operationId) ?? 0) + 1);
+    this.countsByApp.set(app, counts);
+  }
+
   receive(operationId: string, body: Record<string, unknown>): void {
     const list = this.received.get(operationId) ?? [];
     list.push(body);
@@ -101,6 +109,9 @@ export class EmulatorCore {
     return {
       total: this.total,
       byOperation: Object.fromEntries(this.counts),
+      byApp: Object.fromEntries(
+        [...this.countsByApp].map(([app, counts]) => [app, Object.fromEntries(counts)]),
+      ),
       rateLimited: this.limits.stats(),
     };
   }
@@ -108,6 +119,7 @@ export class EmulatorCore {
   resetStats(): void {
     this.total = 0;
     this.counts = new Map();
+    this.countsByApp = new Map();
     this.received = new Map();
     this.limits.resetStats();
   }
@@ -170,13 +182,15 @@ async function execute(core: EmulatorCore, op: Operation, c: Ctx): Promise<Respo
       pacing: core.pacing,
     };
     if (BODY_METHODS.has(op.method)) core.receive(op.id, ctx.body);
+    const appId = op.auth === 'app' && op.appId ? op.appId(ctx) : defaultAppId(ctx);
+    if (appId) core.countForApp(appId, op.id);
     const header = c.req.header('authorization');
     let result: OpResult;
     if (op.auth === 'user') {
       requireUserKey(header, core.userAuthKey);
       result = op.handler(ctx);
     } else {
-      const app = requireAppKey(core.store, header, op.appId ? op.appId(ctx) : defaultAppId(ctx));
+      const app = requireAppKey(core.store, header, appId);
       const hit = core.limits.check(op.id, app.id, ctx);
       if (hit) {
         c.header('Retry-After', String(hit.retryAfterSeconds));

@@ -24,6 +24,12 @@ export interface FaultConfig {
 export interface EmulatorStats {
   total: number;
   byOperation: Record<string, number>;
+  /**
+   * Requests per app (lower-case id, as the operation names it: path, query or body) and operation,
+   * the 429s of OneSignal's limits included: what each app's budget is spent on. Requests naming no
+   * app, and injected faults answered before the operation ran, are in `total` only.
+   */
+  byApp: Record<string, Record<string, number>>;
   /** 429s answered by the OneSignal rate limits (not injected faults), per limit name. */
   rateLimited: Record<string, number>;
 }

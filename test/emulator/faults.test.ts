@@ -190,14 +190,33 @@ describe('stats and reset', () => {
     expect(stats).toEqual({
       total: 5,
       byOperation: { get_players: 2, get_segments: 1, get_apps: 2 },
+      // The injected 429 was answered before get_segments ran; the app list names no app.
+      byApp: { [SHOP.id]: { get_players: 2 } },
       rateLimited: {},
     });
     expect(emulator.stats()).toEqual(stats);
     expect(await (await hook('DELETE', 'stats')).json()).toEqual({
       total: 0,
       byOperation: {},
+      byApp: {},
       rateLimited: {},
     });
+  });
+
+  it("counts requests per app, named by path, query or body, OneSignal's 429s included", async () => {
+    const news = DEMO.apps[1]!;
+    await hook('POST', 'limits', { enabled: true });
+    for (let i = 0; i < 4; i++) await call('GET', `/notifications?app_id=${SHOP.id}&limit=1`);
+    await call('GET', `/apps/${news.id}`, { auth: DEMO.userAuthKey });
+    await call('POST', '/notifications', {
+      auth: news.restApiKey,
+      body: { app_id: news.id, contents: { en: 'counted' }, included_segments: ['Subscribed Users'] },
+    });
+    expect(emulator.stats().byApp).toEqual({
+      [SHOP.id]: { get_notifications: 4 },
+      [news.id]: { get_app: 1, create_notification: 1 },
+    });
+    expect(emulator.stats().rateLimited).toEqual({ view_notifications: 1 });
   });
 
   it('restores the initial data on reset', async () => {
