@@ -1,5 +1,5 @@
 import { ForbiddenError } from '../core/errors.js';
-import type { OneSignalClient } from '../onesignal/index.js';
+import { API_GROUPS, type OneSignalClient } from '../onesignal/index.js';
 import { type Caller, mayAccessApp } from './caller.js';
 
 type AnyMethod = (...args: unknown[]) => unknown;
@@ -29,9 +29,9 @@ export function restrictClient(client: OneSignalClient, caller: Caller): OneSign
     new ForbiddenError(
       `Caller "${caller.name}" may not access app ${typeof appId === 'string' ? appId : '(none given)'}.`,
     );
-  const restricted: Record<string, unknown> = { ...client };
-  for (const [namespace, api] of Object.entries(client)) {
-    if (!api || typeof api !== 'object') continue;
+  const restricted: Record<string, unknown> = {};
+  for (const namespace of API_GROUPS) {
+    const api = client[namespace];
     restricted[namespace] = Object.fromEntries(
       Object.entries(api as Record<string, AnyMethod>).map(([name, method]) => [
         name,
