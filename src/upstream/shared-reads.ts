@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { OneSignalError } from '../onesignal/errors.js';
 import type { OperationRequest } from '../onesignal/request.js';
 import { SERVER_SCOPE, type UpstreamScope } from './callers.js';
+import { Handoff } from './handoff.js';
 import { type Leased, leasedRead, type ReadLeases } from './read-leases.js';
 
 /**
@@ -95,6 +96,8 @@ export class SharedReads {
   private readonly ttls: CacheTtls;
   private readonly onRead: ((event: ReadEvent) => void) | undefined;
   private readonly inFlight = new Map<string, Promise<Leased<CachedRead>>>();
+  /** Readers that joined a read in flight resume a group per turn of the event loop (handoff.ts). */
+  private readonly handoff = new Handoff();
   private readonly leases: ReadLeases | undefined;
   private readonly leaseWaitMs: number;
 
@@ -137,6 +140,7 @@ export class SharedReads {
     const joined = this.inFlight.get(key);
     if (joined) {
       const { entry, cached } = await joined;
+      await this.handoff.turn();
       // An answer another replica cached has no key in it: a key look-up fetches its own.
       if (!(keyLookup && cached && entry.found)) {
         this.onRead?.({
