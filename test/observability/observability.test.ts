@@ -177,6 +177,9 @@ describe('metrics', () => {
     ).toBe(1);
     expect(delta('graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
     expect(after).toMatch(/^graphql_envelop_request_duration_bucket\{.*operationName="Dashboard"/m);
+    expect(after).toMatch(/^graphql_envelop_phase_execute_bucket\{.*operationName="Dashboard"/m);
+    // Yoga caches parsing and validation per document; those phases are not measured (docs/operating.md).
+    expect(after).not.toMatch(/^graphql_envelop_phase_(parse|validate)/m);
     for (const key of KEYS) expect(after).not.toContain(key);
   });
 
