@@ -125,20 +125,28 @@ describe('NODE_ENV=production npm start', () => {
     expect(statSync(bin).mode & 0o111).not.toBe(0);
   });
 
+  const distFiles = () => [
+    ...readdirSync(join(ROOT, 'dist'))
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => join(ROOT, 'dist', f)),
+    ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => join(ROOT, 'dist', 'chunks', f)),
+  ];
+
   it('ships exactly one copy of graphql', () => {
     // esbuild marks each bundled module with a `// node_modules/…` line; GraphiQL's browser code,
     // which carries its own graphql, is a string and never starts a line.
-    const files = [
-      ...readdirSync(join(ROOT, 'dist'))
-        .filter((f) => f.endsWith('.mjs'))
-        .map((f) => join(ROOT, 'dist', f)),
-      ...readdirSync(join(ROOT, 'dist', 'chunks')).map((f) => join(ROOT, 'dist', 'chunks', f)),
-    ];
-    const copies = files.flatMap(
+    const copies = distFiles().flatMap(
       (file) =>
         readFileSync(file, 'utf8').match(/^\/\/ node_modules\/graphql\/error\/GraphQLError\.m?js$/gm) ?? [],
     );
     expect(copies).toEqual(['// node_modules/graphql/error/GraphQLError.mjs']);
+  });
+
+  it("ships ASCII only, so V8 holds each file's source at a byte a character (scripts/build.mjs)", () => {
+    for (const file of distFiles()) {
+      const text = readFileSync(file, 'utf8');
+      expect({ file, nonAscii: /[\u0080-\uffff]/.exec(text)?.[0] }).toEqual({ file, nonAscii: undefined });
+    }
   });
 });
 
