@@ -171,7 +171,7 @@ export class Observability {
     tally.oldestDataMs = Math.max(tally.oldestDataMs, event.ageMs);
   };
 
-  /** Yoga plugins: metrics, the execution span, and the hooks that fill the request's record. */
+  /** Yoga plugins: the execution span, and the hooks that fill the request's record (its log line and metrics). */
   plugins(): Plugin[] {
     const recordPlugin: Plugin = {
       onParams({ params, context }) {
@@ -211,7 +211,7 @@ export class Observability {
         });
       },
     };
-    return [this.metrics.yogaPlugin(), ...(this.tracing ? [this.tracing.plugin()] : []), recordPlugin];
+    return [...(this.tracing ? [this.tracing.plugin()] : []), recordPlugin];
   }
 
   /**
@@ -240,6 +240,14 @@ export class Observability {
     const durationMs = round(performance.now() - record.startedAt);
     record.startedAt = -1;
     for (const code of record.errorCodes) this.metrics.graphqlErrors.inc({ code });
+    this.metrics.requests.observe(
+      {
+        operation_name: this.metrics.operationLabel(record.operationName),
+        operation_type: record.operationType ?? 'none',
+        status: String(status),
+      },
+      durationMs / 1000,
+    );
     const line = {
       requestId: record.id,
       method: record.method,

@@ -176,10 +176,17 @@ describe('metrics', () => {
       ),
     ).toBe(1);
     expect(delta('graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}')).toBe(1);
-    expect(after).toMatch(/^graphql_envelop_request_duration_bucket\{.*operationName="Dashboard"/m);
-    expect(after).toMatch(/^graphql_envelop_phase_execute_bucket\{.*operationName="Dashboard"/m);
-    // Yoga caches parsing and validation per document; those phases are not measured (docs/operating.md).
-    expect(after).not.toMatch(/^graphql_envelop_phase_(parse|validate)/m);
+    expect(
+      delta(
+        'graphql_request_duration_seconds_count{operation_name="Dashboard",operation_type="query",status="200"}',
+      ),
+    ).toBe(1);
+    // The request that failed validation never reached an operation.
+    expect(
+      delta(
+        'graphql_request_duration_seconds_count{operation_name="anonymous",operation_type="none",status="200"}',
+      ),
+    ).toBe(1);
     for (const key of KEYS) expect(after).not.toContain(key);
   });
 
