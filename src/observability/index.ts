@@ -94,7 +94,7 @@ export class Observability {
   /** The client's `onAttempt`: one event per HTTP attempt to OneSignal. */
   readonly attempt = (event: AttemptEvent): void => {
     const status = event.status === undefined ? 'none' : String(event.status);
-    const tally = event.scope?.tally;
+    const tally = event.scope.tally;
     this.metrics.upstreamRequests.inc({
       operation: event.operation,
       app_id: event.appId ?? '',
@@ -105,7 +105,7 @@ export class Observability {
     if (event.queuedMs !== undefined) {
       this.metrics.upstreamQueueWait.observe({ operation: event.operation }, event.queuedMs / 1000);
       this.metrics.upstreamCallerQueueWait.observe(
-        { caller: this.metrics.callerLabel(event.caller) },
+        { caller: this.metrics.callerLabel(event.scope.caller) },
         event.queuedMs / 1000,
       );
     }
@@ -121,7 +121,7 @@ export class Observability {
     if (event.outcome !== 'ok') {
       this.logger.warn(
         {
-          requestId: event.scope?.requestId,
+          requestId: event.scope.requestId,
           upstream: {
             operation: event.operation,
             appId: event.appId,

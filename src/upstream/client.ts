@@ -82,10 +82,11 @@ export interface AttemptEvent {
   queuedMs?: number;
   /** The limit a 429 named (OneSignal's body), when it named one. */
   limit?: string;
-  /** Whose request made the call (src/upstream/callers.ts): a caller's name or a hash, never a key. */
-  caller?: string;
-  /** The scope the call was made in (the request's, or the server's), for the layer above to attribute it. */
-  scope?: UpstreamScope;
+  /**
+   * The scope the call was made in (the request's, or the server's): whose call it was (`caller`, a
+   * name or a hash, never a key) and where to count it, for the layer above.
+   */
+  scope: UpstreamScope;
 }
 
 /** The requester behind each client createOneSignalClient made, so `scopedClient` can bind it to a scope. */
@@ -372,13 +373,12 @@ export class UpstreamRequester implements Requester {
     scope: UpstreamScope,
   ): Promise<T> {
     const buckets = this.scheduler.bucketsFor(req.operation, appId, req.path);
-    const { caller } = scope;
     let failures = 0;
     let mayHaveActed = false;
     for (let attempt = 1; ; attempt++) {
       const queued = performance.now();
       try {
-        await this.scheduler.acquire(buckets, deadline, caller);
+        await this.scheduler.acquire(buckets, deadline, scope.caller);
       } catch (error) {
         if (!(error instanceof BudgetRefused)) throw error;
         throw this.refused(req, appId, error, attempt - 1, mayHaveActed);
@@ -398,7 +398,6 @@ export class UpstreamRequester implements Requester {
           outcome: judged.outcome,
           // From asking for the budget to being sent: the rate-limit wait and the in-flight cap's.
           queuedMs: started - queued,
-          caller,
           scope,
           ...(limit !== undefined && { limit }),
         });
