@@ -50,21 +50,26 @@ function urqlResults(client: Client, id: string): Promise<unknown[]> {
   });
 }
 
+/** urql with its subscriptions forwarded to `transport` (a graphql-ws or graphql-sse client). */
+function urqlClient(transport: Pick<ReturnType<typeof createWsClient>, 'subscribe'>) {
+  return new Client({
+    url: stack.url,
+    exchanges: [
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return { subscribe: (sink) => ({ unsubscribe: transport.subscribe(input, sink) }) };
+        },
+      }),
+    ],
+  });
+}
+
 describe('urql', () => {
   it('gets live delivery updates through subscriptionExchange over graphql-ws', async () => {
     const ws = createWsClient({ url: stack.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0 });
-    const client = new Client({
-      url: stack.url,
-      exchanges: [
-        fetchExchange,
-        subscriptionExchange({
-          forwardSubscription(request) {
-            const input = { ...request, query: request.query || '' };
-            return { subscribe: (sink) => ({ unsubscribe: ws.subscribe(input, sink) }) };
-          },
-        }),
-      ],
-    });
+    const client = urqlClient(ws);
     try {
       expectLiveProgress(deliveryUpdates(await urqlResults(client, await stack.send())));
     } finally {
@@ -74,18 +79,7 @@ describe('urql', () => {
 
   it('gets live delivery updates through subscriptionExchange over graphql-sse, single connection', async () => {
     const sse = createSseClient({ url: stack.url, singleConnection: true, retryAttempts: 0 });
-    const client = new Client({
-      url: stack.url,
-      exchanges: [
-        fetchExchange,
-        subscriptionExchange({
-          forwardSubscription(request) {
-            const input = { ...request, query: request.query || '' };
-            return { subscribe: (sink) => ({ unsubscribe: sse.subscribe(input, sink) }) };
-          },
-        }),
-      ],
-    });
+    const client = urqlClient(sse);
     try {
       expectLiveProgress(deliveryUpdates(await urqlResults(client, await stack.send())));
     } finally {
