@@ -29,6 +29,7 @@ import { codeEveryError, maskedErrors, yogaLogging } from './errors.js';
 import { type EventStreamsConfig, eventStreamsHandler } from './event-streams.js';
 import { defaultGraphiQLQuery, graphiqlOptions, renderGraphiQL } from './graphiql.js';
 import { oneOfErrors } from './one-of-errors.js';
+import { queryDeadlinePlugin } from './query-deadline.js';
 import { metricsAccess, routeRequest } from './routes.js';
 import { closingOnShutdown, Draining } from './shutdown.js';
 import { DEFAULT_TRANSPORT_OPTIONS, type TransportOptions } from './transports/config.js';
@@ -36,7 +37,6 @@ import { graphqlSsePlugin } from './transports/graphql-sse.js';
 import { apolloMultipartPlugin } from './transports/multipart.js';
 import { OpenSubscriptions } from './transports/subscriptions.js';
 import { attachWebSockets } from './transports/websocket.js';
-import { upstreamCallerPlugin } from './upstream-caller.js';
 
 export interface GraphQLServerOptions {
   client: OneSignalClient;
@@ -180,7 +180,7 @@ export function createGraphQLServer({
       apolloMultipartPlugin(transport.heartbeatMs),
       openSubscriptions.plugin(),
       appAccessPreflightPlugin(),
-      upstreamCallerPlugin(),
+      queryDeadlinePlugin(),
       codeEveryError,
       oneOfErrors,
       ...(observability?.plugins() ?? []),

@@ -22,7 +22,7 @@ export interface Context {
   freshClient(): OneSignalClient;
   /**
    * Whose `client`'s calls are and what they have cost (src/upstream/callers.ts); the operation's
-   * start is set on it once it is known to be a query (src/http/upstream-caller.ts).
+   * start is set on it once it is known to be a query (src/http/query-deadline.ts).
    */
   upstreamScope: UpstreamScope;
   /** Fresh per request and built on `client`, so batching and caching never leak between callers. */

@@ -8,7 +8,7 @@ import type { UpstreamScope } from '../upstream/index.js';
  * (src/upstream/scheduler.ts); a query's reads also share one deadline from when it began
  * (ONESIGNAL_READ_DEADLINE_MS), while a mutation's or subscription's each have their own.
  */
-export function upstreamCallerPlugin(): Plugin {
+export function queryDeadlinePlugin(): Plugin {
   return {
     onExecute({ args }) {
       const scope = (args.contextValue as { upstreamScope?: UpstreamScope }).upstreamScope;
